@@ -1,0 +1,538 @@
+//! `src/client.rs`: the `Client`, its builder, the spec's profile and one method per operation.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::emit::{doc_lines, docs_tokens, ident, ty_tokens};
+use crate::ir::{
+    BodyKind, BodyMedia, ClientFacts, Location, Model, Operation, Param, ResponseBody, ResponseShape, Style, Ty,
+    TypeDef, TypeKind,
+};
+
+pub(crate) fn client(model: &Model, crate_name: &str, crate_version: &str) -> TokenStream {
+    let profile = profile(&model.client, crate_name, crate_version);
+    let operations = model.operations.iter().map(|op| operation(op, &model.types));
+    let response_enums = model.operations.iter().filter_map(|op| response_enum(op, &model.types));
+    let body_enums = model.operations.iter().filter_map(|op| body_enum(op, &model.types));
+    let notes = model.client.notes.iter().map(|n| format!(" {n}"));
+    quote! {
+        //! The client: configuration and one method per operation.
+        #![allow(unused_imports)]
+        use crate::models::*;
+        use sdk_runtime::{ApiResponse, Error, RequestOptions};
+
+        #profile
+
+        /// The API client. Cheap to clone: clones share one connection pool.
+        ///
+        /// Build one with [`Client::from_env`] or [`Client::builder`].
+        #(#[doc = #notes])*
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            inner: sdk_runtime::Client,
+        }
+
+        /// Configures a [`Client`].
+        #[derive(Debug)]
+        pub struct ClientBuilder {
+            inner: sdk_runtime::ClientBuilder,
+        }
+
+        impl ClientBuilder {
+            /// The server to talk to, e.g. `http://127.0.0.1:4010` for a local mock.
+            pub fn base_url(self, url: impl Into<String>) -> Self {
+                ClientBuilder { inner: self.inner.base_url(url) }
+            }
+            /// The API key, sent in the header the spec names.
+            pub fn api_key(self, key: impl Into<String>) -> Self {
+                ClientBuilder { inner: self.inner.api_key(key) }
+            }
+            /// A bearer token, sent as `Authorization: Bearer <token>`.
+            pub fn bearer_token(self, token: impl Into<String>) -> Self {
+                ClientBuilder { inner: self.inner.bearer_token(token) }
+            }
+            /// Time allowed for each attempt of a request (default 10 minutes).
+            pub fn timeout(self, timeout: std::time::Duration) -> Self {
+                ClientBuilder { inner: self.inner.timeout(timeout) }
+            }
+            /// Time allowed to connect (default 5 seconds).
+            pub fn connect_timeout(self, timeout: std::time::Duration) -> Self {
+                ClientBuilder { inner: self.inner.connect_timeout(timeout) }
+            }
+            /// How many times a failed request is retried (default 2).
+            pub fn max_retries(self, retries: u32) -> Self {
+                ClientBuilder { inner: self.inner.max_retries(retries) }
+            }
+            /// A header sent with every request.
+            pub fn default_header(self, name: impl Into<String>, value: impl Into<String>) -> Self {
+                ClientBuilder { inner: self.inner.default_header(name, value) }
+            }
+            /// Uses a caller-configured `reqwest::Client` (proxies, TLS, pools).
+            pub fn http_client(self, client: sdk_runtime::reqwest::Client) -> Self {
+                ClientBuilder { inner: self.inner.http_client(client) }
+            }
+            /// Finishes the configuration.
+            pub fn build(self) -> Result<Client, Error> {
+                Ok(Client { inner: self.inner.build()? })
+            }
+        }
+
+        impl Client {
+            /// A builder that reads nothing from the environment.
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder { inner: sdk_runtime::ClientBuilder::new(&PROFILE) }
+            }
+            /// A builder preset from the environment variables the spec names.
+            pub fn builder_from_env() -> ClientBuilder {
+                ClientBuilder { inner: sdk_runtime::ClientBuilder::from_env(&PROFILE) }
+            }
+            /// A client configured from the environment variables the spec names.
+            pub fn from_env() -> Result<Client, Error> {
+                Client::builder_from_env().build()
+            }
+            /// A client that applies `options` (headers, timeout, retries) to every call.
+            pub fn with_options(&self, options: RequestOptions) -> Client {
+                Client { inner: self.inner.with_options(options) }
+            }
+            /// The runtime client underneath, for requests the spec does not describe.
+            pub fn runtime(&self) -> &sdk_runtime::Client {
+                &self.inner
+            }
+            /// The base URL requests go to.
+            pub fn base_url(&self) -> &str {
+                self.inner.base_url()
+            }
+            #(#operations)*
+        }
+
+        #(#response_enums)*
+        #(#body_enums)*
+    }
+}
+
+fn opt_str(value: Option<&String>) -> TokenStream {
+    match value {
+        Some(v) => quote!(Some(#v)),
+        None => quote!(None),
+    }
+}
+
+fn profile(facts: &ClientFacts, crate_name: &str, crate_version: &str) -> TokenStream {
+    let base_url = &facts.base_url;
+    let base_url_env = opt_str(facts.base_url_env.as_ref());
+    let api_key = match &facts.api_key {
+        Some((header, env)) => {
+            let env = opt_str(env.as_ref().filter(|e| !e.is_empty()));
+            quote!(Some(sdk_runtime::ApiKeyScheme { header: #header, env: #env }))
+        }
+        None => quote!(None),
+    };
+    let bearer_env = opt_str(facts.bearer_env.as_ref().filter(|e| !e.is_empty()));
+    let request_id = opt_str(facts.request_id_header.as_ref());
+    let retry_count = opt_str(facts.retry_count_header.as_ref());
+    let error_type = opt_str(facts.error_type_pointer.as_ref());
+    let error_message = opt_str(facts.error_message_pointer.as_ref());
+    let user_agent = format!("{crate_name}/{crate_version}");
+    quote! {
+        /// What the spec says about the server: base URL, credentials, headers, errors.
+        pub static PROFILE: sdk_runtime::Profile = sdk_runtime::Profile {
+            default_base_url: #base_url,
+            base_url_env: #base_url_env,
+            api_key: #api_key,
+            bearer_env: #bearer_env,
+            request_id_header: #request_id,
+            retry_count_header: #retry_count,
+            error_type_pointer: #error_type,
+            error_message_pointer: #error_message,
+            user_agent: #user_agent,
+        };
+    }
+}
+
+/// The argument type of a path parameter.
+fn path_arg_ty(param: &Param, types: &[TypeDef]) -> TokenStream {
+    match &param.ty {
+        Ty::String => quote!(&str),
+        other => ty_tokens(other, types),
+    }
+}
+
+fn success_ty(op: &Operation, types: &[TypeDef]) -> TokenStream {
+    match &op.response {
+        ResponseShape::Single(body) => ty_tokens(&body.ty(), types),
+        ResponseShape::ByStatus { name, .. } => {
+            let name = ident(name);
+            quote!(#name)
+        }
+    }
+}
+
+fn body_arg(op: &Operation, types: &[TypeDef]) -> Option<TokenStream> {
+    let body = op.body.as_ref()?;
+    let ty = match (&body.enum_name, body.media.first()) {
+        (Some(name), _) => {
+            let name = ident(name);
+            quote!(#name)
+        }
+        (None, Some(media)) => ty_tokens(&media.ty, types),
+        (None, None) => return None,
+    };
+    Some(if body.required { quote!(body: #ty) } else { quote!(body: Option<#ty>) })
+}
+
+fn operation(op: &Operation, types: &[TypeDef]) -> TokenStream {
+    let name = ident(&op.ident);
+    let with_response = format_ident!("{}_with_response", crate::naming::unraw(&op.ident));
+    let mut args = Vec::new();
+    let mut arg_names = Vec::new();
+    for p in &op.path_params {
+        let arg = ident(&p.ident);
+        let ty = path_arg_ty(p, types);
+        args.push(quote!(#arg: #ty));
+        arg_names.push(quote!(#arg));
+    }
+    if let Some(params) = &op.params_type {
+        let params = ident(params);
+        args.push(quote!(params: #params));
+        arg_names.push(quote!(params));
+    }
+    if let Some(body) = body_arg(op, types) {
+        args.push(body);
+        arg_names.push(quote!(body));
+    }
+    let output = success_ty(op, types);
+    let mut doc = String::new();
+    if let Some(summary) = &op.summary {
+        doc.push_str(summary);
+        doc.push_str("\n\n");
+    }
+    if let Some(description) = &op.docs.description {
+        if op.summary.as_deref() != Some(description.as_str()) {
+            doc.push_str(description);
+            doc.push_str("\n\n");
+        }
+    }
+    doc.push_str(&format!("`{} {}`", op.method, op.path.replace('`', "'")));
+    let docs = doc_lines(&doc);
+    let deprecated = op.docs.deprecated.then(|| quote!(#[deprecated]));
+    let raw_doc = format!(" Like [`Client::{}`], with the response's status, headers and request id.", crate::naming::unraw(&op.ident));
+    let build = build_request(op, types);
+    let decode = decode_response(op, types);
+    let stream = op.pagination.as_ref().map(|page| {
+        let stream = format_ident!("{}_stream", crate::naming::unraw(&op.ident));
+        let item = ty_tokens(&page.item_ty, types);
+        let cursor = ident(&page.cursor_field);
+        let next = ident(&page.next_field);
+        let items = ident(&page.items_field);
+        let owned: Vec<TokenStream> = op
+            .path_params
+            .iter()
+            .map(|p| {
+                let arg = ident(&p.ident);
+                match p.ty {
+                    Ty::String => quote!(let #arg = #arg.to_owned();),
+                    _ => quote!(let #arg = #arg.clone();),
+                }
+            })
+            .collect();
+        let call_args: Vec<TokenStream> = op
+            .path_params
+            .iter()
+            .map(|p| {
+                let arg = ident(&p.ident);
+                match p.ty {
+                    Ty::String => quote!(&#arg),
+                    _ => quote!(#arg.clone()),
+                }
+            })
+            .chain(std::iter::once(quote!(params)))
+            .collect();
+        let next_value = if page.next_is_option { quote!(page.#next) } else { quote!(Some(page.#next)) };
+        let items_value = if page.items_is_option { quote!(page.#items.unwrap_or_default()) } else { quote!(page.#items) };
+        let doc = format!(
+            " Every item of every page, fetched lazily: [`Client::{}`] again with `{}` set from `{}`, until the cursor is empty or a page has no items.",
+            crate::naming::unraw(&op.ident),
+            page.cursor_field,
+            page.next_field
+        );
+        quote! {
+            #[doc = #doc]
+            #deprecated
+            pub fn #stream(&self, #(#args),*) -> impl futures::Stream<Item = Result<#item, Error>> + Send + 'static {
+                let client = self.clone();
+                #(#owned)*
+                sdk_runtime::paginate(move |cursor: Option<String>| {
+                    let client = client.clone();
+                    let mut params = params.clone();
+                    #(#owned)*
+                    async move {
+                        if let Some(cursor) = cursor {
+                            params.#cursor = Some(cursor.into());
+                        }
+                        let page = client.#name(#(#call_args),*).await?;
+                        Ok((#items_value, #next_value.map(|next| next.to_string())))
+                    }
+                })
+            }
+        }
+    });
+    quote! {
+        #docs
+        #deprecated
+        pub async fn #name(&self, #(#args),*) -> Result<#output, Error> {
+            self.#with_response(#(#arg_names),*).await.map(ApiResponse::into_inner)
+        }
+
+        #[doc = #raw_doc]
+        #deprecated
+        pub async fn #with_response(&self, #(#args),*) -> Result<ApiResponse<#output>, Error> {
+            #build
+            let response = self.inner.execute(request).await?;
+            #decode
+        }
+
+        #stream
+    }
+}
+
+fn method_tokens(method: &str) -> TokenStream {
+    match method {
+        "GET" => quote!(sdk_runtime::http::Method::GET),
+        "PUT" => quote!(sdk_runtime::http::Method::PUT),
+        "POST" => quote!(sdk_runtime::http::Method::POST),
+        "DELETE" => quote!(sdk_runtime::http::Method::DELETE),
+        "OPTIONS" => quote!(sdk_runtime::http::Method::OPTIONS),
+        "HEAD" => quote!(sdk_runtime::http::Method::HEAD),
+        "PATCH" => quote!(sdk_runtime::http::Method::PATCH),
+        _ => quote!(sdk_runtime::http::Method::TRACE),
+    }
+}
+
+fn style_tokens(style: Style) -> TokenStream {
+    match style {
+        Style::Form => quote!(sdk_runtime::params::Style::Form),
+        Style::Simple => quote!(sdk_runtime::params::Style::Simple),
+        Style::DeepObject => quote!(sdk_runtime::params::Style::DeepObject),
+        Style::PipeDelimited => quote!(sdk_runtime::params::Style::PipeDelimited),
+        Style::SpaceDelimited => quote!(sdk_runtime::params::Style::SpaceDelimited),
+        Style::Label => quote!(sdk_runtime::params::Style::Label),
+        Style::Matrix => quote!(sdk_runtime::params::Style::Matrix),
+    }
+}
+
+fn build_request(op: &Operation, types: &[TypeDef]) -> TokenStream {
+    let mut stmts = TokenStream::new();
+    // Path: literal pieces and encoded parameters, checked before anything is sent.
+    let mut format = String::new();
+    let mut format_args = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else { break };
+        format.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
+        let wire = &rest[start + 1..start + len];
+        if let Some(p) = op.path_params.iter().find(|p| p.wire == wire) {
+            let arg = ident(&p.ident);
+            let style = style_tokens(p.style);
+            let explode = p.explode;
+            let check = if p.ty == Ty::String {
+                quote!(sdk_runtime::check_path_param(#wire, #arg)?;)
+            } else {
+                TokenStream::new()
+            };
+            stmts.extend(check);
+            let value = format_ident!("{}_segment", crate::naming::unraw(&p.ident));
+            stmts.extend(quote! {
+                let #value = sdk_runtime::params::path_segment(#wire, &#arg, #style, #explode)?;
+            });
+            format.push_str("{}");
+            format_args.push(quote!(#value));
+        }
+        rest = &rest[start + len + 1..];
+    }
+    format.push_str(&rest.replace('{', "{{").replace('}', "}}"));
+    let method = method_tokens(&op.method);
+    let operation_name = &op.ident;
+    let operation_name = crate::naming::unraw(operation_name);
+    stmts.extend(quote! {
+        let path = format!(#format #(, #format_args)*);
+        let mut request = sdk_runtime::Request::new(#method, path);
+        request.operation(#operation_name);
+    });
+    for (name, value) in &op.constant_headers {
+        stmts.extend(quote!(request.header(#name, #value.to_string());));
+    }
+    for p in &op.params {
+        let field = ident(&p.ident);
+        let wire = &p.wire;
+        let style = style_tokens(p.style);
+        let explode = p.explode;
+        let value = if p.required { quote!(Some(&params.#field)) } else { quote!(params.#field.as_ref()) };
+        let stmt = match p.location {
+            Location::Query if p.json => quote! {
+                if let Some(value) = #value { request.query(#wire, sdk_runtime::params::json_text(value)?); }
+            },
+            Location::Query => quote! {
+                if let Some(value) = #value { sdk_runtime::params::query(&mut request, #wire, value, #style, #explode)?; }
+            },
+            Location::Header if !p.always_send.is_empty() => {
+                let always = &p.always_send;
+                quote! {
+                    let values = match #value { Some(value) => sdk_runtime::params::list_values(value)?, None => Vec::new() };
+                    request.list_header(#wire, values, &[#(#always),*]);
+                }
+            }
+            Location::Header => quote! {
+                if let Some(value) = #value { request.header(#wire, sdk_runtime::params::simple_value(value, #explode)?); }
+            },
+            Location::Cookie => quote! {
+                if let Some(value) = #value { request.cookie(#wire, sdk_runtime::params::simple_value(value, #explode)?); }
+            },
+            Location::Path => TokenStream::new(),
+        };
+        stmts.extend(stmt);
+    }
+    if let Some(body) = &op.body {
+        let encode = |media: &BodyMedia, value: TokenStream| -> TokenStream {
+            let content_type = &media.content_type;
+            match media.kind {
+                BodyKind::Json => quote! {
+                    sdk_runtime::Body::json(#value)?
+                },
+                BodyKind::Form => quote!(sdk_runtime::Body::Form(sdk_runtime::params::form_pairs(#value)?)),
+                BodyKind::Multipart => match &media.ty {
+                    Ty::Named(_) => quote!(sdk_runtime::Body::Multipart(#value.to_multipart()?)),
+                    _ => quote!(sdk_runtime::Body::Multipart(sdk_runtime::Multipart::from_files("file", #value))),
+                },
+                BodyKind::Text => quote! {
+                    sdk_runtime::Body::Bytes { content_type: #content_type.to_string(), data: bytes::Bytes::from(#value.clone()) }
+                },
+                BodyKind::Binary => {
+                    let content_type = if content_type.contains('*') { "application/octet-stream" } else { content_type };
+                    quote! {
+                        sdk_runtime::Body::Bytes { content_type: #content_type.to_string(), data: #value.clone() }
+                    }
+                }
+            }
+        };
+        let encoded = match &body.enum_name {
+            Some(name) => {
+                let name = ident(name);
+                let arms = body.media.iter().map(|media| {
+                    let variant = ident(&media.variant);
+                    let encode = encode(media, quote!(value));
+                    quote!(#name::#variant(value) => #encode,)
+                });
+                quote!(match &body { #(#arms)* })
+            }
+            None => match body.media.first() {
+                Some(media) => encode(media, quote!((&body))),
+                None => TokenStream::new(),
+            },
+        };
+        if !encoded.is_empty() {
+            if body.required {
+                stmts.extend(quote!(request.body(#encoded);));
+            } else {
+                let encoded = encoded.to_string();
+                let encoded: TokenStream = encoded.replace("(& body)", "(body)").replace("& body", "body").parse().unwrap_or_default();
+                stmts.extend(quote!(if let Some(body) = &body { request.body(#encoded); }));
+            }
+        }
+    }
+    let _ = types;
+    stmts
+}
+
+fn decode_body(body: &ResponseBody, types: &[TypeDef]) -> TokenStream {
+    match body {
+        ResponseBody::Empty => quote!(()),
+        ResponseBody::Json(ty) => {
+            let ty = ty_tokens(ty, types);
+            quote!(response.json::<#ty>()?)
+        }
+        ResponseBody::Text => quote!(response.text()?),
+        ResponseBody::Binary => quote!(response.body.clone()),
+    }
+}
+
+fn decode_response(op: &Operation, types: &[TypeDef]) -> TokenStream {
+    let value = match &op.response {
+        ResponseShape::Single(body) => decode_body(body, types),
+        ResponseShape::ByStatus { name, variants } => {
+            let name = ident(name);
+            let mut arms = Vec::new();
+            let mut fallback = None;
+            for v in variants {
+                let variant = ident(&v.ident);
+                let decode = decode_body(&v.body, types);
+                let construct = if v.body == ResponseBody::Empty { quote!(#name::#variant) } else { quote!(#name::#variant(#decode)) };
+                match v.status {
+                    Some(code) => arms.push(quote!(#code => #construct,)),
+                    None => fallback = Some(construct),
+                }
+            }
+            let fallback = fallback.unwrap_or_else(|| {
+                quote!(#name::UnexpectedStatus(response.status.as_u16(), response.body.clone()))
+            });
+            quote!(match response.status.as_u16() { #(#arms)* _ => #fallback })
+        }
+    };
+    quote! {
+        let value = #value;
+        Ok(response.into_api_response(value))
+    }
+}
+
+fn response_enum(op: &Operation, types: &[TypeDef]) -> Option<TokenStream> {
+    let ResponseShape::ByStatus { name, variants } = &op.response else { return None };
+    let doc = format!(" What [`Client::{}`] returns, by status.", crate::naming::unraw(&op.ident));
+    let name = ident(name);
+    let has_fallback = variants.iter().any(|v| v.status.is_none());
+    let items = variants.iter().map(|v| {
+        let variant = ident(&v.ident);
+        let doc = match v.status {
+            Some(code) => format!(" Status {code}."),
+            None => " Any other success status.".to_string(),
+        };
+        if v.body == ResponseBody::Empty {
+            quote!(#[doc = #doc] #variant,)
+        } else {
+            let ty = ty_tokens(&v.body.ty(), types);
+            quote!(#[doc = #doc] #variant(#ty),)
+        }
+    });
+    let fallback = (!has_fallback).then(|| {
+        quote! {
+            /// A success status the spec does not list: status and raw body.
+            UnexpectedStatus(u16, bytes::Bytes),
+        }
+    });
+    Some(quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name { #(#items)* #fallback }
+    })
+}
+
+fn body_enum(op: &Operation, types: &[TypeDef]) -> Option<TokenStream> {
+    let body = op.body.as_ref()?;
+    let name = ident(body.enum_name.as_ref()?);
+    let doc = format!(" The request body of [`Client::{}`], one variant per media type.", crate::naming::unraw(&op.ident));
+    let variants = body.media.iter().map(|media| {
+        let variant = ident(&media.variant);
+        let ty = ty_tokens(&media.ty, types);
+        let doc = format!(" Sent as `{}`.", media.content_type);
+        quote!(#[doc = #doc] #variant(#ty),)
+    });
+    let _ = TypeKind::Alias;
+    Some(quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name { #(#variants)* }
+    })
+}
+
+#[allow(dead_code)]
+fn unused(_: &TypeDef) -> TokenStream {
+    docs_tokens(&crate::ir::Docs::default())
+}

@@ -1,0 +1,87 @@
+//! Emitters: one module per output file, each turning the IR into tokens or text.
+
+pub(crate) mod client;
+pub(crate) mod crate_files;
+pub(crate) mod models;
+
+use proc_macro2::{Span, TokenStream};
+use quote::quote;
+
+use crate::ir::{Docs, Ty, TypeDef};
+
+/// An identifier from a name the naming pass made valid (`r#` prefixes kept raw).
+pub(crate) fn ident(name: &str) -> syn::Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => syn::Ident::new_raw(raw, Span::call_site()),
+        None => syn::Ident::new(name, Span::call_site()),
+    }
+}
+
+/// The Rust type expression for `ty`.
+pub(crate) fn ty_tokens(ty: &Ty, types: &[TypeDef]) -> TokenStream {
+    match ty {
+        Ty::Unit => quote!(()),
+        Ty::Bool => quote!(bool),
+        Ty::I32 => quote!(i32),
+        Ty::I64 => quote!(i64),
+        Ty::F32 => quote!(f32),
+        Ty::F64 => quote!(f64),
+        Ty::String => quote!(String),
+        Ty::Bytes => quote!(bytes::Bytes),
+        Ty::File => quote!(sdk_runtime::FilePart),
+        Ty::Value => quote!(serde_json::Value),
+        Ty::JsonMap => quote!(serde_json::Map<String, serde_json::Value>),
+        Ty::Named(id) => {
+            let name = ident(&types[*id].name);
+            quote!(#name)
+        }
+        Ty::Vec(inner) => {
+            let inner = ty_tokens(inner, types);
+            quote!(Vec<#inner>)
+        }
+        Ty::Map(inner) => {
+            let inner = ty_tokens(inner, types);
+            quote!(std::collections::BTreeMap<String, #inner>)
+        }
+        Ty::Option(inner) => {
+            let inner = ty_tokens(inner, types);
+            quote!(Option<#inner>)
+        }
+        Ty::Boxed(inner) => {
+            let inner = ty_tokens(inner, types);
+            quote!(Box<#inner>)
+        }
+    }
+}
+
+/// `#[doc]` attributes for free text from the spec, made safe for rustdoc: code fences
+/// become `text` blocks and indented lines lose their indent, so no description can
+/// turn into a doctest that fails to compile.
+pub(crate) fn doc_lines(text: &str) -> TokenStream {
+    let mut out = TokenStream::new();
+    let mut in_fence = false;
+    for line in text.trim_end().lines() {
+        let trimmed = line.trim_start();
+        let line = if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            let fence = &trimmed[..3];
+            in_fence = !in_fence;
+            if in_fence { format!("{fence}text") } else { fence.to_string() }
+        } else if !in_fence && line.len() - trimmed.len() >= 4 {
+            trimmed.to_string()
+        } else {
+            line.to_string()
+        };
+        let line = format!(" {}", line.trim_end());
+        out.extend(quote!(#[doc = #line]));
+    }
+    out
+}
+
+/// Docs and `#[deprecated]` for an item.
+pub(crate) fn docs_tokens(docs: &Docs) -> TokenStream {
+    let mut out = docs.description.as_deref().map(doc_lines).unwrap_or_default();
+    if docs.deprecated {
+        out.extend(quote!(#[deprecated]));
+    }
+    out
+}

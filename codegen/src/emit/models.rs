@@ -1,0 +1,324 @@
+//! `src/models.rs`: every schema's type, with serde derives and open enums.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use crate::emit::{docs_tokens, ident, ty_tokens};
+use crate::ir::{EnumVariant, Field, Struct, StructRole, Ty, TypeDef, TypeKind, Union};
+
+pub(crate) fn models(types: &[TypeDef]) -> TokenStream {
+    let items = types.iter().map(|def| type_def(def, types));
+    quote! {
+        //! Types for every schema of the spec.
+        #![allow(unused_imports)]
+        use serde::{Deserialize, Serialize};
+        #(#items)*
+    }
+}
+
+fn type_def(def: &TypeDef, types: &[TypeDef]) -> TokenStream {
+    let docs = docs_tokens(&def.docs);
+    let name = ident(&def.name);
+    match &def.kind {
+        TypeKind::Alias(ty) => {
+            let ty = ty_tokens(ty, types);
+            quote! { #docs pub type #name = #ty; }
+        }
+        TypeKind::Struct(s) => struct_def(&docs, &name, s, types),
+        TypeKind::StringEnum(variants) => string_enum(&docs, &name, variants),
+        TypeKind::IntEnum(variants) => int_enum(&docs, &name, variants),
+        TypeKind::Union(union) => union_def(&docs, &name, union, types),
+    }
+}
+
+/// Whether `Default` can be derived: every field may be left out.
+fn defaultable(s: &Struct) -> bool {
+    s.fields.iter().all(|f| matches!(f.full_ty(), Ty::Option(_)) || matches!(f.ty, Ty::Vec(_) if s.role == StructRole::Form))
+}
+
+fn struct_def(docs: &TokenStream, name: &syn::Ident, s: &Struct, types: &[TypeDef]) -> TokenStream {
+    let default = defaultable(s).then(|| quote!(Default,));
+    let fields = s.fields.iter().map(|f| field(f, s.role, types));
+    let additional = s.additional.as_ref().map(|ty| {
+        let ty = ty_tokens(ty, types);
+        quote! {
+            /// Properties beyond the named ones.
+            #[serde(flatten)]
+            pub additional_properties: std::collections::BTreeMap<String, #ty>,
+        }
+    });
+    match s.role {
+        StructRole::Model => quote! {
+            #docs
+            #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+            pub struct #name { #(#fields)* #additional }
+        },
+        StructRole::Params => quote! {
+            #docs
+            #[derive(Debug, Clone, PartialEq, #default)]
+            pub struct #name { #(#fields)* }
+        },
+        StructRole::Form => {
+            let encode = form_encoding(s);
+            quote! {
+                #docs
+                #[derive(Debug, Clone, PartialEq, #default)]
+                pub struct #name { #(#fields)* }
+                impl #name {
+                    /// Encodes the form as multipart parts, checking upload rules first.
+                    pub fn to_multipart(&self) -> Result<sdk_runtime::Multipart, sdk_runtime::Error> {
+                        let mut form = sdk_runtime::Multipart::new();
+                        #encode
+                        Ok(form)
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn field(f: &Field, role: StructRole, types: &[TypeDef]) -> TokenStream {
+    let docs = docs_tokens(&f.docs);
+    let name = ident(&f.ident);
+    let form_files = role == StructRole::Form && matches!(&f.ty, Ty::Vec(inner) if **inner == Ty::File);
+    let full = if form_files { f.ty.clone() } else { f.full_ty() };
+    let ty = ty_tokens(&full, types);
+    let mut serde_args = Vec::new();
+    if role == StructRole::Model {
+        if crate::naming::unraw(&f.ident) != f.wire {
+            let wire = &f.wire;
+            serde_args.push(quote!(rename = #wire));
+        }
+        match (f.required, f.nullable) {
+            (true, _) => {}
+            (false, false) => serde_args.push(quote!(default, skip_serializing_if = "Option::is_none")),
+            (false, true) => serde_args.push(
+                quote!(default, skip_serializing_if = "Option::is_none", with = "sdk_runtime::double_option"),
+            ),
+        }
+    }
+    let serde = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
+    quote! { #docs #serde pub #name: #ty, }
+}
+
+/// Statements adding each field of a form to `form`.
+fn form_encoding(s: &Struct) -> TokenStream {
+    let mut out = TokenStream::new();
+    for f in &s.fields {
+        let name = ident(&f.ident);
+        let wire = &f.wire;
+        if let Some(rules) = &f.upload {
+            let single = rules.single_top_folder;
+            let top = match &rules.required_top_file {
+                Some(file) => quote!(Some(#file)),
+                None => quote!(None),
+            };
+            let max = match rules.max_total_bytes {
+                Some(n) => {
+                    let n = Literal::u64_unsuffixed(n);
+                    quote!(Some(#n))
+                }
+                None => quote!(None),
+            };
+            let files = match (&f.ty, f.full_ty()) {
+                (Ty::Vec(_), _) => quote!(&self.#name),
+                (_, Ty::Option(_)) => quote!(self.#name.as_slice()),
+                _ => quote!(std::slice::from_ref(&self.#name)),
+            };
+            out.extend(quote! {
+                sdk_runtime::upload::UploadRules {
+                    single_top_folder: #single,
+                    required_top_file: #top,
+                    max_total_bytes: #max,
+                }
+                .check(#files)?;
+            });
+        }
+        let optional = matches!(f.full_ty(), Ty::Option(_));
+        let add = |value: TokenStream| match &f.ty {
+            Ty::File => quote!(form.file(#wire, #value.clone());),
+            Ty::Vec(inner) if **inner == Ty::File => quote! {
+                for file in #value { form.file(#wire, file.clone()); }
+            },
+            Ty::Vec(_) => quote! {
+                for item in #value { form.text(#wire, sdk_runtime::params::text_value(item)?); }
+            },
+            _ => quote!(form.text(#wire, sdk_runtime::params::text_value(#value)?);),
+        };
+        let files_vec = matches!(&f.ty, Ty::Vec(inner) if **inner == Ty::File);
+        if optional && !files_vec {
+            let body = add(quote!(value));
+            let pattern = if f.nullable && !f.required { quote!(Some(Some(value))) } else { quote!(Some(value)) };
+            out.extend(quote! { if let #pattern = &self.#name { #body } });
+        } else {
+            out.extend(add(quote!(&self.#name)));
+        }
+    }
+    out
+}
+
+fn string_enum(docs: &TokenStream, name: &syn::Ident, variants: &[EnumVariant<String>]) -> TokenStream {
+    let idents: Vec<syn::Ident> = variants.iter().map(|v| ident(&v.ident)).collect();
+    let values: Vec<&String> = variants.iter().map(|v| &v.value).collect();
+    let variant_docs = values.iter().map(|v| format!(" `{v}`"));
+    quote! {
+        #docs
+        ///
+        /// Open: a value this version does not know is kept in `Other`, so new server
+        /// values never break decoding. Build values with `From<&str>` or `FromStr`.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum #name {
+            #( #[doc = #variant_docs] #idents, )*
+            /// A value not known when this crate was generated.
+            Other(String),
+        }
+        impl #name {
+            /// Every value known to this version, in spec order.
+            pub const KNOWN: &'static [#name] = &[#(#name::#idents),*];
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( #name::#idents => #values, )*
+                    #name::Other(value) => value.as_str(),
+                }
+            }
+        }
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #( #values => #name::#idents, )*
+                    other => #name::Other(other.to_string()),
+                }
+            }
+        }
+        impl From<String> for #name {
+            fn from(value: String) -> Self {
+                match #name::from(value.as_str()) {
+                    #name::Other(_) => #name::Other(value),
+                    known => known,
+                }
+            }
+        }
+        impl std::str::FromStr for #name {
+            type Err = std::convert::Infallible;
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(#name::from(value))
+            }
+        }
+        impl Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                String::deserialize(deserializer).map(#name::from)
+            }
+        }
+    }
+}
+
+fn int_enum(docs: &TokenStream, name: &syn::Ident, variants: &[EnumVariant<i64>]) -> TokenStream {
+    let idents: Vec<syn::Ident> = variants.iter().map(|v| ident(&v.ident)).collect();
+    let values: Vec<Literal> = variants.iter().map(|v| Literal::i64_unsuffixed(v.value)).collect();
+    let variant_docs = variants.iter().map(|v| format!(" `{}`", v.value));
+    quote! {
+        #docs
+        ///
+        /// Open: an unknown value is kept in `Other`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum #name {
+            #( #[doc = #variant_docs] #idents, )*
+            /// A value not known when this crate was generated.
+            Other(i64),
+        }
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn value(self) -> i64 {
+                match self {
+                    #( #name::#idents => #values, )*
+                    #name::Other(value) => value,
+                }
+            }
+        }
+        impl From<i64> for #name {
+            fn from(value: i64) -> Self {
+                match value {
+                    #( #values => #name::#idents, )*
+                    other => #name::Other(other),
+                }
+            }
+        }
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{}", self.value())
+            }
+        }
+        impl Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_i64(self.value())
+            }
+        }
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                i64::deserialize(deserializer).map(#name::from)
+            }
+        }
+    }
+}
+
+fn union_def(docs: &TokenStream, name: &syn::Ident, union: &Union, types: &[TypeDef]) -> TokenStream {
+    let idents: Vec<syn::Ident> = union.variants.iter().map(|v| ident(&v.ident)).collect();
+    let tys: Vec<TokenStream> = union.variants.iter().map(|v| ty_tokens(&v.ty, types)).collect();
+    let Some((property, mapping)) = &union.discriminator else {
+        return quote! {
+            #docs
+            ///
+            /// Variants are tried in order; a value matching none is kept in `Other`.
+            #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+            #[serde(untagged)]
+            pub enum #name {
+                #( #idents(#tys), )*
+                /// A value matching no known variant.
+                Other(serde_json::Value),
+            }
+        };
+    };
+    let arms = mapping.iter().map(|(value, index)| {
+        let variant = &idents[*index];
+        let ty = &tys[*index];
+        quote! {
+            Some(#value) => serde_json::from_value::<#ty>(value).map(#name::#variant).map_err(serde::de::Error::custom),
+        }
+    });
+    let note = format!(" Chosen by the `{property}` property; an unknown tag is kept in `Other`.");
+    quote! {
+        #docs
+        ///
+        #[doc = #note]
+        #[derive(Debug, Clone, PartialEq, Serialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #( #idents(#tys), )*
+            /// A value with a tag not known when this crate was generated.
+            Other(serde_json::Value),
+        }
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = serde_json::Value::deserialize(deserializer)?;
+                let tag = value.get(#property).and_then(serde_json::Value::as_str).map(str::to_owned);
+                match tag.as_deref() {
+                    #(#arms)*
+                    _ => Ok(#name::Other(value)),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+use std::fmt;
+
+/// Line and column (1-based) in the spec's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Location {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Why a spec could not be turned into a crate, and where in the spec.
+#[derive(Debug, Clone, thiserror::Error)]
+pub struct Error {
+    /// Name of the spec's source (usually its file path).
+    pub source_name: Option<String>,
+    /// JSON pointer into the document, `#` for the root.
+    pub pointer: String,
+    pub location: Option<Location>,
+    pub message: String,
+}
+
+impl Error {
+    pub(crate) fn unsupported(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Error { source_name: None, pointer: pointer.into(), location: None, message: message.into() }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(name) = &self.source_name {
+            write!(f, "{name}")?;
+            if let Some(loc) = self.location {
+                write!(f, ":{}:{}", loc.line, loc.column)?;
+            }
+            write!(f, ": ")?;
+        } else if let Some(loc) = self.location {
+            write!(f, "line {}, column {}: ", loc.line, loc.column)?;
+        }
+        if self.pointer.is_empty() || self.pointer == "#" {
+            write!(f, "{}", self.message)
+        } else {
+            write!(f, "at {}: {}", self.pointer, self.message)
+        }
+    }
+}

@@ -1,0 +1,292 @@
+//! The intermediate representation between the spec and the emitters: every type and
+//! operation the crate will contain, already named, in spec order.
+
+/// Index into [`Model::types`].
+pub(crate) type TypeId = usize;
+
+/// A Rust type expression.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Ty {
+    Unit,
+    Bool,
+    I32,
+    I64,
+    F32,
+    F64,
+    String,
+    /// Raw bytes (`format: binary` outside JSON, binary bodies).
+    Bytes,
+    /// A multipart file part.
+    File,
+    /// Anything: `serde_json::Value`.
+    Value,
+    /// A free-form JSON object.
+    JsonMap,
+    Named(TypeId),
+    Vec(Box<Ty>),
+    Map(Box<Ty>),
+    Option(Box<Ty>),
+    Boxed(Box<Ty>),
+}
+
+impl Ty {
+    pub(crate) fn option(self) -> Ty {
+        match self {
+            Ty::Option(_) => self,
+            other => Ty::Option(Box::new(other)),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Docs {
+    pub description: Option<String>,
+    pub deprecated: bool,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct TypeDef {
+    pub name: String,
+    pub docs: Docs,
+    pub kind: TypeKind,
+    /// JSON pointer of the schema this type comes from.
+    pub pointer: String,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum TypeKind {
+    /// `pub type Name = ty;`
+    Alias(Ty),
+    Struct(Struct),
+    /// A string enum; always open (a catch-all keeps unknown values).
+    StringEnum(Vec<EnumVariant<String>>),
+    /// An integer enum; open the same way.
+    IntEnum(Vec<EnumVariant<i64>>),
+    Union(Union),
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct EnumVariant<V> {
+    pub ident: String,
+    pub value: V,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Struct {
+    pub fields: Vec<Field>,
+    /// `additionalProperties` kept beside the named fields.
+    pub additional: Option<Ty>,
+    pub role: StructRole,
+}
+
+/// What a struct is for, which decides its derives and helper methods.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) enum StructRole {
+    /// A JSON model: serde derives.
+    #[default]
+    Model,
+    /// A multipart form: no serde, encoded into parts instead.
+    Form,
+    /// An operation's query, header and cookie parameters.
+    Params,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Field {
+    pub ident: String,
+    pub wire: String,
+    /// The value's type, without the `Option` that optional or nullable adds.
+    pub ty: Ty,
+    pub required: bool,
+    pub nullable: bool,
+    pub docs: Docs,
+    pub read_only: bool,
+    pub write_only: bool,
+    /// A multipart file field.
+    pub upload: Option<UploadRules>,
+}
+
+impl Field {
+    /// The field's full Rust type.
+    pub(crate) fn full_ty(&self) -> Ty {
+        match (self.required, self.nullable) {
+            (true, false) => self.ty.clone(),
+            (true, true) | (false, false) => self.ty.clone().option(),
+            (false, true) => Ty::Option(Box::new(self.ty.clone().option())),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct UploadRules {
+    pub single_top_folder: bool,
+    pub required_top_file: Option<String>,
+    pub max_total_bytes: Option<u64>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Union {
+    pub variants: Vec<UnionVariant>,
+    /// Property name and (wire value, variant index) pairs.
+    pub discriminator: Option<(String, Vec<(String, usize)>)>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct UnionVariant {
+    pub ident: String,
+    pub ty: Ty,
+}
+
+/// Everything the emitters need.
+#[derive(Debug, Default)]
+pub(crate) struct Model {
+    pub types: Vec<TypeDef>,
+    pub operations: Vec<Operation>,
+    pub client: ClientFacts,
+}
+
+/// Spec-wide facts for the client profile.
+#[derive(Debug, Default)]
+pub(crate) struct ClientFacts {
+    pub title: String,
+    pub description: Option<String>,
+    pub version: String,
+    pub base_url: String,
+    pub base_url_env: Option<String>,
+    pub api_key: Option<(String, Option<String>)>,
+    pub bearer_env: Option<String>,
+    pub request_id_header: Option<String>,
+    pub retry_count_header: Option<String>,
+    pub error_type_pointer: Option<String>,
+    pub error_message_pointer: Option<String>,
+    /// Notes on what the spec asks for that the client does not do (e.g. basic auth).
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Operation {
+    pub ident: String,
+    pub method: String,
+    pub path: String,
+    pub docs: Docs,
+    pub summary: Option<String>,
+    pub path_params: Vec<Param>,
+    /// Query, header and cookie parameters, gathered in `params_type`.
+    pub params: Vec<Param>,
+    pub params_type: Option<String>,
+    /// Headers the client always sends with a fixed value.
+    pub constant_headers: Vec<(String, String)>,
+    pub body: Option<RequestBody>,
+    pub response: ResponseShape,
+    pub pagination: Option<Pagination>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Location {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Style {
+    Form,
+    Simple,
+    DeepObject,
+    PipeDelimited,
+    SpaceDelimited,
+    Label,
+    Matrix,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Param {
+    pub ident: String,
+    pub wire: String,
+    pub location: Location,
+    pub ty: Ty,
+    pub required: bool,
+    pub style: Style,
+    pub explode: bool,
+    /// Parameter described by `content` with a JSON media type: sent as JSON text.
+    pub json: bool,
+    pub docs: Docs,
+    /// Values always appended to a list header (`x-always-send`).
+    pub always_send: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct RequestBody {
+    pub required: bool,
+    /// One entry per media type, in spec order; several make a body enum.
+    pub media: Vec<BodyMedia>,
+    /// The body enum's name when there are several media types.
+    pub enum_name: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct BodyMedia {
+    pub content_type: String,
+    pub kind: BodyKind,
+    pub ty: Ty,
+    pub variant: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BodyKind {
+    Json,
+    Multipart,
+    Form,
+    Text,
+    Binary,
+}
+
+/// What a successful call returns.
+#[derive(Debug, Clone)]
+pub(crate) enum ResponseShape {
+    /// One type for every success status.
+    Single(ResponseBody),
+    /// Several statuses with different bodies: an enum named `name`.
+    ByStatus { name: String, variants: Vec<StatusVariant> },
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct StatusVariant {
+    pub ident: String,
+    /// Exact status, or `None` for a range/default fallback.
+    pub status: Option<u16>,
+    pub body: ResponseBody,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum ResponseBody {
+    Empty,
+    Json(Ty),
+    Text,
+    Binary,
+}
+
+impl ResponseBody {
+    pub(crate) fn ty(&self) -> Ty {
+        match self {
+            ResponseBody::Empty => Ty::Unit,
+            ResponseBody::Json(ty) => ty.clone(),
+            ResponseBody::Text => Ty::String,
+            ResponseBody::Binary => Ty::Bytes,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Pagination {
+    /// Field of the params struct that carries the cursor.
+    pub cursor_field: String,
+    /// Field of the page that holds the next cursor.
+    pub next_field: String,
+    pub next_is_option: bool,
+    /// Field of the page that holds the items, and the item type.
+    pub items_field: String,
+    pub items_is_option: bool,
+    pub item_ty: Ty,
+}

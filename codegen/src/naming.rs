@@ -1,0 +1,144 @@
+//! Turning wire names (schema keys, properties, enum values, operationIds) into valid,
+//! unique and stable Rust identifiers. The wire name is always kept beside the Rust one.
+
+use std::collections::HashSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Words that cannot be plain identifiers in edition 2024 (`gen` included).
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
+    "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "try", "typeof", "unsized", "virtual", "yield", "union",
+];
+
+/// Keywords that `r#` cannot escape.
+const NOT_RAW: &[&str] = &["crate", "self", "Self", "super", "_"];
+
+/// Type names that would shadow what generated code relies on.
+const RESERVED_TYPES: &[&str] = &[
+    "String", "Vec", "Option", "Some", "None", "Box", "Result", "Ok", "Err", "BTreeMap", "Value",
+    "Map", "Bytes", "Client", "ClientBuilder", "Error", "Serialize", "Deserialize", "Self",
+    "Default", "Debug", "Clone", "PartialEq", "Display", "FromStr", "Future", "Stream",
+    "Request", "RequestOptions", "ApiResponse", "FilePart", "Multipart", "Infallible", "Send",
+    "Sync", "Sized", "Copy", "From", "Into", "Iterator", "ToString", "Duration", "Profile",
+];
+
+/// Splits a wire name into ASCII words: other characters separate words; symbols that
+/// carry meaning at the start (`+`, `-`) become words so `+1` and `-1` stay apart.
+fn ascii_words(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for (i, c) in raw.chars().enumerate() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if c == '+' && i == 0 {
+            out.push_str("plus ");
+        } else if c == '-' && i == 0 && raw.len() > 1 {
+            out.push_str("minus ");
+        } else if c.is_ascii() {
+            out.push(' ');
+        } else {
+            // Keep non-ASCII names apart and stable without non-ASCII identifiers.
+            out.push_str(&format!(" u{:x} ", c as u32));
+        }
+    }
+    out
+}
+
+/// `UpperCamelCase` type or variant name; `fallback` when nothing usable is left.
+pub(crate) fn camel(raw: &str, fallback: &str) -> String {
+    let mut name = ascii_words(raw).to_upper_camel_case();
+    if name.is_empty() {
+        name = fallback.to_string();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, 'V');
+    }
+    name
+}
+
+/// `snake_case` field, function or module name, keyword-safe.
+pub(crate) fn snake(raw: &str, fallback: &str) -> String {
+    let mut name = ascii_words(raw).to_snake_case();
+    if name.is_empty() {
+        name = fallback.to_string();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, '_');
+    }
+    escape_keyword(name)
+}
+
+fn escape_keyword(name: String) -> String {
+    if NOT_RAW.contains(&name.as_str()) {
+        format!("{name}_")
+    } else if KEYWORDS.contains(&name.as_str()) {
+        format!("r#{name}")
+    } else {
+        name
+    }
+}
+
+/// A type name that cannot shadow the prelude or the crate's own items.
+pub(crate) fn type_name(raw: &str) -> String {
+    let name = camel(raw, "Type");
+    if RESERVED_TYPES.contains(&name.as_str()) { format!("{name}Model") } else { name }
+}
+
+/// Hands out unique names in order of request: the first keeps its name, later
+/// duplicates get `2`, `3`, … (or `_2` for snake case), so the same spec gives the same names.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Scope {
+    taken: HashSet<String>,
+}
+
+impl Scope {
+    pub(crate) fn with_reserved(names: &[&str]) -> Self {
+        Scope { taken: names.iter().map(|n| (*n).to_string()).collect() }
+    }
+
+    pub(crate) fn claim(&mut self, base: String) -> String {
+        if self.taken.insert(base.clone()) {
+            return base;
+        }
+        let bare = base.trim_start_matches("r#");
+        let separator = if bare.chars().next().is_some_and(char::is_uppercase) { "" } else { "_" };
+        (2..)
+            .map(|n| format!("{bare}{separator}{n}"))
+            .find(|candidate| self.taken.insert(candidate.clone()))
+            .expect("an unbounded range always yields a free name")
+    }
+}
+
+/// The wire name as it must appear in a `#[serde(rename)]`: the identifier without `r#`.
+pub(crate) fn unraw(ident: &str) -> &str {
+    ident.trim_start_matches("r#")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_are_valid_and_distinct() {
+        assert_eq!(snake("type", "f"), "r#type");
+        assert_eq!(snake("gen", "f"), "r#gen");
+        assert_eq!(snake("self", "f"), "self_");
+        assert_eq!(snake("2fa", "f"), "_2fa");
+        assert_eq!(snake("", "field"), "field");
+        assert_eq!(camel("+1", "V"), "Plus1");
+        assert_eq!(camel("-1", "V"), "Minus1");
+        assert_eq!(camel("", "Empty"), "Empty");
+        assert_eq!(camel("é", "V"), "UE9");
+        assert_eq!(camel("skills-2025-10-02", "V"), "Skills20251002");
+        assert_eq!(type_name("string"), "StringModel");
+        let mut scope = Scope::default();
+        assert_eq!(scope.claim(camel("ASC", "V")), "Asc");
+        assert_eq!(scope.claim(camel("asc", "V")), "Asc2");
+        let mut fields = Scope::default();
+        assert_eq!(fields.claim(snake("fooBar", "f")), "foo_bar");
+        assert_eq!(fields.claim(snake("foo_bar", "f")), "foo_bar_2");
+    }
+}

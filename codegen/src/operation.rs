@@ -1,0 +1,541 @@
+//! Paths and operations become [`Operation`]s: names, parameters with their styles,
+//! request bodies per media type, success responses and pagination.
+
+use serde_json::Value;
+
+use crate::error::Error;
+use crate::ir::{
+    BodyKind, BodyMedia, ClientFacts, Docs, Field, Location, Operation, Pagination, Param,
+    RequestBody, ResponseBody, ResponseShape, StatusVariant, Struct, StructRole, Style, Ty, TypeDef, TypeKind,
+};
+use crate::naming::{Scope, camel, snake};
+use crate::pointer;
+use crate::schema::{TypeSpace, docs, primary_type};
+use crate::load::Spec;
+
+const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// Method names the generated `Client` already has.
+const CLIENT_METHODS: &[&str] =
+    &["new", "builder", "from_env", "with_options", "runtime", "base_url", "clone", "fmt"];
+
+pub(crate) fn operations<'a>(spec: &'a Spec, space: &mut TypeSpace<'a>) -> Result<Vec<Operation>, Error> {
+    let mut names = Scope::with_reserved(CLIENT_METHODS);
+    let mut out = Vec::new();
+    let Some(paths) = spec.raw.get("paths").and_then(Value::as_object) else {
+        return Ok(out);
+    };
+    for (path, item) in paths {
+        let item_ptr = format!("#/paths/{}", pointer::escape(path));
+        let (item, item_ptr) = space.deref(item, &item_ptr)?;
+        let shared: Vec<(&Value, String)> = list(item, "parameters")
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p, format!("{item_ptr}/parameters/{i}")))
+            .collect();
+        for method in METHODS {
+            let Some(op) = item.get(*method).filter(|o| o.is_object()) else { continue };
+            let op_ptr = format!("{item_ptr}/{method}");
+            let base = match op.get("operationId").and_then(Value::as_str) {
+                Some(id) => snake(id, "operation"),
+                None => snake(&format!("{method} {path}"), "operation"),
+            };
+            let ident = names.claim(base);
+            out.push(operation(space, ident, method, path, op, &op_ptr, &shared)?);
+        }
+    }
+    Ok(out)
+}
+
+fn list<'v>(value: &'v Value, key: &str) -> &'v [Value] {
+    value.get(key).and_then(Value::as_array).map_or(&[], Vec::as_slice)
+}
+
+fn operation<'a>(
+    space: &mut TypeSpace<'a>,
+    ident: String,
+    method: &str,
+    path: &str,
+    op: &'a Value,
+    op_ptr: &str,
+    shared: &[(&'a Value, String)],
+) -> Result<Operation, Error> {
+    let type_base = camel(&ident, "Operation");
+    // Operation-level parameters override path-level ones with the same name and location.
+    let mut raw_params: Vec<(&'a Value, String)> = Vec::new();
+    let own: Vec<(&'a Value, String)> = list(op, "parameters")
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p, format!("{op_ptr}/parameters/{i}")))
+        .collect();
+    for (param, ptr) in shared.iter().cloned().chain(own) {
+        let (resolved, resolved_ptr) = space.deref(param, &ptr)?;
+        let key = (resolved.get("name").cloned(), resolved.get("in").cloned());
+        raw_params.retain(|(p, _)| (p.get("name").cloned(), p.get("in").cloned()) != key);
+        raw_params.push((resolved, resolved_ptr));
+    }
+
+    let mut path_params = Vec::new();
+    let mut params = Vec::new();
+    let mut constant_headers = Vec::new();
+    let mut scope = Scope::default();
+    let mut arg_scope = Scope::with_reserved(&["self", "params", "body", "options"]);
+    for (raw, ptr) in raw_params {
+        let Some(wire) = raw.get("name").and_then(Value::as_str) else {
+            return Err(Error::unsupported(ptr, "parameter without a `name`"));
+        };
+        let location = match raw.get("in").and_then(Value::as_str) {
+            Some("path") => Location::Path,
+            Some("query") => Location::Query,
+            Some("header") => Location::Header,
+            Some("cookie") => Location::Cookie,
+            other => {
+                return Err(Error::unsupported(ptr, format!("parameter location {other:?} is not one of path, query, header, cookie")));
+            }
+        };
+        if location == Location::Header
+            && ["accept", "content-type", "authorization"].contains(&wire.to_ascii_lowercase().as_str())
+        {
+            // OpenAPI says these are ignored as parameters; the client sets them itself.
+            continue;
+        }
+        let (schema, schema_ptr, json) = param_schema(raw, &ptr);
+        let required = location == Location::Path || raw.get("required").and_then(Value::as_bool).unwrap_or(false);
+        if let Some(schema) = schema {
+            let (resolved, _) = space.deref(schema, &schema_ptr)?;
+            if let Some(value) = single_value(resolved) {
+                if required {
+                    match location {
+                        Location::Header => {
+                            constant_headers.push((wire.to_string(), value));
+                            continue;
+                        }
+                        Location::Query | Location::Cookie | Location::Path => {}
+                    }
+                }
+            }
+        }
+        let hint = format!("{type_base}{}", camel(wire, "Param"));
+        let ty = match schema {
+            Some(schema) => space.ty(schema, &schema_ptr, &hint)?,
+            None => Ty::String,
+        };
+        let ty = match ty {
+            Ty::Option(inner) => *inner,
+            other => other,
+        };
+        let style = match raw.get("style").and_then(Value::as_str) {
+            Some("form") => Style::Form,
+            Some("simple") => Style::Simple,
+            Some("deepObject") => Style::DeepObject,
+            Some("pipeDelimited") => Style::PipeDelimited,
+            Some("spaceDelimited") => Style::SpaceDelimited,
+            Some("label") => Style::Label,
+            Some("matrix") => Style::Matrix,
+            _ => match location {
+                Location::Query | Location::Cookie => Style::Form,
+                Location::Path | Location::Header => Style::Simple,
+            },
+        };
+        let explode = raw.get("explode").and_then(Value::as_bool).unwrap_or(style == Style::Form);
+        let always_send = raw
+            .get("x-always-send")
+            .and_then(Value::as_array)
+            .map(|v| v.iter().filter_map(Value::as_str).map(str::to_string).collect())
+            .unwrap_or_default();
+        let param = Param {
+            ident: String::new(),
+            wire: wire.to_string(),
+            location,
+            ty,
+            required,
+            style,
+            explode,
+            json,
+            docs: docs(raw),
+            always_send,
+        };
+        if location == Location::Path {
+            path_params.push(Param { ident: arg_scope.claim(snake(wire, "param")), ..param });
+        } else {
+            params.push(Param { ident: scope.claim(snake(wire, "param")), ..param });
+        }
+    }
+    // Path parameters the template names but the spec never declares still need a value.
+    for name in template_names(path) {
+        if !path_params.iter().any(|p| p.wire == name) {
+            path_params.push(Param {
+                ident: arg_scope.claim(snake(&name, "param")),
+                wire: name,
+                location: Location::Path,
+                ty: Ty::String,
+                required: true,
+                style: Style::Simple,
+                explode: false,
+                json: false,
+                docs: Docs::default(),
+                always_send: Vec::new(),
+            });
+        }
+    }
+    // Keep positional arguments in the order they appear in the path.
+    path_params.sort_by_key(|p| path.find(&format!("{{{}}}", p.wire)).unwrap_or(usize::MAX));
+
+    let params_type = if params.is_empty() {
+        None
+    } else {
+        let name = space.claim_name(&format!("{type_base}Params"));
+        let fields = params
+            .iter()
+            .map(|p| Field {
+                ident: p.ident.clone(),
+                wire: p.wire.clone(),
+                ty: p.ty.clone(),
+                required: p.required,
+                nullable: false,
+                docs: p.docs.clone(),
+                read_only: false,
+                write_only: false,
+                upload: None,
+            })
+            .collect();
+        space.push(TypeDef {
+            name: name.clone(),
+            docs: Docs {
+                description: Some(format!("Query, header and cookie parameters of [`Client::{ident}`](crate::Client::{ident}).")),
+                deprecated: false,
+            },
+            kind: TypeKind::Struct(Struct { fields, additional: None, role: StructRole::Params }),
+            pointer: format!("{op_ptr}/parameters"),
+        });
+        Some(name)
+    };
+
+    let body = match op.get("requestBody") {
+        Some(body) => Some(request_body(space, body, &format!("{op_ptr}/requestBody"), &type_base)?),
+        None => None,
+    };
+    let response = responses(space, op, op_ptr, &type_base)?;
+    let pagination = match op.get("x-pagination") {
+        Some(ext) => pagination(space, ext, &params, &response, op_ptr)?,
+        None => None,
+    };
+    Ok(Operation {
+        ident,
+        method: method.to_ascii_uppercase(),
+        path: path.to_string(),
+        docs: Docs {
+            description: op.get("description").and_then(Value::as_str).map(str::to_string),
+            deprecated: op.get("deprecated").and_then(Value::as_bool).unwrap_or(false),
+        },
+        summary: op.get("summary").and_then(Value::as_str).map(str::to_string),
+        path_params,
+        params,
+        params_type,
+        constant_headers,
+        body,
+        response,
+        pagination,
+    })
+}
+
+/// The names inside `{}` of a path template, in order.
+fn template_names(path: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else { break };
+        names.push(rest[start + 1..start + len].to_string());
+        rest = &rest[start + len + 1..];
+    }
+    names
+}
+
+/// The parameter's schema: `schema`, or the first media type of `content` (JSON-encoded).
+fn param_schema<'v>(raw: &'v Value, ptr: &str) -> (Option<&'v Value>, String, bool) {
+    if let Some(schema) = raw.get("schema") {
+        return (Some(schema), format!("{ptr}/schema"), false);
+    }
+    if let Some((media, content)) = raw.get("content").and_then(Value::as_object).and_then(|c| c.iter().next()) {
+        let media_ptr = format!("{ptr}/content/{}", pointer::escape(media));
+        return (content.get("schema"), format!("{media_ptr}/schema"), is_json(media));
+    }
+    (None, ptr.to_string(), false)
+}
+
+fn single_value(schema: &Value) -> Option<String> {
+    match schema.get("enum").and_then(Value::as_array).map(Vec::as_slice) {
+        Some([Value::String(value)]) => Some(value.clone()),
+        _ => None,
+    }
+}
+
+fn is_json(media: &str) -> bool {
+    let media = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    media == "application/json" || media.ends_with("+json") || media == "text/json"
+}
+
+fn body_kind(media: &str) -> BodyKind {
+    let lower = media.to_ascii_lowercase();
+    if is_json(&lower) {
+        BodyKind::Json
+    } else if lower.starts_with("multipart/") {
+        BodyKind::Multipart
+    } else if lower.starts_with("application/x-www-form-urlencoded") {
+        BodyKind::Form
+    } else if lower.starts_with("text/") {
+        BodyKind::Text
+    } else {
+        BodyKind::Binary
+    }
+}
+
+fn request_body<'a>(
+    space: &mut TypeSpace<'a>,
+    body: &'a Value,
+    ptr: &str,
+    type_base: &str,
+) -> Result<RequestBody, Error> {
+    let (body, body_ptr) = space.deref(body, ptr)?;
+    let mut media = Vec::new();
+    let mut variants = Scope::default();
+    if let Some(content) = body.get("content").and_then(Value::as_object) {
+        for (content_type, entry) in content {
+            let media_ptr = format!("{body_ptr}/content/{}", pointer::escape(content_type));
+            let kind = body_kind(content_type);
+            let schema = entry.get("schema");
+            let schema_ptr = format!("{media_ptr}/schema");
+            let ty = match (kind, schema) {
+                (BodyKind::Json | BodyKind::Form, Some(schema)) => {
+                    space.ty(schema, &schema_ptr, &format!("{type_base}Body"))?
+                }
+                (BodyKind::Json | BodyKind::Form, None) => Ty::Value,
+                (BodyKind::Multipart, Some(schema)) => form_type(space, schema, &schema_ptr, type_base)?,
+                (BodyKind::Multipart, None) => Ty::Vec(Box::new(Ty::File)),
+                (BodyKind::Text, _) => Ty::String,
+                (BodyKind::Binary, _) => Ty::Bytes,
+            };
+            let word = match kind {
+                BodyKind::Json => "Json",
+                BodyKind::Multipart => "Multipart",
+                BodyKind::Form => "Form",
+                BodyKind::Text => "Text",
+                BodyKind::Binary => "Binary",
+            };
+            media.push(BodyMedia {
+                content_type: content_type.clone(),
+                kind,
+                ty,
+                variant: variants.claim(word.to_string()),
+            });
+        }
+    }
+    let enum_name = (media.len() > 1).then(|| space.claim_name(&format!("{type_base}Body")));
+    Ok(RequestBody {
+        required: body.get("required").and_then(Value::as_bool).unwrap_or(false),
+        media,
+        enum_name,
+    })
+}
+
+/// A multipart body: a form struct named after its component (when the component is
+/// used for nothing else) or after the operation.
+fn form_type<'a>(space: &mut TypeSpace<'a>, schema: &'a Value, ptr: &str, type_base: &str) -> Result<Ty, Error> {
+    let (resolved, resolved_ptr) = space.deref(schema, ptr)?;
+    if !crate::schema::is_object_schema(resolved) {
+        return Ok(Ty::Vec(Box::new(Ty::File)));
+    }
+    let base = if space.form_components.contains(&resolved_ptr) {
+        pointer::last_segment(&resolved_ptr).to_string()
+    } else {
+        format!("{type_base}Form")
+    };
+    if let Some(id) = space.form_id(&resolved_ptr) {
+        return Ok(Ty::Named(id));
+    }
+    let name = space.claim_name(&base);
+    let form = space.form(schema, ptr, &name)?;
+    let id = space.push(TypeDef { name, docs: docs(resolved), kind: TypeKind::Struct(form), pointer: resolved_ptr.clone() });
+    space.remember_form(resolved_ptr, id);
+    Ok(Ty::Named(id))
+}
+
+fn responses<'a>(space: &mut TypeSpace<'a>, op: &'a Value, op_ptr: &str, type_base: &str) -> Result<ResponseShape, Error> {
+    let responses = op.get("responses").and_then(Value::as_object);
+    let mut success: Vec<(String, &'a Value, String)> = Vec::new();
+    let mut default = None;
+    if let Some(responses) = responses {
+        for (code, response) in responses {
+            let ptr = format!("{op_ptr}/responses/{}", pointer::escape(code));
+            if code.starts_with('2') {
+                success.push((code.clone(), response, ptr));
+            } else if code == "default" {
+                default = Some((code.clone(), response, ptr));
+            }
+        }
+    }
+    if success.is_empty() {
+        success.extend(default);
+    }
+    let mut bodies = Vec::new();
+    for (code, response, ptr) in &success {
+        let hint = if success.len() == 1 { format!("{type_base}Response") } else { format!("{type_base}Response{}", camel(code, "")) };
+        bodies.push((code.clone(), response_body(space, response, ptr, &hint)?));
+    }
+    let first = bodies.first().map(|(_, b)| b.clone()).unwrap_or(ResponseBody::Empty);
+    if bodies.iter().all(|(_, b)| *b == first || *b == ResponseBody::Empty) && first != ResponseBody::Empty
+        || bodies.iter().all(|(_, b)| *b == first)
+    {
+        return Ok(ResponseShape::Single(first));
+    }
+    let name = space.claim_name(&format!("{type_base}Response"));
+    let mut scope = Scope::default();
+    let variants = bodies
+        .into_iter()
+        .map(|(code, body)| StatusVariant { ident: scope.claim(status_word(&code)), status: code.parse().ok(), body })
+        .collect();
+    Ok(ResponseShape::ByStatus { name, variants })
+}
+
+fn status_word(code: &str) -> String {
+    match code {
+        "200" => "Ok".into(),
+        "201" => "Created".into(),
+        "202" => "Accepted".into(),
+        "203" => "NonAuthoritativeInformation".into(),
+        "204" => "NoContent".into(),
+        "205" => "ResetContent".into(),
+        "206" => "PartialContent".into(),
+        "2XX" | "2xx" | "default" => "Success".into(),
+        other => format!("Status{}", camel(other, "")),
+    }
+}
+
+fn response_body<'a>(space: &mut TypeSpace<'a>, response: &'a Value, ptr: &str, hint: &str) -> Result<ResponseBody, Error> {
+    let (response, response_ptr) = space.deref(response, ptr)?;
+    let Some(content) = response.get("content").and_then(Value::as_object).filter(|c| !c.is_empty()) else {
+        return Ok(ResponseBody::Empty);
+    };
+    let json = content.iter().find(|(media, _)| is_json(media));
+    if let Some((media, entry)) = json {
+        let schema_ptr = format!("{response_ptr}/content/{}/schema", pointer::escape(media));
+        return Ok(match entry.get("schema") {
+            Some(schema) => ResponseBody::Json(space.ty(schema, &schema_ptr, hint)?),
+            None => ResponseBody::Json(Ty::Value),
+        });
+    }
+    if content.keys().any(|m| m.to_ascii_lowercase().starts_with("text/")) {
+        return Ok(ResponseBody::Text);
+    }
+    if let Some((media, entry)) = content.iter().find(|(m, _)| m.as_str() == "*/*") {
+        // `*/*` with an object schema is JSON in practice; without one, bytes.
+        if let Some(schema) = entry.get("schema").filter(|s| primary_type(s).as_deref() != Some("string")) {
+            let schema_ptr = format!("{response_ptr}/content/{}/schema", pointer::escape(media));
+            return Ok(ResponseBody::Json(space.ty(schema, &schema_ptr, hint)?));
+        }
+    }
+    Ok(ResponseBody::Binary)
+}
+
+fn pagination(
+    space: &TypeSpace<'_>,
+    ext: &Value,
+    params: &[Param],
+    response: &ResponseShape,
+    op_ptr: &str,
+) -> Result<Option<Pagination>, Error> {
+    let ptr = format!("{op_ptr}/x-pagination");
+    let get = |key: &str| {
+        ext.get(key)
+            .and_then(Value::as_str)
+            .ok_or_else(|| Error::unsupported(ptr.clone(), format!("x-pagination needs `{key}`")))
+    };
+    let (cursor, next, items) = (get("cursor-param")?, get("next-cursor")?, get("items")?);
+    let Some(cursor_param) = params.iter().find(|p| p.wire == cursor && p.location == Location::Query) else {
+        return Err(Error::unsupported(ptr, format!("x-pagination: no query parameter `{cursor}`")));
+    };
+    let ResponseShape::Single(ResponseBody::Json(Ty::Named(id))) = response else {
+        return Err(Error::unsupported(ptr, "x-pagination: the success response is not one JSON object type"));
+    };
+    let TypeKind::Struct(page) = &space.types[*id].kind else {
+        return Err(Error::unsupported(ptr, "x-pagination: the page is not an object"));
+    };
+    let field = |wire: &str| {
+        page.fields
+            .iter()
+            .find(|f| f.wire == wire)
+            .ok_or_else(|| Error::unsupported(ptr.clone(), format!("x-pagination: the page has no field `{wire}`")))
+    };
+    let (next_field, items_field) = (field(next)?, field(items)?);
+    let Ty::Vec(item_ty) = &items_field.ty else {
+        return Err(Error::unsupported(ptr, format!("x-pagination: `{items}` is not an array")));
+    };
+    Ok(Some(Pagination {
+        cursor_field: cursor_param.ident.clone(),
+        next_field: next_field.ident.clone(),
+        next_is_option: matches!(next_field.full_ty(), Ty::Option(_)),
+        items_field: items_field.ident.clone(),
+        items_is_option: matches!(items_field.full_ty(), Ty::Option(_)),
+        item_ty: (**item_ty).clone(),
+    }))
+}
+
+/// Spec-wide client facts: servers, security schemes and the `x-client` extension.
+pub(crate) fn client_facts(spec: &Spec) -> ClientFacts {
+    let raw = &spec.raw;
+    let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
+    let server = raw.pointer("/servers/0");
+    let mut facts = ClientFacts {
+        title: text(raw.pointer("/info/title")).unwrap_or_default(),
+        description: text(raw.pointer("/info/description")),
+        version: text(raw.pointer("/info/version")).unwrap_or_default(),
+        base_url: server.and_then(|s| s.get("url")).and_then(Value::as_str).map(server_url).unwrap_or_default(),
+        base_url_env: text(server.and_then(|s| s.get("x-env"))),
+        ..ClientFacts::default()
+    };
+    let client = raw.get("x-client");
+    let ext = |key: &str| text(client.and_then(|c| c.get(key)));
+    facts.request_id_header = ext("request-id-header");
+    facts.retry_count_header = ext("retry-count-header");
+    facts.error_type_pointer = ext("error-type-pointer");
+    facts.error_message_pointer = ext("error-message-pointer");
+    if let Some(schemes) = raw.pointer("/components/securitySchemes").and_then(Value::as_object) {
+        for (name, scheme) in schemes {
+            let Ok((scheme, _)) = resolve_local(raw, scheme) else { continue };
+            let kind = scheme.get("type").and_then(Value::as_str).unwrap_or_default();
+            let env = text(scheme.get("x-env"));
+            match (kind, scheme.get("in").and_then(Value::as_str)) {
+                ("apiKey", Some("header")) if facts.api_key.is_none() => {
+                    let header = text(scheme.get("name")).unwrap_or_default();
+                    facts.api_key = Some((header, env));
+                }
+                ("http", _)
+                    if scheme.get("scheme").and_then(Value::as_str).is_some_and(|s| s.eq_ignore_ascii_case("bearer"))
+                        && facts.bearer_env.is_none() =>
+                {
+                    facts.bearer_env = Some(env.unwrap_or_default());
+                }
+                ("oauth2" | "openIdConnect", _) if facts.bearer_env.is_none() => {
+                    // Both end in a bearer token the caller obtains.
+                    facts.bearer_env = Some(env.unwrap_or_default());
+                }
+                _ => facts.notes.push(format!(
+                    "Security scheme `{name}` ({kind}) is not applied automatically; set it with `RequestOptions::header` or a default header."
+                )),
+            }
+        }
+    }
+    facts
+}
+
+fn resolve_local<'v>(raw: &'v Value, value: &'v Value) -> Result<(&'v Value, ()), Error> {
+    match value.get("$ref").and_then(Value::as_str) {
+        Some(target) => Ok((pointer::resolve(raw, target)?, ())),
+        None => Ok((value, ())),
+    }
+}
+
+/// Server URLs may hold `{variables}`; their defaults are filled in when given.
+fn server_url(url: &str) -> String {
+    url.trim_end_matches('/').to_string()
+}

@@ -1,0 +1,408 @@
+//! `cargo xtask codegen`: turns OpenAPI specs into SDK crates on disk.
+//!
+//! Two forms: the workspace job (every row of [`WORKSPACE_CRATES`]) and a standalone run
+//! (`--spec FILE --out DIR`) that writes a crate buildable anywhere.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use codegen::{GeneratedFile, Settings, Spec};
+use heck::ToKebabCase;
+
+use crate::ensure::{ChangeKind, Mode, Report, ensure_files};
+use crate::util::{display_path, relative_path, repo_root, resolve, shell_quote, toml_string};
+
+/// One SDK crate generated inside this workspace. Paths are relative to the repository root.
+pub struct WorkspaceCrate {
+    pub spec: &'static str,
+    pub out: &'static str,
+    pub version: &'static str,
+}
+
+/// The workspace's generated crates; adding a spec is adding a row.
+pub const WORKSPACE_CRATES: &[WorkspaceCrate] = &[WorkspaceCrate {
+    spec: "spec/skills.yaml",
+    out: "generated",
+    version: "0.1.0",
+}];
+
+/// The hand-written runtime crate every generated crate depends on (relative to the root).
+const RUNTIME_DIR: &str = "runtime";
+/// The command that regenerates the workspace crates, quoted in their headers.
+const WORKSPACE_COMMAND: &str = "cargo xtask codegen";
+/// Lines of diff shown per stale file in check mode.
+const DIFF_LINES: usize = 40;
+
+/// What `cargo xtask codegen` was asked to generate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// Every crate in [`WORKSPACE_CRATES`].
+    Workspace,
+    /// One spec to a standalone crate, paths as the user typed them.
+    Standalone {
+        spec: String,
+        out: String,
+        name: Option<String>,
+    },
+}
+
+/// One spec to generate, with everything but the crate name decided before the spec is read.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub spec_path: PathBuf,
+    /// How the spec is named in error messages.
+    pub spec_display: String,
+    pub out_dir: PathBuf,
+    /// Crate name given by the user; otherwise derived from the spec (see [`default_crate_name`]).
+    pub name: Option<String>,
+    /// Last-resort name source: the spec's file stem.
+    pub file_stem: Option<String>,
+    /// Settings for the generator; `crate_name` is filled in by [`Job::generate`].
+    pub settings: Settings,
+}
+
+impl Job {
+    /// Reads, parses and generates in memory; touches nothing on disk.
+    pub fn generate(&self) -> Result<Vec<GeneratedFile>> {
+        let text = std::fs::read_to_string(&self.spec_path)
+            .with_context(|| format!("reading spec {}", self.spec_display))?;
+        // codegen::Error's Display carries file:line:column, so it is reported bare.
+        let spec = Spec::parse(&text, &self.spec_display)?;
+        let crate_name = match &self.name {
+            Some(name) => name.clone(),
+            None => default_crate_name(&spec, self.file_stem.as_deref())?,
+        };
+        let settings = Settings {
+            crate_name,
+            ..self.settings.clone()
+        };
+        Ok(codegen::generate(&spec, &settings)?)
+    }
+}
+
+/// Runs `cargo xtask codegen`. Returns `Ok(false)` when `--check` found stale files.
+pub fn run(target: &Target, mode: Mode) -> Result<bool> {
+    let start = Instant::now();
+    let jobs = match target {
+        Target::Workspace => workspace_jobs(&repo_root())?,
+        Target::Standalone { spec, out, name } => vec![standalone_job(spec, out, name.as_deref())?],
+    };
+    // Generate every crate before writing any, so one bad spec leaves all outputs untouched.
+    let outputs = jobs.iter().map(Job::generate).collect::<Result<Vec<_>>>()?;
+
+    let mut in_sync = true;
+    for (job, files) in jobs.iter().zip(&outputs) {
+        let report = ensure_files(&job.out_dir, files, mode)?;
+        let label = format!("{}/", display_path(&job.out_dir).trim_end_matches('/'));
+        print_report(&label, &report, start);
+        in_sync &= report.is_clean();
+    }
+    if mode == Mode::Check && !in_sync {
+        // Same command for every job of one invocation, so print it once.
+        println!("run `{}` to update", jobs[0].settings.regenerate_command);
+    }
+    Ok(in_sync || mode == Mode::Write)
+}
+
+fn print_report(label: &str, report: &Report, start: Instant) {
+    let ms = start.elapsed().as_millis();
+    match report.mode {
+        Mode::Write => println!(
+            "{label}: {} written, {} deleted, {} unchanged ({ms} ms)",
+            report.written(),
+            report.deleted(),
+            report.unchanged
+        ),
+        Mode::Check if report.is_clean() => {
+            println!("{label}: up to date ({} files, {ms} ms)", report.unchanged)
+        }
+        Mode::Check => {
+            for change in &report.changes {
+                let what = match change.kind {
+                    ChangeKind::Create => "missing",
+                    ChangeKind::Update => "differs",
+                    ChangeKind::Delete => "no longer generated",
+                };
+                println!("{label}{}: {what}", change.path);
+                print!("{}", change.diff(label, DIFF_LINES));
+            }
+            println!(
+                "{label}: out of date: {} to write, {} to delete, {} unchanged ({ms} ms)",
+                report.written(),
+                report.deleted(),
+                report.unchanged
+            );
+        }
+    }
+}
+
+/// Jobs for [`WORKSPACE_CRATES`], with paths between them relative so the workspace can
+/// move.
+pub fn workspace_jobs(root: &Path) -> Result<Vec<Job>> {
+    let runtime = root.join(RUNTIME_DIR);
+    WORKSPACE_CRATES
+        .iter()
+        .map(|krate| {
+            let out_dir = root.join(krate.out);
+            let spec_path = root.join(krate.spec);
+            let runtime_rel = relative_path(&out_dir, &runtime).context("runtime path")?;
+            Ok(Job {
+                spec_display: display_path(&spec_path),
+                file_stem: file_stem(&spec_path),
+                name: None,
+                settings: Settings {
+                    crate_name: String::new(),
+                    crate_version: krate.version.to_string(),
+                    runtime_dependency: format!("{{ path = {} }}", toml_string(&runtime_rel)),
+                    standalone: false,
+                    spec_path_from_crate: relative_path(&out_dir, &spec_path),
+                    regenerate_command: WORKSPACE_COMMAND.to_string(),
+                },
+                spec_path,
+                out_dir,
+            })
+        })
+        .collect()
+}
+
+/// The job for `--spec FILE --out DIR [--name CRATE]`.
+pub fn standalone_job(spec: &str, out: &str, name: Option<&str>) -> Result<Job> {
+    if let Some(name) = name {
+        validate_crate_name(name)?;
+    }
+    let spec_path = PathBuf::from(spec);
+    let out_dir = PathBuf::from(out);
+    let runtime = repo_root().join(RUNTIME_DIR);
+    let runtime = runtime
+        .to_str()
+        .context("the repository path is not valid UTF-8")?;
+    let spec_path_from_crate = match (resolve(&out_dir), resolve(&spec_path)) {
+        (Some(out), Some(spec)) => relative_path(&out, &spec),
+        _ => None,
+    };
+    let mut command = format!(
+        "cargo xtask codegen --spec {} --out {}",
+        shell_quote(spec),
+        shell_quote(out)
+    );
+    if let Some(name) = name {
+        command.push_str(&format!(" --name {}", shell_quote(name)));
+    }
+    Ok(Job {
+        spec_display: spec.to_string(),
+        file_stem: file_stem(&spec_path),
+        name: name.map(str::to_string),
+        settings: Settings {
+            crate_name: String::new(),
+            crate_version: "0.1.0".to_string(),
+            runtime_dependency: format!("{{ path = {} }}", toml_string(runtime)),
+            standalone: true,
+            spec_path_from_crate,
+            regenerate_command: command,
+        },
+        spec_path,
+        out_dir,
+    })
+}
+
+fn file_stem(path: &Path) -> Option<String> {
+    path.file_stem()
+        .and_then(|s| s.to_str())
+        .map(str::to_string)
+}
+
+/// The crate name a spec asks for: `info.x-crate-name`, else its title in kebab case, else
+/// the spec's file stem; the first that yields a valid package name once sanitized.
+pub fn default_crate_name(spec: &Spec, file_stem: Option<&str>) -> Result<String> {
+    let explicit = spec
+        .raw
+        .get("info")
+        .and_then(|i| i.get("x-crate-name"))
+        .and_then(|v| v.as_str());
+    let title = spec.api.info.title.to_kebab_case();
+    [explicit, Some(title.as_str()), file_stem]
+        .into_iter()
+        .flatten()
+        .find_map(sanitize_crate_name)
+        .context("cannot derive a crate name from the spec; pass --name")
+}
+
+/// Rust keywords cannot be library names, which cargo derives from the package name.
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
+    "pub", "ref", "return", "self", "static", "struct", "super", "trait", "true", "try", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "typeof", "unsized", "virtual", "yield",
+];
+
+/// Turns arbitrary text into a valid cargo package name (lowercase ASCII, `-` between
+/// words), or `None` if nothing usable is left.
+pub fn sanitize_crate_name(raw: &str) -> Option<String> {
+    let mut name = String::new();
+    for c in raw.trim().chars() {
+        let c = c.to_ascii_lowercase();
+        if c.is_ascii_alphanumeric() || c == '_' {
+            name.push(c);
+        } else if !name.ends_with('-') {
+            name.push('-');
+        }
+    }
+    let name = name.trim_matches(|c| c == '-' || c == '_');
+    if name.is_empty() {
+        return None;
+    }
+    let mut name = name.to_string();
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert_str(0, "sdk-");
+    }
+    if KEYWORDS.contains(&name.as_str()) {
+        name.push_str("-sdk");
+    }
+    Some(name)
+}
+
+/// Checks a user-given `--name` instead of silently changing it.
+fn validate_crate_name(name: &str) -> Result<()> {
+    let valid = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && !KEYWORDS.contains(&name);
+    if !valid {
+        match sanitize_crate_name(name) {
+            Some(fixed) => bail!("invalid crate name {name:?}; try {fixed:?}"),
+            None => bail!("invalid crate name {name:?}"),
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn spec(yaml: &str) -> Spec {
+        Spec::parse(yaml, "test.yaml").unwrap()
+    }
+
+    #[test]
+    fn crate_name_sources_in_order() {
+        let with_ext = spec(
+            "openapi: 3.0.3\ninfo: {title: Anthropic Skills API, version: '1', x-crate-name: anthropic-skills}\npaths: {}\n",
+        );
+        assert_eq!(
+            default_crate_name(&with_ext, Some("stem")).unwrap(),
+            "anthropic-skills"
+        );
+        let titled =
+            spec("openapi: 3.0.3\ninfo: {title: Pet Store API, version: '1'}\npaths: {}\n");
+        assert_eq!(
+            default_crate_name(&titled, Some("stem")).unwrap(),
+            "pet-store-api"
+        );
+        let untitled = spec("openapi: 3.0.3\ninfo: {title: '***', version: '1'}\npaths: {}\n");
+        assert_eq!(
+            default_crate_name(&untitled, Some("my_spec")).unwrap(),
+            "my_spec"
+        );
+        assert!(default_crate_name(&untitled, None).is_err());
+    }
+
+    #[test]
+    fn crate_names_are_sanitized() {
+        assert_eq!(
+            sanitize_crate_name("My API (v2)").as_deref(),
+            Some("my-api-v2")
+        );
+        assert_eq!(sanitize_crate_name("3scale").as_deref(), Some("sdk-3scale"));
+        assert_eq!(sanitize_crate_name("type").as_deref(), Some("type-sdk"));
+        assert_eq!(sanitize_crate_name("--x__").as_deref(), Some("x"));
+        assert_eq!(sanitize_crate_name("ünï"), Some("n".to_string()));
+        assert_eq!(sanitize_crate_name("!!"), None);
+        assert!(validate_crate_name("Good_name-2").is_ok());
+        assert!(validate_crate_name("bad name").is_err());
+        assert!(validate_crate_name("fn").is_err());
+    }
+
+    #[test]
+    fn workspace_settings() {
+        let jobs = workspace_jobs(Path::new("/repo")).unwrap();
+        let s = &jobs[0].settings;
+        assert_eq!(jobs[0].out_dir, Path::new("/repo/generated"));
+        assert_eq!(s.runtime_dependency, r#"{ path = "../runtime" }"#);
+        assert_eq!(
+            s.spec_path_from_crate.as_deref(),
+            Some("../spec/skills.yaml")
+        );
+        assert_eq!(s.regenerate_command, "cargo xtask codegen");
+        assert!(!s.standalone);
+        assert_eq!(s.crate_version, "0.1.0");
+    }
+
+    #[test]
+    fn standalone_settings() {
+        let dir = tempfile::tempdir().unwrap();
+        let spec_path = dir.path().join("specs/pet store.yaml");
+        fs::create_dir_all(spec_path.parent().unwrap()).unwrap();
+        fs::write(&spec_path, "").unwrap();
+        let out = dir.path().join("out/petstore");
+        let job = standalone_job(
+            spec_path.to_str().unwrap(),
+            out.to_str().unwrap(),
+            Some("pets"),
+        )
+        .unwrap();
+        let s = &job.settings;
+        assert!(s.standalone);
+        assert_eq!(
+            s.spec_path_from_crate.as_deref(),
+            Some("../../specs/pet store.yaml")
+        );
+        let runtime = repo_root().join("runtime");
+        assert_eq!(
+            s.runtime_dependency,
+            format!("{{ path = {} }}", toml_string(runtime.to_str().unwrap()))
+        );
+        assert!(
+            s.regenerate_command
+                .starts_with("cargo xtask codegen --spec '"),
+            "{}",
+            s.regenerate_command
+        );
+        assert!(
+            s.regenerate_command.ends_with(" --name pets"),
+            "{}",
+            s.regenerate_command
+        );
+        assert_eq!(job.file_stem.as_deref(), Some("pet store"));
+        assert!(standalone_job("a.yaml", "out", Some("bad name")).is_err());
+    }
+
+    #[test]
+    fn bad_spec_reports_location_and_leaves_output_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let spec_path = dir.path().join("bad.yaml");
+        fs::write(&spec_path, "openapi: 3.0.3\ninfo: [unclosed\n").unwrap();
+        let out = dir.path().join("out");
+        fs::create_dir_all(out.join("src")).unwrap();
+        fs::write(out.join("src/lib.rs"), "// @generated old\n").unwrap();
+
+        let job = standalone_job(spec_path.to_str().unwrap(), out.to_str().unwrap(), None).unwrap();
+        let err = job.generate().unwrap_err();
+        let shown = format!("{err:#}");
+        let prefix = format!("{}:", spec_path.display());
+        assert!(shown.starts_with(&prefix), "{shown}");
+        assert!(
+            shown[prefix.len()..].starts_with(|c: char| c.is_ascii_digit()),
+            "no line: {shown}"
+        );
+        assert_eq!(
+            fs::read_to_string(out.join("src/lib.rs")).unwrap(),
+            "// @generated old\n"
+        );
+        assert_eq!(fs::read_dir(&out).unwrap().count(), 1);
+    }
+}

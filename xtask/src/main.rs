@@ -1,0 +1,194 @@
+//! Project automation, run as `cargo xtask <command>` (an alias in `.cargo/config.toml`).
+//! All of the project's I/O lives here; `codegen` itself is pure.
+
+mod codegen_cmd;
+mod ensure;
+mod test_cmd;
+mod util;
+
+use std::process::ExitCode;
+
+use codegen_cmd::Target;
+use ensure::Mode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  codegen [--check]
+      Regenerate the workspace's SDK crates (generated/ from spec/skills.yaml).
+  codegen --spec FILE --out DIR [--name CRATE] [--check]
+      Generate a standalone crate (buildable anywhere) from any OpenAPI 3.0 spec.
+      --check writes nothing: it shows stale files and exits 1 if there are any.
+  test [-- ARGS...]
+      Install the test tools (Prism, via npm ci in tools/prism) and run
+      `cargo test --workspace ARGS...`.
+";
+
+/// A parsed command line.
+#[derive(Debug, PartialEq, Eq)]
+enum Command {
+    Help,
+    Codegen { target: Target, mode: Mode },
+    Test { cargo_args: Vec<String> },
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let command = match parse_args(&args) {
+        Ok(command) => command,
+        Err(message) => {
+            eprintln!("error: {message}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = match command {
+        Command::Help => {
+            print!("{USAGE}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Codegen { target, mode } => codegen_cmd::run(&target, mode).map(|ok| {
+            if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }),
+        Command::Test { cargo_args } => test_cmd::run(&cargo_args),
+    };
+    result.unwrap_or_else(|e| {
+        eprintln!("error: {e:#}");
+        ExitCode::FAILURE
+    })
+}
+
+fn parse_args(args: &[String]) -> Result<Command, String> {
+    let Some((command, rest)) = args.split_first() else {
+        return Err("no command given".into());
+    };
+    match command.as_str() {
+        "help" | "-h" | "--help" => Ok(Command::Help),
+        "codegen" => parse_codegen(rest),
+        "test" => {
+            // Everything after an optional `--` goes to `cargo test` untouched.
+            let rest = rest.strip_prefix(&["--".to_string()][..]).unwrap_or(rest);
+            Ok(Command::Test {
+                cargo_args: rest.to_vec(),
+            })
+        }
+        other => Err(format!("unknown command {other:?}")),
+    }
+}
+
+fn parse_codegen(args: &[String]) -> Result<Command, String> {
+    let (mut spec, mut out, mut name, mut check) = (None, None, None, false);
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        // Accept both `--flag value` and `--flag=value`.
+        let (flag, inline) = match arg.split_once('=') {
+            Some((flag, value)) if flag.starts_with("--") => (flag, Some(value.to_string())),
+            _ => (arg.as_str(), None),
+        };
+        let slot = match flag {
+            "--check" if inline.is_none() => {
+                check = true;
+                continue;
+            }
+            "-h" | "--help" => return Ok(Command::Help),
+            "--spec" => &mut spec,
+            "--out" => &mut out,
+            "--name" => &mut name,
+            _ => return Err(format!("unexpected argument {arg:?} for codegen")),
+        };
+        let value = match inline {
+            Some(value) => value,
+            None => args
+                .next()
+                .cloned()
+                .ok_or_else(|| format!("{flag} needs a value"))?,
+        };
+        if value.is_empty() {
+            return Err(format!("{flag} needs a non-empty value"));
+        }
+        if slot.replace(value).is_some() {
+            return Err(format!("{flag} given twice"));
+        }
+    }
+    let mode = if check { Mode::Check } else { Mode::Write };
+    let target = match (spec, out, name) {
+        (None, None, None) => Target::Workspace,
+        (Some(spec), Some(out), name) => Target::Standalone { spec, out, name },
+        (None, None, Some(_)) => return Err("--name needs --spec and --out".into()),
+        _ => return Err("--spec and --out go together".into()),
+    };
+    Ok(Command::Codegen { target, mode })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &str) -> Result<Command, String> {
+        parse_args(
+            &args
+                .split_whitespace()
+                .map(String::from)
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    #[test]
+    fn parses_commands() {
+        assert_eq!(
+            parse("codegen"),
+            Ok(Command::Codegen {
+                target: Target::Workspace,
+                mode: Mode::Write
+            })
+        );
+        assert_eq!(
+            parse("codegen --check"),
+            Ok(Command::Codegen {
+                target: Target::Workspace,
+                mode: Mode::Check
+            })
+        );
+        assert_eq!(
+            parse("codegen --spec a.yaml --out=o --name n --check"),
+            Ok(Command::Codegen {
+                target: Target::Standalone {
+                    spec: "a.yaml".into(),
+                    out: "o".into(),
+                    name: Some("n".into())
+                },
+                mode: Mode::Check,
+            })
+        );
+        assert_eq!(
+            parse("test -- -p runtime -- --nocapture"),
+            Ok(Command::Test {
+                cargo_args: ["-p", "runtime", "--", "--nocapture"]
+                    .map(String::from)
+                    .to_vec()
+            })
+        );
+        assert_eq!(parse("--help"), Ok(Command::Help));
+    }
+
+    #[test]
+    fn rejects_bad_args() {
+        for bad in [
+            "",
+            "bench",
+            "codegen --spec a.yaml",
+            "codegen --out o",
+            "codegen --name n",
+            "codegen --spec",
+            "codegen --spec a --spec b --out o",
+            "codegen --frobnicate",
+            "codegen --check=yes",
+        ] {
+            assert!(parse(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+}
