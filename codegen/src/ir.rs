@@ -50,6 +50,7 @@ pub(crate) struct TypeDef {
     pub docs: Docs,
     pub kind: TypeKind,
     /// JSON pointer of the schema this type comes from.
+    #[allow(dead_code)] // kept for error messages about a type
     pub pointer: String,
 }
 

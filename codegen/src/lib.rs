@@ -8,6 +8,7 @@ mod emit;
 mod error;
 mod ir;
 mod load;
+mod locate;
 mod naming;
 mod operation;
 mod pointer;
@@ -67,6 +68,12 @@ fn generate_inner(spec: &Spec, settings: &Settings) -> Result<Vec<GeneratedFile>
     files.push(GeneratedFile {
         path: "Cargo.toml".into(),
         contents: emit::crate_files::cargo_toml(settings, &model.client, &header, has_build),
+    });
+    files.push(GeneratedFile {
+        path: "rustfmt.toml".into(),
+        contents: format!(
+            "# {header}\n\n# prettyplease formats the generated code, the same on every machine; rustfmt leaves it be.\ndisable_all_formatting = true\n"
+        ),
     });
     if let Some(spec_path) = &settings.spec_path_from_crate {
         let tokens = emit::crate_files::build_rs(spec_path, &spec.fingerprint, &settings.regenerate_command);

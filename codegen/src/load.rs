@@ -11,6 +11,34 @@ pub struct Spec {
     /// Stable hash of the spec's text (see [`fingerprint`]).
     pub fingerprint: String,
     pub source_name: String,
+    /// The text, kept to turn pointers in errors into lines and columns.
+    text: String,
+}
+
+/// Refuses documents that are not OpenAPI 3.0 before typed parsing gives a vaguer error.
+fn check_version(raw: &serde_json::Value) -> Result<(), Error> {
+    match raw.get("openapi").and_then(serde_json::Value::as_str) {
+        Some(v) if v.starts_with("3.0") => Ok(()),
+        Some(v) => Err(Error::unsupported("#/openapi", format!("OpenAPI {v} is not supported; this generator reads OpenAPI 3.0.x"))),
+        None if raw.get("swagger").is_some() => {
+            Err(Error::unsupported("#/swagger", "Swagger 2.0 is not supported; convert the document to OpenAPI 3.0 first"))
+        }
+        None => Err(Error::unsupported("#", "not an OpenAPI document: no `openapi` field")),
+    }
+}
+
+/// `serde_path_to_error`'s path as JSON pointer tokens.
+fn json_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    path.iter()
+        .filter_map(|segment| match segment {
+            Segment::Seq { index } => Some(index.to_string()),
+            Segment::Map { key } => Some(crate::pointer::escape(key)),
+            Segment::Enum { variant } => Some(crate::pointer::escape(variant)),
+            Segment::Unknown => None,
+        })
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 impl Spec {
@@ -39,10 +67,24 @@ impl Spec {
                 })
             })?
         };
-        let api: openapiv3::OpenAPI = serde_json::from_value(raw.clone()).map_err(|e| {
-            with_source(Error::unsupported("#", format!("not an OpenAPI 3.0 document: {e}")))
+        check_version(&raw).map_err(with_source)?;
+        let api: openapiv3::OpenAPI = serde_path_to_error::deserialize(&raw).map_err(|e| {
+            let pointer = format!("#/{}", json_pointer(e.path()));
+            let location = crate::locate::position(text, &pointer);
+            with_source(Error {
+                source_name: None,
+                pointer,
+                location,
+                message: format!("not a valid OpenAPI 3.0 document: {}", e.inner()),
+            })
         })?;
-        Ok(Spec { api, raw, fingerprint: fingerprint(text), source_name: source_name.to_string() })
+        Ok(Spec {
+            api,
+            raw,
+            fingerprint: fingerprint(text),
+            source_name: source_name.to_string(),
+            text: text.to_string(),
+        })
     }
 }
 
@@ -69,6 +111,9 @@ impl Spec {
     /// Adds the source name and, where the pointer can be found in the text, line and column.
     pub(crate) fn locate(&self, mut error: Error) -> Error {
         error.source_name = Some(self.source_name.clone());
+        if error.location.is_none() && error.pointer.starts_with("#/") {
+            error.location = crate::locate::position(&self.text, &error.pointer);
+        }
         error
     }
 }

@@ -131,7 +131,7 @@ mod tests {
         assert_eq!(camel("+1", "V"), "Plus1");
         assert_eq!(camel("-1", "V"), "Minus1");
         assert_eq!(camel("", "Empty"), "Empty");
-        assert_eq!(camel("é", "V"), "UE9");
+        assert_eq!(camel("é", "V"), "Ue9");
         assert_eq!(camel("skills-2025-10-02", "V"), "Skills20251002");
         assert_eq!(type_name("string"), "StringModel");
         let mut scope = Scope::default();

@@ -279,6 +279,32 @@ fn validate_crate_name(name: &str) -> Result<()> {
     Ok(())
 }
 
+/// Read-only check that every workspace crate on disk is what the spec and the current
+/// generator produce, so `cargo test` catches a stale crate and an unregenerated
+/// generator change alike.
+#[cfg(test)]
+mod freshness {
+    use super::*;
+
+    #[test]
+    fn workspace_crates_match_spec_and_generator() {
+        for job in workspace_jobs(&repo_root()).expect("workspace jobs") {
+            let files = job.generate().expect("the workspace spec generates");
+            let report = ensure_files(&job.out_dir, &files, Mode::Check).expect("check mode reads only");
+            assert!(
+                report.is_clean(),
+                "{} is stale; run `cargo xtask codegen`:\n{}",
+                display_path(&job.out_dir),
+                report
+                    .changes
+                    .iter()
+                    .map(|c| c.diff(&display_path(&job.out_dir), DIFF_LINES))
+                    .collect::<String>()
+            );
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -353,8 +353,14 @@ fn build_request(op: &Operation, types: &[TypeDef]) -> TokenStream {
     let method = method_tokens(&op.method);
     let operation_name = &op.ident;
     let operation_name = crate::naming::unraw(operation_name);
+    let path = if format_args.is_empty() {
+        let literal = format.replace("{{", "{").replace("}}", "}");
+        quote!(let path = #literal.to_string();)
+    } else {
+        quote!(let path = format!(#format #(, #format_args)*);)
+    };
     stmts.extend(quote! {
-        let path = format!(#format #(, #format_args)*);
+        #path
         let mut request = sdk_runtime::Request::new(#method, path);
         request.operation(#operation_name);
     });

@@ -78,7 +78,13 @@ fn struct_def(docs: &TokenStream, name: &syn::Ident, s: &Struct, types: &[TypeDe
 }
 
 fn field(f: &Field, role: StructRole, types: &[TypeDef]) -> TokenStream {
-    let docs = docs_tokens(&f.docs);
+    let mut docs = docs_tokens(&f.docs);
+    if f.read_only {
+        docs.extend(quote!(#[doc = ""] #[doc = " Read-only: set by the server, ignored in requests."]));
+    }
+    if f.write_only {
+        docs.extend(quote!(#[doc = ""] #[doc = " Write-only: sent in requests, never returned."]));
+    }
     let name = ident(&f.ident);
     let form_files = role == StructRole::Form && matches!(&f.ty, Ty::Vec(inner) if **inner == Ty::File);
     let full = if form_files { f.ty.clone() } else { f.full_ty() };

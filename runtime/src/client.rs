@@ -1,0 +1,349 @@
+//! The [`Client`]: sends requests with auth, retries, timeouts and tracing.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::header::{ACCEPT, CONTENT_TYPE, COOKIE, HeaderName, HeaderValue, USER_AGENT};
+use http::{HeaderMap, Method, StatusCode};
+use tracing::Instrument;
+
+use crate::config::{ClientBuilder, Profile, RequestOptions, header_name, header_pair};
+use crate::error::{ApiError, Error};
+use crate::request::{Request, check_cookie, check_path, encode_pairs};
+use crate::response::{RawResponse, request_id_from_headers};
+use crate::retry;
+
+/// An API client. Cheap to clone: clones share configuration and connections.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+    options: Arc<RequestOptions>,
+}
+
+/// Validated configuration shared by all clones.
+pub(crate) struct Inner {
+    pub(crate) profile: &'static Profile,
+    /// Without trailing `/`.
+    pub(crate) base_url: String,
+    pub(crate) http: reqwest::Client,
+    /// Marked sensitive, never logged.
+    pub(crate) auth_headers: HeaderMap,
+    pub(crate) default_headers: HeaderMap,
+    pub(crate) user_agent: HeaderValue,
+    pub(crate) retry_count_header: Option<HeaderName>,
+    pub(crate) timeout: Duration,
+    pub(crate) max_retries: u32,
+}
+
+/// A request turned into what goes on the wire, reused by every attempt.
+struct Prepared {
+    method: Method,
+    url: reqwest::Url,
+    headers: HeaderMap,
+    body: Option<Bytes>,
+}
+
+/// What one attempt leads to.
+enum Step {
+    Done(Result<RawResponse, Error>),
+    Retry,
+}
+
+impl Client {
+    /// A builder for this API (same as [`ClientBuilder::new`]).
+    pub fn builder(profile: &'static Profile) -> ClientBuilder {
+        ClientBuilder::new(profile)
+    }
+
+    pub(crate) fn from_inner(inner: Arc<Inner>, options: RequestOptions) -> Self {
+        Self {
+            inner,
+            options: Arc::new(options),
+        }
+    }
+
+    /// A client whose later calls use `options` on top of this client's own
+    /// options. Shares connections with `self`.
+    pub fn with_options(&self, options: RequestOptions) -> Client {
+        Client {
+            inner: Arc::clone(&self.inner),
+            options: Arc::new(self.options.overlay(options)),
+        }
+    }
+
+    /// The base URL requests are sent to (without trailing `/`).
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// The profile this client was built for.
+    pub fn profile(&self) -> &'static Profile {
+        self.inner.profile
+    }
+
+    /// Sends `request`, retrying connection errors, timeouts and retryable
+    /// statuses. Returns `Ok` only for 2xx (and 3xx that were not followed);
+    /// any other status becomes [`Error::Api`] once retries are used up.
+    pub async fn execute(&self, request: Request) -> Result<RawResponse, Error> {
+        let prepared = self.prepare(&request)?;
+        let max_retries = self.options.max_retries.unwrap_or(self.inner.max_retries);
+        let timeout = self.options.timeout.unwrap_or(self.inner.timeout);
+        let mut attempt: u32 = 0;
+        loop {
+            let span = tracing::info_span!(
+                "http_request",
+                method = %prepared.method,
+                path = %request.path,
+                operation = request.operation.unwrap_or(""),
+                attempt,
+                status = tracing::field::Empty,
+            );
+            let can_retry = attempt < max_retries;
+            let step = self
+                .attempt(&prepared, attempt, timeout, can_retry)
+                .instrument(span)
+                .await;
+            match step {
+                Step::Done(result) => return result,
+                Step::Retry => attempt += 1,
+            }
+        }
+    }
+
+    /// One attempt, plus the wait before the next one if it should be retried.
+    async fn attempt(
+        &self,
+        p: &Prepared,
+        attempt: u32,
+        timeout: Duration,
+        can_retry: bool,
+    ) -> Step {
+        let result = tokio::time::timeout(timeout, self.send(p, attempt)).await;
+        let (error, retry_headers) = match result {
+            Err(_elapsed) => (Error::Timeout { after: timeout }, None),
+            Ok(Err(e)) => (transport_error(e, timeout), None),
+            Ok(Ok((status, headers, body))) => {
+                tracing::Span::current().record("status", status.as_u16());
+                if status.is_success() || status.is_redirection() {
+                    let request_id = request_id_from_headers(self.inner.profile, &headers);
+                    return Step::Done(Ok(RawResponse {
+                        status,
+                        headers,
+                        body,
+                        request_id,
+                    }));
+                }
+                let error = ApiError::from_response(self.inner.profile, status, headers, body);
+                if !retry::should_retry(status, &error.headers) {
+                    return Step::Done(Err(error.into()));
+                }
+                let headers = error.headers.clone();
+                (error.into(), Some(headers))
+            }
+        };
+        if !can_retry || !error.is_retryable() {
+            tracing::debug!(error = %error, "request failed");
+            return Step::Done(Err(error));
+        }
+        let delay = retry::delay(attempt, retry_headers.as_ref());
+        tracing::info!(
+            error = %error,
+            delay_ms = delay.as_millis() as u64,
+            "retrying request"
+        );
+        tokio::time::sleep(delay).await;
+        Step::Retry
+    }
+
+    /// Sends one attempt and reads the whole body.
+    async fn send(
+        &self,
+        p: &Prepared,
+        attempt: u32,
+    ) -> Result<(StatusCode, HeaderMap, Bytes), reqwest::Error> {
+        let mut headers = p.headers.clone();
+        if let Some(name) = &self.inner.retry_count_header {
+            // A caller-set value (through options) is left alone.
+            if !headers.contains_key(name) {
+                headers.insert(name.clone(), HeaderValue::from(attempt));
+            }
+        }
+        let mut builder = self
+            .inner
+            .http
+            .request(p.method.clone(), p.url.clone())
+            .headers(headers);
+        if let Some(body) = &p.body {
+            // `Bytes` clones share the buffer: each attempt sends the same bytes.
+            builder = builder.body(body.clone());
+        }
+        let response = builder.send().await?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.bytes().await?;
+        Ok((status, headers, body))
+    }
+
+    /// Validates and assembles URL, headers and body once per call.
+    fn prepare(&self, request: &Request) -> Result<Prepared, Error> {
+        let inner = &self.inner;
+        let options = &self.options;
+
+        check_path(&request.path)?;
+        let mut url = format!("{}{}", inner.base_url, request.path);
+        if !request.query.is_empty() {
+            url.push('?');
+            url.push_str(&encode_pairs(&request.query));
+        }
+        let url = reqwest::Url::parse(&url)
+            .map_err(|e| Error::InvalidArgument(format!("invalid request URL: {e}")))?;
+
+        // Later layers override earlier ones: built-ins, client defaults,
+        // credentials, the request's own headers, then per-call options.
+        let mut headers = HeaderMap::new();
+        headers.insert(USER_AGENT, inner.user_agent.clone());
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        for (name, value) in &inner.default_headers {
+            headers.insert(name.clone(), value.clone());
+        }
+        for (name, value) in &inner.auth_headers {
+            headers.insert(name.clone(), value.clone());
+        }
+        for (name, value) in &request.headers {
+            let (name, value) = header_pair(name, value)?;
+            headers.insert(name, value);
+        }
+
+        let appended = options
+            .appended
+            .iter()
+            .map(|(n, v)| Ok((header_name(n)?, v.as_str())))
+            .collect::<Result<Vec<_>, Error>>()?;
+        let mut appended_used = vec![false; appended.len()];
+        for list in &request.list_headers {
+            let name = header_name(list.name)?;
+            let mut values = list.values.clone();
+            for (i, (n, v)) in appended.iter().enumerate() {
+                if *n == name {
+                    values.push((*v).to_owned());
+                    appended_used[i] = true;
+                }
+            }
+            for always in &list.always {
+                if !values.iter().any(|v| v.trim() == always) {
+                    values.push(always.clone());
+                }
+            }
+            if !values.is_empty() {
+                let (name, value) = header_pair(name.as_str(), &values.join(","))?;
+                headers.insert(name, value);
+            }
+        }
+        // Appended values for headers the request has no list for extend whatever is set.
+        for ((name, value), used) in appended.iter().zip(&appended_used) {
+            if *used {
+                continue;
+            }
+            let joined = match headers.get(name).and_then(|v| v.to_str().ok()) {
+                Some(existing) if !existing.trim().is_empty() => format!("{existing},{value}"),
+                _ => (*value).to_owned(),
+            };
+            let (name, value) = header_pair(name.as_str(), &joined)?;
+            headers.insert(name, value);
+        }
+
+        if !request.cookies.is_empty() {
+            let mut pairs = Vec::with_capacity(request.cookies.len());
+            for (name, value) in &request.cookies {
+                check_cookie(name, value)?;
+                pairs.push(format!("{name}={value}"));
+            }
+            let mut cookie = pairs.join("; ");
+            if let Some(existing) = headers.get(COOKIE).and_then(|v| v.to_str().ok()) {
+                cookie = format!("{existing}; {cookie}");
+            }
+            let (name, value) = header_pair(COOKIE.as_str(), &cookie)?;
+            headers.insert(name, value);
+        }
+
+        for (name, value) in &options.headers {
+            let (name, value) = header_pair(name, value)?;
+            headers.insert(name, value);
+        }
+
+        let body = match &request.body {
+            Some(body) => {
+                let (content_type, bytes) = body.encode();
+                // The body's own type wins: a multipart boundary must match the bytes.
+                let (name, value) = header_pair(CONTENT_TYPE.as_str(), &content_type)?;
+                headers.insert(name, value);
+                Some(bytes)
+            }
+            None => None,
+        };
+
+        Ok(Prepared {
+            method: request.method.clone(),
+            url,
+            headers,
+            body,
+        })
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Credential headers by name only; their values never leave `send`.
+        let auth: Vec<&str> = self
+            .inner
+            .auth_headers
+            .keys()
+            .map(HeaderName::as_str)
+            .collect();
+        let defaults: Vec<&str> = self
+            .inner
+            .default_headers
+            .keys()
+            .map(HeaderName::as_str)
+            .collect();
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("user_agent", &self.inner.profile.user_agent)
+            .field("auth_headers", &auth)
+            .field("default_headers", &defaults)
+            .field("timeout", &self.inner.timeout)
+            .field("max_retries", &self.inner.max_retries)
+            .field("options", &self.options)
+            .finish()
+    }
+}
+
+fn transport_error(e: reqwest::Error, timeout: Duration) -> Error {
+    if e.is_timeout() {
+        return Error::Timeout { after: timeout };
+    }
+    if e.is_builder() {
+        return Error::InvalidArgument(error_chain(&e));
+    }
+    Error::Connection {
+        message: error_chain(&e),
+        source: Some(e),
+    }
+}
+
+/// `outer: cause: root cause` on one line; reqwest's own message hides the cause.
+fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut message = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !message.contains(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+        source = cause.source();
+    }
+    message
+}

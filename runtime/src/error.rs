@@ -1,0 +1,354 @@
+//! The one error type every runtime and generated call returns.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::{HeaderMap, StatusCode};
+use serde::de::DeserializeOwned;
+
+use crate::config::Profile;
+use crate::response::request_id_from_headers;
+use crate::retry;
+
+/// Longest body excerpt kept in [`Error::Decode`] and shown in messages.
+pub(crate) const SNIPPET_CHARS: usize = 200;
+
+/// Everything that can go wrong when calling the API.
+#[non_exhaustive]
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The server answered with a non-success status (after any retries).
+    ///
+    /// Boxed so `Result<T, Error>` stays small on the success path.
+    #[error("{0}")]
+    Api(Box<ApiError>),
+    /// The request could not be sent or the response could not be read.
+    #[error("connection error: {message}")]
+    Connection {
+        /// What failed, including the underlying cause.
+        message: String,
+        /// The transport error, when there is one.
+        #[source]
+        source: Option<reqwest::Error>,
+    },
+    /// No complete response arrived within the per-request timeout.
+    #[error("request timed out after {}", fmt_duration(*after))]
+    Timeout {
+        /// The timeout that was exceeded (per attempt).
+        after: Duration,
+    },
+    /// A response arrived but its body is not what was expected.
+    #[error(
+        "could not decode {status} response: {message}{}; body starts: {}",
+        fmt_request_id(request_id.as_deref()),
+        one_line(snippet, SNIPPET_CHARS)
+    )]
+    Decode {
+        /// Status of the response that failed to decode.
+        status: StatusCode,
+        /// The decoder's complaint.
+        message: String,
+        /// The start of the body (at most 200 characters).
+        snippet: String,
+        /// The request id of the response, if the server sent one.
+        request_id: Option<String>,
+    },
+    /// A caller-supplied value was rejected before anything was sent.
+    #[error("invalid argument: {0}")]
+    InvalidArgument(String),
+    /// A local file (for an upload) could not be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Io {
+        /// The file or folder that failed.
+        path: PathBuf,
+        /// The underlying I/O error.
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    /// Whether retrying the same request could succeed: connection errors,
+    /// timeouts, and API errors whose status (or `x-should-retry` header) says so.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Api(e) => retry::should_retry(e.status, &e.headers),
+            Error::Connection { .. } | Error::Timeout { .. } => true,
+            _ => false,
+        }
+    }
+
+    /// The HTTP status, when a response was received.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The server's request id, when a response carried one. Quote it in bug reports.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(e) => e.request_id.as_deref(),
+            Error::Decode { request_id, .. } => request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The API error, if this is one.
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(e) => Some(e.as_ref()),
+            _ => None,
+        }
+    }
+
+    /// Builds a [`Error::Decode`] for `body`, keeping only a short snippet of it.
+    pub(crate) fn decode(
+        status: StatusCode,
+        message: impl Into<String>,
+        body: &[u8],
+        request_id: Option<String>,
+    ) -> Self {
+        Error::Decode {
+            status,
+            message: message.into(),
+            snippet: snippet(body),
+            request_id,
+        }
+    }
+}
+
+impl From<ApiError> for Error {
+    fn from(e: ApiError) -> Self {
+        Error::Api(Box::new(e))
+    }
+}
+
+/// A non-success response, decoded as far as the body allows.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    /// The response status.
+    pub status: StatusCode,
+    /// The machine-readable error type from the body, e.g. `not_found_error`.
+    pub error_type: Option<String>,
+    /// The human-readable message from the body.
+    pub message: Option<String>,
+    /// The request id, from the response headers or else the body's `request_id`.
+    pub request_id: Option<String>,
+    /// All response headers.
+    pub headers: HeaderMap,
+    /// The raw response body (may be empty, HTML, anything).
+    pub body: Bytes,
+}
+
+impl ApiError {
+    /// Decodes the body as `T`; `None` when it is not valid JSON of that shape.
+    pub fn json<T: DeserializeOwned>(&self) -> Option<T> {
+        serde_json::from_slice(&self.body).ok()
+    }
+
+    /// Reads type, message and request id out of a response, never failing:
+    /// bodies that are not JSON (proxies' HTML pages) just leave them unset.
+    pub(crate) fn from_response(
+        profile: &Profile,
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Self {
+        let json: Option<serde_json::Value> = serde_json::from_slice(&body).ok();
+        let lookup = |pointers: &[Option<&str>]| -> Option<String> {
+            let json = json.as_ref()?;
+            pointers.iter().flatten().find_map(|p| {
+                json.pointer(p)
+                    .and_then(|v| v.as_str())
+                    .map(str::to_owned)
+                    .filter(|s| !s.is_empty())
+            })
+        };
+        let error_type = lookup(&[
+            profile.error_type_pointer,
+            Some("/error/type"),
+            Some("/type"),
+        ]);
+        let message = lookup(&[
+            profile.error_message_pointer,
+            Some("/error/message"),
+            Some("/message"),
+            // Some APIs send `{"error": "text"}`.
+            Some("/error"),
+        ]);
+        let request_id =
+            request_id_from_headers(profile, &headers).or_else(|| lookup(&[Some("/request_id")]));
+        ApiError {
+            status,
+            error_type,
+            message,
+            request_id,
+            headers,
+            body,
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    /// One log line: `404 Not Found not_found_error: Skill not found (request-id req_123)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.status)?;
+        if let Some(t) = &self.error_type {
+            write!(f, " {}", one_line(t, SNIPPET_CHARS))?;
+        }
+        if let Some(m) = &self.message {
+            write!(f, ": {}", one_line(m, 1000))?;
+        } else if !self.body.is_empty() {
+            write!(f, ": {}", one_line(&snippet(&self.body), SNIPPET_CHARS))?;
+        }
+        f.write_str(&fmt_request_id(self.request_id.as_deref()))
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// The first [`SNIPPET_CHARS`] characters of a body, lossily decoded.
+pub(crate) fn snippet(body: &[u8]) -> String {
+    // Decode at most a few bytes per char so a huge body is not converted whole.
+    let head = &body[..body.len().min(SNIPPET_CHARS * 4)];
+    String::from_utf8_lossy(head)
+        .chars()
+        .take(SNIPPET_CHARS)
+        .collect()
+}
+
+/// Collapses whitespace and control characters so messages stay on one log line.
+fn one_line(text: &str, max_chars: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max_chars));
+    let mut last_space = false;
+    for c in text.chars().take(max_chars) {
+        if c.is_whitespace() || c.is_control() {
+            if !last_space {
+                out.push(' ');
+            }
+            last_space = true;
+        } else {
+            out.push(c);
+            last_space = false;
+        }
+    }
+    out.trim().to_owned()
+}
+
+fn fmt_request_id(id: Option<&str>) -> String {
+    match id {
+        Some(id) => format!(" (request-id {})", one_line(id, SNIPPET_CHARS)),
+        None => String::new(),
+    }
+}
+
+fn fmt_duration(d: Duration) -> String {
+    if d.as_secs() > 0 && d.subsec_nanos() == 0 {
+        format!("{}s", d.as_secs())
+    } else {
+        format!("{}ms", d.as_millis())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static PROFILE: Profile = Profile {
+        default_base_url: "http://localhost",
+        base_url_env: None,
+        api_key: None,
+        bearer_env: None,
+        request_id_header: Some("my-request-id"),
+        retry_count_header: None,
+        error_type_pointer: Some("/err/kind"),
+        error_message_pointer: Some("/err/text"),
+        user_agent: "test/0",
+    };
+
+    #[test]
+    fn display_is_one_line() {
+        let mut headers = HeaderMap::new();
+        headers.insert("request-id", "req_123".parse().unwrap());
+        let e = ApiError::from_response(
+            &PROFILE,
+            StatusCode::NOT_FOUND,
+            headers,
+            Bytes::from_static(
+                br#"{"type":"error","error":{"type":"not_found_error","message":"Skill\nnot found"}}"#,
+            ),
+        );
+        assert_eq!(
+            Error::from(e).to_string(),
+            "404 Not Found not_found_error: Skill not found (request-id req_123)"
+        );
+    }
+
+    #[test]
+    fn profile_pointers_win() {
+        let e = ApiError::from_response(
+            &PROFILE,
+            StatusCode::BAD_REQUEST,
+            HeaderMap::new(),
+            Bytes::from_static(
+                br#"{"err":{"kind":"k","text":"t"},"error":{"type":"x","message":"y"},"request_id":"r"}"#,
+            ),
+        );
+        assert_eq!(e.error_type.as_deref(), Some("k"));
+        assert_eq!(e.message.as_deref(), Some("t"));
+        assert_eq!(e.request_id.as_deref(), Some("r"));
+    }
+
+    #[test]
+    fn flat_fallbacks_and_html() {
+        let e = ApiError::from_response(
+            &PROFILE,
+            StatusCode::BAD_REQUEST,
+            HeaderMap::new(),
+            Bytes::from_static(br#"{"type":"bad","message":"nope"}"#),
+        );
+        assert_eq!(e.error_type.as_deref(), Some("bad"));
+        assert_eq!(e.message.as_deref(), Some("nope"));
+
+        let e = ApiError::from_response(
+            &PROFILE,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            HeaderMap::new(),
+            Bytes::from_static(b"<html>\n<h1>413</h1>\n</html>"),
+        );
+        assert_eq!(e.error_type, None);
+        assert_eq!(
+            e.to_string(),
+            "413 Payload Too Large: <html> <h1>413</h1> </html>"
+        );
+    }
+
+    #[test]
+    fn snippet_is_bounded_and_char_safe() {
+        let body = "é".repeat(1000);
+        let s = snippet(body.as_bytes());
+        assert_eq!(s.chars().count(), SNIPPET_CHARS);
+        let e = Error::decode(StatusCode::OK, "bad", b"{\"a\":\n", None);
+        assert_eq!(
+            e.to_string(),
+            "could not decode 200 OK response: bad; body starts: {\"a\":"
+        );
+    }
+
+    #[test]
+    fn timeout_display() {
+        let e = Error::Timeout {
+            after: Duration::from_millis(200),
+        };
+        assert_eq!(e.to_string(), "request timed out after 200ms");
+        let e = Error::Timeout {
+            after: Duration::from_secs(600),
+        };
+        assert_eq!(e.to_string(), "request timed out after 600s");
+        assert!(e.is_retryable());
+    }
+}

@@ -1,0 +1,505 @@
+//! Retries, timeouts, broken responses, forward compatibility, pagination and key
+//! redaction, through the generated client against a fault-injecting local server.
+
+use std::time::{Duration, Instant};
+
+use anthropic_skills::{
+    Client, Error, ErrorResponse, ErrorType, GetSkillParams, ListSkillVersionsParams,
+    ListSkillsParams, SkillType,
+};
+use futures::{StreamExt, TryStreamExt};
+use sdk_tests::{
+    Reply, TEST_API_KEY, TestServer, error_json, page_json, skill_json, skill_version_json,
+};
+
+/// A retryable reply that asks for a short wait, so retry tests stay fast.
+fn quick(reply: Reply) -> Reply {
+    reply.header("retry-after-ms", "10")
+}
+
+fn ok_skill(id: &str) -> Reply {
+    Reply::json(200, &skill_json(id))
+}
+
+fn retry_counts(server: &TestServer) -> Vec<String> {
+    server
+        .requests()
+        .iter()
+        .map(|r| {
+            r.header("x-stainless-retry-count")
+                .unwrap_or("-")
+                .to_owned()
+        })
+        .collect()
+}
+
+async fn get(client: &Client) -> Result<anthropic_skills::Skill, Error> {
+    client.get_skill("skill_1", GetSkillParams::default()).await
+}
+
+#[tokio::test]
+async fn server_error_then_success_is_retried() {
+    let server = TestServer::start([
+        Reply::json(500, &error_json("api_error", "boom", None)),
+        ok_skill("skill_1"),
+    ]);
+    let started = Instant::now();
+    let skill = get(&server.client()).await.expect("retried into success");
+    assert_eq!(skill.id, "skill_1");
+    assert_eq!(retry_counts(&server), ["0", "1"]);
+    // Default backoff before the first retry: 0.5 s times a jitter in (0.75, 1].
+    let waited = started.elapsed();
+    assert!(waited >= Duration::from_millis(370), "{waited:?}");
+    // Both attempts are the same request.
+    let requests = server.requests();
+    assert_eq!(requests[0].path, requests[1].path);
+    assert_eq!(
+        requests[0].header("x-api-key"),
+        requests[1].header("x-api-key")
+    );
+}
+
+#[tokio::test]
+async fn retries_stop_after_max_retries() {
+    let overloaded = || {
+        quick(Reply::json(
+            529,
+            &error_json("overloaded_error", "busy", None),
+        ))
+    };
+    let server = TestServer::start([overloaded(), overloaded(), overloaded(), overloaded()]);
+    let error = get(&server.client()).await.expect_err("always overloaded");
+    // Default: 2 retries, 3 attempts.
+    assert_eq!(retry_counts(&server), ["0", "1", "2"]);
+    let api = error.api_error().expect("api error");
+    assert_eq!(api.status.as_u16(), 529);
+    assert_eq!(api.error_type.as_deref(), Some("overloaded_error"));
+
+    let server = TestServer::start([overloaded(), overloaded()]);
+    let client = server.builder().max_retries(0).build().unwrap();
+    get(&client).await.expect_err("no retries");
+    assert_eq!(server.requests().len(), 1);
+
+    // Per-call options override the client's setting.
+    let server = TestServer::start([overloaded(), overloaded(), ok_skill("s")]);
+    let client = server.builder().max_retries(0).build().unwrap();
+    let client = client.with_options(anthropic_skills::RequestOptions::new().max_retries(2));
+    get(&client).await.expect("third attempt succeeds");
+    assert_eq!(retry_counts(&server), ["0", "1", "2"]);
+}
+
+#[tokio::test]
+async fn rate_limit_waits_retry_after_ms() {
+    let server = TestServer::start([
+        Reply::json(429, &error_json("rate_limit_error", "slow down", None))
+            .header("retry-after-ms", "300"),
+        ok_skill("skill_1"),
+    ]);
+    let started = Instant::now();
+    get(&server.client()).await.expect("retried after the wait");
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(300),
+        "waited only {waited:?}"
+    );
+    assert!(waited < Duration::from_secs(3), "waited {waited:?}");
+    assert_eq!(retry_counts(&server), ["0", "1"]);
+}
+
+#[tokio::test]
+async fn retry_after_seconds() {
+    let server = TestServer::start([
+        Reply::json(503, &error_json("api_error", "later", None)).header("retry-after", "1"),
+        ok_skill("skill_1"),
+    ]);
+    let started = Instant::now();
+    get(&server.client()).await.unwrap();
+    let waited = started.elapsed();
+    assert!(waited >= Duration::from_millis(1000), "{waited:?}");
+    assert!(waited < Duration::from_secs(3), "{waited:?}");
+}
+
+#[tokio::test]
+async fn bad_request_is_not_retried() {
+    let server = TestServer::start([Reply::json(
+        400,
+        &error_json(
+            "invalid_request_error",
+            "limit: too big",
+            Some("req_body_id"),
+        ),
+    )
+    .header("request-id", "req_header_id")]);
+    let error = get(&server.client()).await.expect_err("400");
+    assert_eq!(server.requests().len(), 1);
+    let Error::Api(api) = &error else {
+        panic!("expected Error::Api, got {error:?}");
+    };
+    assert_eq!(api.status.as_u16(), 400);
+    assert_eq!(api.error_type.as_deref(), Some("invalid_request_error"));
+    assert_eq!(api.message.as_deref(), Some("limit: too big"));
+    // The header wins over the body's copy.
+    assert_eq!(api.request_id.as_deref(), Some("req_header_id"));
+    assert_eq!(error.request_id(), Some("req_header_id"));
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(400));
+    assert!(!error.is_retryable());
+    assert_eq!(
+        error.to_string(),
+        "400 Bad Request invalid_request_error: limit: too big (request-id req_header_id)"
+    );
+    let body: ErrorResponse = api.json().expect("typed error body");
+    assert_eq!(body.error.r#type, ErrorType::InvalidRequestError);
+    assert_eq!(body.request_id.as_deref(), Some("req_body_id"));
+}
+
+#[tokio::test]
+async fn request_id_from_body_when_header_missing() {
+    let server = TestServer::start([Reply::json(
+        404,
+        &error_json("not_found_error", "no such skill", Some("req_from_body")),
+    )
+    .no_request_id()]);
+    let error = get(&server.client()).await.expect_err("404");
+    let api = error.api_error().unwrap();
+    assert_eq!(api.error_type.as_deref(), Some("not_found_error"));
+    assert_eq!(api.request_id.as_deref(), Some("req_from_body"));
+}
+
+#[tokio::test]
+async fn should_retry_header_overrides_status() {
+    let server = TestServer::start([
+        quick(Reply::json(503, &error_json("api_error", "down", None)))
+            .header("x-should-retry", "false"),
+        ok_skill("unexpected"),
+    ]);
+    let error = get(&server.client()).await.expect_err("not retried");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(server.requests().len(), 1);
+
+    let server = TestServer::start([
+        quick(Reply::json(
+            400,
+            &error_json("invalid_request_error", "retry me", None),
+        ))
+        .header("x-should-retry", "true"),
+        ok_skill("skill_1"),
+    ]);
+    get(&server.client()).await.expect("400 retried on request");
+    assert_eq!(retry_counts(&server), ["0", "1"]);
+}
+
+#[tokio::test]
+async fn dropped_connection_is_retried() {
+    let server = TestServer::start([
+        ok_skill("skill_1").drop_after_headers(),
+        ok_skill("skill_1"),
+    ]);
+    let skill = get(&server.client()).await.expect("retried after the drop");
+    assert_eq!(skill.id, "skill_1");
+    assert_eq!(retry_counts(&server), ["0", "1"]);
+
+    // Without retries the drop surfaces as a connection error.
+    let server = TestServer::start([ok_skill("skill_1").drop_after_headers()]);
+    let client = server.builder().max_retries(0).build().unwrap();
+    let error = get(&client).await.expect_err("dropped");
+    assert!(matches!(error, Error::Connection { .. }), "{error:?}");
+    assert!(error.is_retryable());
+}
+
+#[tokio::test]
+async fn connection_refused_is_a_connection_error() {
+    // A port that was free a moment ago: nothing listens there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let client = Client::builder()
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .api_key(TEST_API_KEY)
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let error = get(&client).await.expect_err("refused");
+    assert!(matches!(error, Error::Connection { .. }), "{error:?}");
+    assert!(!format!("{error} {error:?}").contains(TEST_API_KEY));
+}
+
+#[tokio::test]
+async fn slow_response_times_out() {
+    let server = TestServer::start([ok_skill("slow").delay(Duration::from_secs(3))]);
+    let client = server
+        .builder()
+        .timeout(Duration::from_millis(200))
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let error = get(&client).await.expect_err("timeout");
+    let elapsed = started.elapsed();
+    let Error::Timeout { after } = error else {
+        panic!("expected Error::Timeout, got {error:?}");
+    };
+    assert_eq!(after, Duration::from_millis(200));
+    assert!(elapsed >= Duration::from_millis(200), "{elapsed:?}");
+    assert!(elapsed < Duration::from_millis(1500), "{elapsed:?}");
+    assert_eq!(server.requests().len(), 1);
+
+    // A per-call timeout, and timeouts are retried.
+    let server = TestServer::start([
+        ok_skill("slow").delay(Duration::from_secs(3)),
+        ok_skill("fast"),
+    ]);
+    let client = server
+        .client()
+        .with_options(anthropic_skills::RequestOptions::new().timeout(Duration::from_millis(200)));
+    let skill = get(&client).await.expect("second attempt is fast");
+    assert_eq!(skill.id, "fast");
+    assert_eq!(retry_counts(&server), ["0", "1"]);
+}
+
+#[tokio::test]
+async fn malformed_json_is_a_decode_error() {
+    let body = "{\"id\": \"skill_1\", \"created_at\": oops";
+    let server = TestServer::start([Reply::new(200)
+        .header("content-type", "application/json")
+        .header("request-id", "req_bad_json")
+        .body(body)]);
+    let error = get(&server.client()).await.expect_err("bad JSON");
+    let Error::Decode {
+        status,
+        snippet,
+        request_id,
+        ..
+    } = &error
+    else {
+        panic!("expected Error::Decode, got {error:?}");
+    };
+    assert_eq!(status.as_u16(), 200);
+    assert_eq!(snippet, body);
+    assert_eq!(request_id.as_deref(), Some("req_bad_json"));
+    assert!(error.to_string().contains("oops"), "{error}");
+    assert_eq!(server.requests().len(), 1, "decode errors are not retried");
+
+    // Valid JSON of the wrong shape is a decode error too; a huge body is cut short.
+    let huge = format!("{{\"unexpected\": \"{}\"}}", "x".repeat(10_000));
+    let server = TestServer::start([Reply::new(200).body(huge)]);
+    let error = get(&server.client()).await.expect_err("wrong shape");
+    let Error::Decode { snippet, .. } = &error else {
+        panic!("expected Error::Decode, got {error:?}");
+    };
+    assert!(snippet.starts_with("{\"unexpected\""), "{snippet}");
+    assert!(
+        snippet.len() < 1000,
+        "snippet is bounded: {} bytes",
+        snippet.len()
+    );
+}
+
+#[tokio::test]
+async fn unknown_fields_and_enum_values_are_accepted() {
+    let mut skill = skill_json("skill_1");
+    skill["type"] = "skill_v2".into();
+    skill["source"] = "partner".into();
+    skill["brand_new_field"] = serde_json::json!({"nested": [1, 2, 3]});
+    let mut version = skill_version_json("skill_1", "1");
+    version["type"] = "skill_version_v9".into();
+    version["extra"] = true.into();
+    let mut page = page_json(vec![version], None);
+    page["new_page_field"] = 1.into();
+    let server = TestServer::start([
+        Reply::json(200, &skill),
+        Reply::json(200, &page),
+        Reply::json(400, &error_json("brand_new_error", "something new", None)),
+    ]);
+    let client = server.client();
+
+    let decoded = get(&client).await.expect("unknown values decode");
+    assert_eq!(decoded.r#type, SkillType::Other("skill_v2".into()));
+    assert_eq!(decoded.r#type.as_str(), "skill_v2");
+    assert_eq!(decoded.source, "partner");
+    // Re-serializing keeps the unknown enum value as sent.
+    assert_eq!(serde_json::to_value(&decoded).unwrap()["type"], "skill_v2");
+
+    let versions = client
+        .list_skill_versions("skill_1", ListSkillVersionsParams::default())
+        .await
+        .expect("unknown values in a page decode");
+    assert_eq!(versions.data[0].r#type.as_str(), "skill_version_v9");
+
+    let error = get(&client).await.expect_err("400");
+    let api = error.api_error().expect("api error");
+    assert_eq!(api.error_type.as_deref(), Some("brand_new_error"));
+    let body: ErrorResponse = api.json().expect("unknown error type decodes");
+    assert_eq!(
+        body.error.r#type,
+        ErrorType::Other("brand_new_error".into())
+    );
+    assert_eq!(body.error.message, "something new");
+    assert_eq!(ErrorType::from("not_found_error"), ErrorType::NotFoundError);
+}
+
+#[tokio::test]
+async fn non_json_error_body() {
+    let server = TestServer::start([Reply::new(413)
+        .header("content-type", "text/html")
+        .body("<html><body>413 Request Entity Too Large</body></html>")]);
+    let error = get(&server.client()).await.expect_err("413");
+    let api = error.api_error().expect("still an API error");
+    assert_eq!(api.status.as_u16(), 413);
+    assert_eq!(api.error_type, None);
+    assert!(api.json::<ErrorResponse>().is_none());
+    assert!(error.to_string().contains("413"), "{error}");
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn stream_walks_every_page_in_order() {
+    let server = TestServer::start([
+        Reply::json(
+            200,
+            &page_json(vec![skill_json("s1"), skill_json("s2")], Some("cursor/2+")),
+        ),
+        Reply::json(
+            200,
+            &page_json(vec![skill_json("s3"), skill_json("s4")], Some("cursor_3")),
+        ),
+        Reply::json(200, &page_json(vec![skill_json("s5")], None)),
+    ]);
+    let params = ListSkillsParams {
+        limit: Some(2),
+        source: Some("custom".into()),
+        ..Default::default()
+    };
+    let ids: Vec<String> = server
+        .client()
+        .list_skills_stream(params)
+        .map_ok(|s| s.id)
+        .try_collect()
+        .await
+        .expect("three pages");
+    assert_eq!(ids, ["s1", "s2", "s3", "s4", "s5"]);
+
+    let requests = server.requests();
+    assert_eq!(requests.len(), 3);
+    assert_eq!(requests[0].query_param("page"), None);
+    assert_eq!(
+        requests[1].query_param("page").as_deref(),
+        Some("cursor/2+")
+    );
+    assert_eq!(requests[2].query_param("page").as_deref(), Some("cursor_3"));
+    for req in &requests {
+        assert_eq!(req.path, "/v1/skills");
+        assert_eq!(req.query_param("limit").as_deref(), Some("2"));
+        assert_eq!(req.query_param("source").as_deref(), Some("custom"));
+    }
+}
+
+#[tokio::test]
+async fn stream_stops_on_empty_page_and_is_lazy() {
+    // A page with no items ends the stream even if it names a next page.
+    let server = TestServer::start([
+        Reply::json(
+            200,
+            &page_json(vec![skill_version_json("s", "1")], Some("p2")),
+        ),
+        Reply::json(200, &page_json(vec![], Some("p3"))),
+    ]);
+    let all: Vec<_> = server
+        .client()
+        .list_skill_versions_stream("s", ListSkillVersionsParams::default())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!(server.requests().len(), 2);
+    assert_eq!(server.requests()[1].path, "/v1/skills/s/versions");
+    assert_eq!(
+        server.requests()[1].query_param("page").as_deref(),
+        Some("p2")
+    );
+
+    // Taking only the first item fetches only the first page.
+    let server = TestServer::start([
+        Reply::json(
+            200,
+            &page_json(vec![skill_json("a"), skill_json("b")], Some("p2")),
+        ),
+        Reply::json(200, &page_json(vec![skill_json("c")], None)),
+    ]);
+    let client = server.client();
+    let first: Vec<_> = client
+        .list_skills_stream(ListSkillsParams::default())
+        .take(1)
+        .collect()
+        .await;
+    assert_eq!(first.len(), 1);
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn stream_yields_errors() {
+    let server = TestServer::start([
+        Reply::json(200, &page_json(vec![skill_json("s1")], Some("p2"))),
+        Reply::json(404, &error_json("not_found_error", "cursor expired", None)),
+    ]);
+    let items: Vec<_> = server
+        .client()
+        .list_skills_stream(ListSkillsParams::default())
+        .collect()
+        .await;
+    assert_eq!(items.len(), 2, "{items:?}");
+    assert_eq!(items[0].as_ref().unwrap().id, "s1");
+    let error = items[1].as_ref().expect_err("second page fails");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
+}
+
+#[tokio::test]
+async fn api_key_never_shown() {
+    let secret_token = "tok-SECRET-bearer-987";
+    let server = TestServer::start([
+        Reply::json(
+            401,
+            &error_json("authentication_error", "invalid x-api-key", None),
+        ),
+        Reply::new(200).body("not json"),
+        ok_skill("slow").delay(Duration::from_secs(3)),
+    ]);
+    let builder = server
+        .builder()
+        .bearer_token(secret_token)
+        .max_retries(0)
+        .timeout(Duration::from_millis(200));
+    let builder_debug = format!("{builder:?}");
+    let client = builder.build().unwrap();
+    let client_debug = format!("{client:?} {:?}", client.with_options(Default::default()));
+
+    let mut texts = vec![builder_debug, client_debug];
+    for _ in 0..3 {
+        let error = get(&client).await.expect_err("fails");
+        texts.push(format!("{error}"));
+        texts.push(format!("{error:?}"));
+        texts.push(format!("{error:#?}"));
+        if let Some(api) = error.api_error() {
+            texts.push(format!("{api} {api:?}"));
+        }
+    }
+    let invalid = client
+        .get_skill("", GetSkillParams::default())
+        .await
+        .unwrap_err();
+    texts.push(format!("{invalid} {invalid:?}"));
+
+    for text in &texts {
+        assert!(!text.contains(TEST_API_KEY), "API key leaked: {text}");
+        assert!(!text.contains(secret_token), "bearer token leaked: {text}");
+    }
+    // The credentials were sent, though.
+    let req = &server.requests()[0];
+    assert_eq!(req.header("x-api-key"), Some(TEST_API_KEY));
+    assert_eq!(
+        req.header("authorization").map(str::to_owned),
+        Some(format!("Bearer {secret_token}"))
+    );
+    assert!(texts[1].contains("Client"), "{}", texts[1]);
+}
