@@ -20,7 +20,12 @@ pub struct Error {
 
 impl Error {
     pub(crate) fn unsupported(pointer: impl Into<String>, message: impl Into<String>) -> Self {
-        Error { source_name: None, pointer: pointer.into(), location: None, message: message.into() }
+        Error {
+            source_name: None,
+            pointer: pointer.into(),
+            location: None,
+            message: message.into(),
+        }
     }
 }
 

@@ -249,7 +249,10 @@ pub(crate) enum ResponseShape {
     /// One type for every success status.
     Single(ResponseBody),
     /// Several statuses with different bodies: an enum named `name`.
-    ByStatus { name: String, variants: Vec<StatusVariant> },
+    ByStatus {
+        name: String,
+        variants: Vec<StatusVariant>,
+    },
 }
 
 #[derive(Debug, Clone)]

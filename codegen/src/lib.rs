@@ -57,7 +57,11 @@ fn generate_inner(spec: &Spec, settings: &Settings) -> Result<Vec<GeneratedFile>
     space.add_components()?;
     let operations = operation::operations(spec, &mut space)?;
     space.box_cycles();
-    let model = ir::Model { types: space.types, operations, client: operation::client_facts(spec) };
+    let model = ir::Model {
+        types: space.types,
+        operations,
+        client: operation::client_facts(spec),
+    };
 
     let header = format!(
         "{GENERATED_MARKER} by `{}` from {}. Do not edit: change the spec and regenerate.",
@@ -76,14 +80,31 @@ fn generate_inner(spec: &Spec, settings: &Settings) -> Result<Vec<GeneratedFile>
         ),
     });
     if let Some(spec_path) = &settings.spec_path_from_crate {
-        let tokens = emit::crate_files::build_rs(spec_path, &spec.fingerprint, &settings.regenerate_command);
-        files.push(GeneratedFile { path: "build.rs".into(), contents: render::rust_file(tokens, &header, "build.rs")? });
+        let tokens =
+            emit::crate_files::build_rs(spec_path, &spec.fingerprint, &settings.regenerate_command);
+        files.push(GeneratedFile {
+            path: "build.rs".into(),
+            contents: render::rust_file(tokens, &header, "build.rs")?,
+        });
     }
-    let lib = emit::crate_files::lib_rs(&model.client, &spec.fingerprint, settings.spec_path_from_crate.as_deref());
-    files.push(GeneratedFile { path: "src/lib.rs".into(), contents: render::rust_file(lib, &header, "src/lib.rs")? });
+    let lib = emit::crate_files::lib_rs(
+        &model.client,
+        &spec.fingerprint,
+        settings.spec_path_from_crate.as_deref(),
+    );
+    files.push(GeneratedFile {
+        path: "src/lib.rs".into(),
+        contents: render::rust_file(lib, &header, "src/lib.rs")?,
+    });
     let client = emit::client::client(&model, &settings.crate_name, &settings.crate_version);
-    files.push(GeneratedFile { path: "src/client.rs".into(), contents: render::rust_file(client, &header, "src/client.rs")? });
+    files.push(GeneratedFile {
+        path: "src/client.rs".into(),
+        contents: render::rust_file(client, &header, "src/client.rs")?,
+    });
     let models = emit::models::models(&model.types);
-    files.push(GeneratedFile { path: "src/models.rs".into(), contents: render::rust_file(models, &header, "src/models.rs")? });
+    files.push(GeneratedFile {
+        path: "src/models.rs".into(),
+        contents: render::rust_file(models, &header, "src/models.rs")?,
+    });
     Ok(files)
 }

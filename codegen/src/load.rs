@@ -19,11 +19,18 @@ pub struct Spec {
 fn check_version(raw: &serde_json::Value) -> Result<(), Error> {
     match raw.get("openapi").and_then(serde_json::Value::as_str) {
         Some(v) if v.starts_with("3.0") => Ok(()),
-        Some(v) => Err(Error::unsupported("#/openapi", format!("OpenAPI {v} is not supported; this generator reads OpenAPI 3.0.x"))),
-        None if raw.get("swagger").is_some() => {
-            Err(Error::unsupported("#/swagger", "Swagger 2.0 is not supported; convert the document to OpenAPI 3.0 first"))
-        }
-        None => Err(Error::unsupported("#", "not an OpenAPI document: no `openapi` field")),
+        Some(v) => Err(Error::unsupported(
+            "#/openapi",
+            format!("OpenAPI {v} is not supported; this generator reads OpenAPI 3.0.x"),
+        )),
+        None if raw.get("swagger").is_some() => Err(Error::unsupported(
+            "#/swagger",
+            "Swagger 2.0 is not supported; convert the document to OpenAPI 3.0 first",
+        )),
+        None => Err(Error::unsupported(
+            "#",
+            "not an OpenAPI document: no `openapi` field",
+        )),
     }
 }
 
@@ -53,7 +60,10 @@ impl Spec {
                 with_source(Error {
                     source_name: None,
                     pointer: "#".into(),
-                    location: Some(Location { line: e.line(), column: e.column() }),
+                    location: Some(Location {
+                        line: e.line(),
+                        column: e.column(),
+                    }),
                     message: format!("invalid JSON: {e}"),
                 })
             })?
@@ -62,7 +72,10 @@ impl Spec {
                 with_source(Error {
                     source_name: None,
                     pointer: "#".into(),
-                    location: e.location().map(|l| Location { line: l.line(), column: l.column() }),
+                    location: e.location().map(|l| Location {
+                        line: l.line(),
+                        column: l.column(),
+                    }),
                     message: format!("invalid YAML: {e}"),
                 })
             })?
@@ -89,7 +102,9 @@ impl Spec {
 }
 
 fn looks_like_json(text: &str) -> bool {
-    text.trim_start_matches('\u{feff}').trim_start().starts_with('{')
+    text.trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('{')
 }
 
 /// FNV-1a 64 over the text with `\r\n` folded to `\n`, as 16 hex digits. The generated

@@ -14,11 +14,19 @@ pub(crate) fn position(text: &str, pointer: &str) -> Option<Location> {
         .filter(|t| !t.is_empty())
         .map(|t| t.replace("~1", "/").replace("~0", "~"))
         .collect();
-    let mut finder = Finder { target, path: Vec::new(), stack: Vec::new(), found: None };
+    let mut finder = Finder {
+        target,
+        path: Vec::new(),
+        stack: Vec::new(),
+        found: None,
+    };
     let mut parser = Parser::new_from_str(text);
     // A parse error after the node was found does not matter; before, nothing is found.
     let _ = parser.load(&mut finder, false);
-    finder.found.map(|m| Location { line: m.line(), column: m.col() + 1 })
+    finder.found.map(|m| Location {
+        line: m.line(),
+        column: m.col() + 1,
+    })
 }
 
 enum Frame {
@@ -110,10 +118,22 @@ mod tests {
     #[test]
     fn finds_keys_and_items_in_yaml_and_json() {
         let yaml = "openapi: 3.0.3\npaths:\n  /pets:\n    get:\n      parameters:\n        - name: a\n        - name: b\n";
-        assert_eq!(position(yaml, "#/paths/~1pets/get"), Some(Location { line: 4, column: 5 }));
-        assert_eq!(position(yaml, "#/paths/~1pets/get/parameters/1").map(|l| l.line), Some(7));
+        assert_eq!(
+            position(yaml, "#/paths/~1pets/get"),
+            Some(Location { line: 4, column: 5 })
+        );
+        assert_eq!(
+            position(yaml, "#/paths/~1pets/get/parameters/1").map(|l| l.line),
+            Some(7)
+        );
         let json = "{\n  \"paths\": {\n    \"/a\": {\"get\": {}}\n  }\n}";
-        assert_eq!(position(json, "#/paths/~1a/get"), Some(Location { line: 3, column: 12 }));
+        assert_eq!(
+            position(json, "#/paths/~1a/get"),
+            Some(Location {
+                line: 3,
+                column: 12
+            })
+        );
         assert_eq!(position(yaml, "#/nowhere"), None);
     }
 }

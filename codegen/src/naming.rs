@@ -19,11 +19,49 @@ const NOT_RAW: &[&str] = &["crate", "self", "Self", "super", "_"];
 
 /// Type names that would shadow what generated code relies on.
 const RESERVED_TYPES: &[&str] = &[
-    "String", "Vec", "Option", "Some", "None", "Box", "Result", "Ok", "Err", "BTreeMap", "Value",
-    "Map", "Bytes", "Client", "ClientBuilder", "Error", "Serialize", "Deserialize", "Self",
-    "Default", "Debug", "Clone", "PartialEq", "Display", "FromStr", "Future", "Stream",
-    "Request", "RequestOptions", "ApiResponse", "FilePart", "Multipart", "Infallible", "Send",
-    "Sync", "Sized", "Copy", "From", "Into", "Iterator", "ToString", "Duration", "Profile",
+    "String",
+    "Vec",
+    "Option",
+    "Some",
+    "None",
+    "Box",
+    "Result",
+    "Ok",
+    "Err",
+    "BTreeMap",
+    "Value",
+    "Map",
+    "Bytes",
+    "Client",
+    "ClientBuilder",
+    "Error",
+    "Serialize",
+    "Deserialize",
+    "Self",
+    "Default",
+    "Debug",
+    "Clone",
+    "PartialEq",
+    "Display",
+    "FromStr",
+    "Future",
+    "Stream",
+    "Request",
+    "RequestOptions",
+    "ApiResponse",
+    "FilePart",
+    "Multipart",
+    "Infallible",
+    "Send",
+    "Sync",
+    "Sized",
+    "Copy",
+    "From",
+    "Into",
+    "Iterator",
+    "ToString",
+    "Duration",
+    "Profile",
 ];
 
 /// Splits a wire name into ASCII words: other characters separate words; symbols that
@@ -84,7 +122,11 @@ fn escape_keyword(name: String) -> String {
 /// A type name that cannot shadow the prelude or the crate's own items.
 pub(crate) fn type_name(raw: &str) -> String {
     let name = camel(raw, "Type");
-    if RESERVED_TYPES.contains(&name.as_str()) { format!("{name}Model") } else { name }
+    if RESERVED_TYPES.contains(&name.as_str()) {
+        format!("{name}Model")
+    } else {
+        name
+    }
 }
 
 /// Hands out unique names in order of request: the first keeps its name, later
@@ -96,7 +138,9 @@ pub(crate) struct Scope {
 
 impl Scope {
     pub(crate) fn with_reserved(names: &[&str]) -> Self {
-        Scope { taken: names.iter().map(|n| (*n).to_string()).collect() }
+        Scope {
+            taken: names.iter().map(|n| (*n).to_string()).collect(),
+        }
     }
 
     pub(crate) fn claim(&mut self, base: String) -> String {
@@ -104,7 +148,11 @@ impl Scope {
             return base;
         }
         let bare = base.trim_start_matches("r#");
-        let separator = if bare.chars().next().is_some_and(char::is_uppercase) { "" } else { "_" };
+        let separator = if bare.chars().next().is_some_and(char::is_uppercase) {
+            ""
+        } else {
+            "_"
+        };
         (2..)
             .map(|n| format!("{bare}{separator}{n}"))
             .find(|candidate| self.taken.insert(candidate.clone()))

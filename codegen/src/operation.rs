@@ -6,20 +6,34 @@ use serde_json::Value;
 use crate::error::Error;
 use crate::ir::{
     BodyKind, BodyMedia, ClientFacts, Docs, Field, Location, Operation, Pagination, Param,
-    RequestBody, ResponseBody, ResponseShape, StatusVariant, Struct, StructRole, Style, Ty, TypeDef, TypeKind,
+    RequestBody, ResponseBody, ResponseShape, StatusVariant, Struct, StructRole, Style, Ty,
+    TypeDef, TypeKind,
 };
+use crate::load::Spec;
 use crate::naming::{Scope, camel, snake};
 use crate::pointer;
 use crate::schema::{TypeSpace, docs, primary_type};
-use crate::load::Spec;
 
-const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 /// Method names the generated `Client` already has.
-const CLIENT_METHODS: &[&str] =
-    &["new", "builder", "from_env", "with_options", "runtime", "base_url", "clone", "fmt"];
+const CLIENT_METHODS: &[&str] = &[
+    "new",
+    "builder",
+    "from_env",
+    "with_options",
+    "runtime",
+    "base_url",
+    "clone",
+    "fmt",
+];
 
-pub(crate) fn operations<'a>(spec: &'a Spec, space: &mut TypeSpace<'a>) -> Result<Vec<Operation>, Error> {
+pub(crate) fn operations<'a>(
+    spec: &'a Spec,
+    space: &mut TypeSpace<'a>,
+) -> Result<Vec<Operation>, Error> {
     let mut names = Scope::with_reserved(CLIENT_METHODS);
     let mut out = Vec::new();
     let Some(paths) = spec.raw.get("paths").and_then(Value::as_object) else {
@@ -34,7 +48,9 @@ pub(crate) fn operations<'a>(spec: &'a Spec, space: &mut TypeSpace<'a>) -> Resul
             .map(|(i, p)| (p, format!("{item_ptr}/parameters/{i}")))
             .collect();
         for method in METHODS {
-            let Some(op) = item.get(*method).filter(|o| o.is_object()) else { continue };
+            let Some(op) = item.get(*method).filter(|o| o.is_object()) else {
+                continue;
+            };
             let op_ptr = format!("{item_ptr}/{method}");
             let base = match op.get("operationId").and_then(Value::as_str) {
                 Some(id) => snake(id, "operation"),
@@ -48,7 +64,10 @@ pub(crate) fn operations<'a>(spec: &'a Spec, space: &mut TypeSpace<'a>) -> Resul
 }
 
 fn list<'v>(value: &'v Value, key: &str) -> &'v [Value] {
-    value.get(key).and_then(Value::as_array).map_or(&[], Vec::as_slice)
+    value
+        .get(key)
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice)
 }
 
 fn operation<'a>(
@@ -90,29 +109,36 @@ fn operation<'a>(
             Some("header") => Location::Header,
             Some("cookie") => Location::Cookie,
             other => {
-                return Err(Error::unsupported(ptr, format!("parameter location {other:?} is not one of path, query, header, cookie")));
+                return Err(Error::unsupported(
+                    ptr,
+                    format!(
+                        "parameter location {other:?} is not one of path, query, header, cookie"
+                    ),
+                ));
             }
         };
         if location == Location::Header
-            && ["accept", "content-type", "authorization"].contains(&wire.to_ascii_lowercase().as_str())
+            && ["accept", "content-type", "authorization"]
+                .contains(&wire.to_ascii_lowercase().as_str())
         {
             // OpenAPI says these are ignored as parameters; the client sets them itself.
             continue;
         }
         let (schema, schema_ptr, json) = param_schema(raw, &ptr);
-        let required = location == Location::Path || raw.get("required").and_then(Value::as_bool).unwrap_or(false);
+        let required = location == Location::Path
+            || raw
+                .get("required")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
         if let Some(schema) = schema {
             let (resolved, _) = space.deref(schema, &schema_ptr)?;
-            if let Some(value) = single_value(resolved) {
-                if required {
-                    match location {
-                        Location::Header => {
-                            constant_headers.push((wire.to_string(), value));
-                            continue;
-                        }
-                        Location::Query | Location::Cookie | Location::Path => {}
-                    }
-                }
+            // A required header with one allowed value is sent for the caller.
+            if let Some(value) = single_value(resolved)
+                && required
+                && location == Location::Header
+            {
+                constant_headers.push((wire.to_string(), value));
+                continue;
             }
         }
         let hint = format!("{type_base}{}", camel(wire, "Param"));
@@ -137,11 +163,19 @@ fn operation<'a>(
                 Location::Path | Location::Header => Style::Simple,
             },
         };
-        let explode = raw.get("explode").and_then(Value::as_bool).unwrap_or(style == Style::Form);
+        let explode = raw
+            .get("explode")
+            .and_then(Value::as_bool)
+            .unwrap_or(style == Style::Form);
         let always_send = raw
             .get("x-always-send")
             .and_then(Value::as_array)
-            .map(|v| v.iter().filter_map(Value::as_str).map(str::to_string).collect())
+            .map(|v| {
+                v.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
             .unwrap_or_default();
         let param = Param {
             ident: String::new(),
@@ -156,9 +190,15 @@ fn operation<'a>(
             always_send,
         };
         if location == Location::Path {
-            path_params.push(Param { ident: arg_scope.claim(snake(wire, "param")), ..param });
+            path_params.push(Param {
+                ident: arg_scope.claim(snake(wire, "param")),
+                ..param
+            });
         } else {
-            params.push(Param { ident: scope.claim(snake(wire, "param")), ..param });
+            params.push(Param {
+                ident: scope.claim(snake(wire, "param")),
+                ..param
+            });
         }
     }
     // Path parameters the template names but the spec never declares still need a value.
@@ -212,7 +252,12 @@ fn operation<'a>(
     };
 
     let body = match op.get("requestBody") {
-        Some(body) => Some(request_body(space, body, &format!("{op_ptr}/requestBody"), &type_base)?),
+        Some(body) => Some(request_body(
+            space,
+            body,
+            &format!("{op_ptr}/requestBody"),
+            &type_base,
+        )?),
         None => None,
     };
     let response = responses(space, op, op_ptr, &type_base)?;
@@ -225,10 +270,19 @@ fn operation<'a>(
         method: method.to_ascii_uppercase(),
         path: path.to_string(),
         docs: Docs {
-            description: op.get("description").and_then(Value::as_str).map(str::to_string),
-            deprecated: op.get("deprecated").and_then(Value::as_bool).unwrap_or(false),
+            description: op
+                .get("description")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            deprecated: op
+                .get("deprecated")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
         },
-        summary: op.get("summary").and_then(Value::as_str).map(str::to_string),
+        summary: op
+            .get("summary")
+            .and_then(Value::as_str)
+            .map(str::to_string),
         path_params,
         params,
         params_type,
@@ -244,7 +298,9 @@ fn template_names(path: &str) -> Vec<String> {
     let mut names = Vec::new();
     let mut rest = path;
     while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else { break };
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
         names.push(rest[start + 1..start + len].to_string());
         rest = &rest[start + len + 1..];
     }
@@ -256,22 +312,39 @@ fn param_schema<'v>(raw: &'v Value, ptr: &str) -> (Option<&'v Value>, String, bo
     if let Some(schema) = raw.get("schema") {
         return (Some(schema), format!("{ptr}/schema"), false);
     }
-    if let Some((media, content)) = raw.get("content").and_then(Value::as_object).and_then(|c| c.iter().next()) {
+    if let Some((media, content)) = raw
+        .get("content")
+        .and_then(Value::as_object)
+        .and_then(|c| c.iter().next())
+    {
         let media_ptr = format!("{ptr}/content/{}", pointer::escape(media));
-        return (content.get("schema"), format!("{media_ptr}/schema"), is_json(media));
+        return (
+            content.get("schema"),
+            format!("{media_ptr}/schema"),
+            is_json(media),
+        );
     }
     (None, ptr.to_string(), false)
 }
 
 fn single_value(schema: &Value) -> Option<String> {
-    match schema.get("enum").and_then(Value::as_array).map(Vec::as_slice) {
+    match schema
+        .get("enum")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+    {
         Some([Value::String(value)]) => Some(value.clone()),
         _ => None,
     }
 }
 
 fn is_json(media: &str) -> bool {
-    let media = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let media = media
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     media == "application/json" || media.ends_with("+json") || media == "text/json"
 }
 
@@ -310,7 +383,9 @@ fn request_body<'a>(
                     space.ty(schema, &schema_ptr, &format!("{type_base}Body"))?
                 }
                 (BodyKind::Json | BodyKind::Form, None) => Ty::Value,
-                (BodyKind::Multipart, Some(schema)) => form_type(space, schema, &schema_ptr, type_base)?,
+                (BodyKind::Multipart, Some(schema)) => {
+                    form_type(space, schema, &schema_ptr, type_base)?
+                }
                 (BodyKind::Multipart, None) => Ty::Vec(Box::new(Ty::File)),
                 (BodyKind::Text, _) => Ty::String,
                 (BodyKind::Binary, _) => Ty::Bytes,
@@ -332,7 +407,10 @@ fn request_body<'a>(
     }
     let enum_name = (media.len() > 1).then(|| space.claim_name(&format!("{type_base}Body")));
     Ok(RequestBody {
-        required: body.get("required").and_then(Value::as_bool).unwrap_or(false),
+        required: body
+            .get("required")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
         media,
         enum_name,
     })
@@ -340,7 +418,12 @@ fn request_body<'a>(
 
 /// A multipart body: a form struct named after its component (when the component is
 /// used for nothing else) or after the operation.
-fn form_type<'a>(space: &mut TypeSpace<'a>, schema: &'a Value, ptr: &str, type_base: &str) -> Result<Ty, Error> {
+fn form_type<'a>(
+    space: &mut TypeSpace<'a>,
+    schema: &'a Value,
+    ptr: &str,
+    type_base: &str,
+) -> Result<Ty, Error> {
     let (resolved, resolved_ptr) = space.deref(schema, ptr)?;
     if !crate::schema::is_object_schema(resolved) {
         return Ok(Ty::Vec(Box::new(Ty::File)));
@@ -355,12 +438,22 @@ fn form_type<'a>(space: &mut TypeSpace<'a>, schema: &'a Value, ptr: &str, type_b
     }
     let name = space.claim_name(&base);
     let form = space.form(schema, ptr, &name)?;
-    let id = space.push(TypeDef { name, docs: docs(resolved), kind: TypeKind::Struct(form), pointer: resolved_ptr.clone() });
+    let id = space.push(TypeDef {
+        name,
+        docs: docs(resolved),
+        kind: TypeKind::Struct(form),
+        pointer: resolved_ptr.clone(),
+    });
     space.remember_form(resolved_ptr, id);
     Ok(Ty::Named(id))
 }
 
-fn responses<'a>(space: &mut TypeSpace<'a>, op: &'a Value, op_ptr: &str, type_base: &str) -> Result<ResponseShape, Error> {
+fn responses<'a>(
+    space: &mut TypeSpace<'a>,
+    op: &'a Value,
+    op_ptr: &str,
+    type_base: &str,
+) -> Result<ResponseShape, Error> {
     let responses = op.get("responses").and_then(Value::as_object);
     let mut success: Vec<(String, &'a Value, String)> = Vec::new();
     let mut default = None;
@@ -379,11 +472,21 @@ fn responses<'a>(space: &mut TypeSpace<'a>, op: &'a Value, op_ptr: &str, type_ba
     }
     let mut bodies = Vec::new();
     for (code, response, ptr) in &success {
-        let hint = if success.len() == 1 { format!("{type_base}Response") } else { format!("{type_base}Response{}", camel(code, "")) };
+        let hint = if success.len() == 1 {
+            format!("{type_base}Response")
+        } else {
+            format!("{type_base}Response{}", camel(code, ""))
+        };
         bodies.push((code.clone(), response_body(space, response, ptr, &hint)?));
     }
-    let first = bodies.first().map(|(_, b)| b.clone()).unwrap_or(ResponseBody::Empty);
-    if bodies.iter().all(|(_, b)| *b == first || *b == ResponseBody::Empty) && first != ResponseBody::Empty
+    let first = bodies
+        .first()
+        .map(|(_, b)| b.clone())
+        .unwrap_or(ResponseBody::Empty);
+    if bodies
+        .iter()
+        .all(|(_, b)| *b == first || *b == ResponseBody::Empty)
+        && first != ResponseBody::Empty
         || bodies.iter().all(|(_, b)| *b == first)
     {
         return Ok(ResponseShape::Single(first));
@@ -392,7 +495,11 @@ fn responses<'a>(space: &mut TypeSpace<'a>, op: &'a Value, op_ptr: &str, type_ba
     let mut scope = Scope::default();
     let variants = bodies
         .into_iter()
-        .map(|(code, body)| StatusVariant { ident: scope.claim(status_word(&code)), status: code.parse().ok(), body })
+        .map(|(code, body)| StatusVariant {
+            ident: scope.claim(status_word(&code)),
+            status: code.parse().ok(),
+            body,
+        })
         .collect();
     Ok(ResponseShape::ByStatus { name, variants })
 }
@@ -411,9 +518,18 @@ fn status_word(code: &str) -> String {
     }
 }
 
-fn response_body<'a>(space: &mut TypeSpace<'a>, response: &'a Value, ptr: &str, hint: &str) -> Result<ResponseBody, Error> {
+fn response_body<'a>(
+    space: &mut TypeSpace<'a>,
+    response: &'a Value,
+    ptr: &str,
+    hint: &str,
+) -> Result<ResponseBody, Error> {
     let (response, response_ptr) = space.deref(response, ptr)?;
-    let Some(content) = response.get("content").and_then(Value::as_object).filter(|c| !c.is_empty()) else {
+    let Some(content) = response
+        .get("content")
+        .and_then(Value::as_object)
+        .filter(|c| !c.is_empty())
+    else {
         return Ok(ResponseBody::Empty);
     };
     let json = content.iter().find(|(media, _)| is_json(media));
@@ -424,12 +540,18 @@ fn response_body<'a>(space: &mut TypeSpace<'a>, response: &'a Value, ptr: &str, 
             None => ResponseBody::Json(Ty::Value),
         });
     }
-    if content.keys().any(|m| m.to_ascii_lowercase().starts_with("text/")) {
+    if content
+        .keys()
+        .any(|m| m.to_ascii_lowercase().starts_with("text/"))
+    {
         return Ok(ResponseBody::Text);
     }
     if let Some((media, entry)) = content.iter().find(|(m, _)| m.as_str() == "*/*") {
         // `*/*` with an object schema is JSON in practice; without one, bytes.
-        if let Some(schema) = entry.get("schema").filter(|s| primary_type(s).as_deref() != Some("string")) {
+        if let Some(schema) = entry
+            .get("schema")
+            .filter(|s| primary_type(s).as_deref() != Some("string"))
+        {
             let schema_ptr = format!("{response_ptr}/content/{}/schema", pointer::escape(media));
             return Ok(ResponseBody::Json(space.ty(schema, &schema_ptr, hint)?));
         }
@@ -451,24 +573,41 @@ fn pagination(
             .ok_or_else(|| Error::unsupported(ptr.clone(), format!("x-pagination needs `{key}`")))
     };
     let (cursor, next, items) = (get("cursor-param")?, get("next-cursor")?, get("items")?);
-    let Some(cursor_param) = params.iter().find(|p| p.wire == cursor && p.location == Location::Query) else {
-        return Err(Error::unsupported(ptr, format!("x-pagination: no query parameter `{cursor}`")));
+    let Some(cursor_param) = params
+        .iter()
+        .find(|p| p.wire == cursor && p.location == Location::Query)
+    else {
+        return Err(Error::unsupported(
+            ptr,
+            format!("x-pagination: no query parameter `{cursor}`"),
+        ));
     };
     let ResponseShape::Single(ResponseBody::Json(Ty::Named(id))) = response else {
-        return Err(Error::unsupported(ptr, "x-pagination: the success response is not one JSON object type"));
+        return Err(Error::unsupported(
+            ptr,
+            "x-pagination: the success response is not one JSON object type",
+        ));
     };
     let TypeKind::Struct(page) = &space.types[*id].kind else {
-        return Err(Error::unsupported(ptr, "x-pagination: the page is not an object"));
+        return Err(Error::unsupported(
+            ptr,
+            "x-pagination: the page is not an object",
+        ));
     };
     let field = |wire: &str| {
-        page.fields
-            .iter()
-            .find(|f| f.wire == wire)
-            .ok_or_else(|| Error::unsupported(ptr.clone(), format!("x-pagination: the page has no field `{wire}`")))
+        page.fields.iter().find(|f| f.wire == wire).ok_or_else(|| {
+            Error::unsupported(
+                ptr.clone(),
+                format!("x-pagination: the page has no field `{wire}`"),
+            )
+        })
     };
     let (next_field, items_field) = (field(next)?, field(items)?);
     let Ty::Vec(item_ty) = &items_field.ty else {
-        return Err(Error::unsupported(ptr, format!("x-pagination: `{items}` is not an array")));
+        return Err(Error::unsupported(
+            ptr,
+            format!("x-pagination: `{items}` is not an array"),
+        ));
     };
     Ok(Some(Pagination {
         cursor_field: cursor_param.ident.clone(),
@@ -489,7 +628,11 @@ pub(crate) fn client_facts(spec: &Spec) -> ClientFacts {
         title: text(raw.pointer("/info/title")).unwrap_or_default(),
         description: text(raw.pointer("/info/description")),
         version: text(raw.pointer("/info/version")).unwrap_or_default(),
-        base_url: server.and_then(|s| s.get("url")).and_then(Value::as_str).map(server_url).unwrap_or_default(),
+        base_url: server
+            .and_then(|s| s.get("url"))
+            .and_then(Value::as_str)
+            .map(server_url)
+            .unwrap_or_default(),
         base_url_env: text(server.and_then(|s| s.get("x-env"))),
         ..ClientFacts::default()
     };
@@ -499,10 +642,18 @@ pub(crate) fn client_facts(spec: &Spec) -> ClientFacts {
     facts.retry_count_header = ext("retry-count-header");
     facts.error_type_pointer = ext("error-type-pointer");
     facts.error_message_pointer = ext("error-message-pointer");
-    if let Some(schemes) = raw.pointer("/components/securitySchemes").and_then(Value::as_object) {
+    if let Some(schemes) = raw
+        .pointer("/components/securitySchemes")
+        .and_then(Value::as_object)
+    {
         for (name, scheme) in schemes {
-            let Ok((scheme, _)) = resolve_local(raw, scheme) else { continue };
-            let kind = scheme.get("type").and_then(Value::as_str).unwrap_or_default();
+            let Ok((scheme, _)) = resolve_local(raw, scheme) else {
+                continue;
+            };
+            let kind = scheme
+                .get("type")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
             let env = text(scheme.get("x-env"));
             match (kind, scheme.get("in").and_then(Value::as_str)) {
                 ("apiKey", Some("header")) if facts.api_key.is_none() => {

@@ -23,12 +23,13 @@ fn percent_decode(token: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() + 0 && i + 2 <= bytes.len() - 1 {
-            if let Ok(byte) = u8::from_str_radix(&token[i + 1..i + 3], 16) {
-                out.push(byte);
-                i += 3;
-                continue;
-            }
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(byte) = u8::from_str_radix(&token[i + 1..i + 3], 16)
+        {
+            out.push(byte);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;
@@ -60,7 +61,9 @@ pub(crate) fn resolve<'v>(root: &'v Value, reference: &str) -> Result<&'v Value,
             Value::Array(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
             _ => None,
         }
-        .ok_or_else(|| Error::unsupported(reference, "`$ref` points at nothing in this document"))?;
+        .ok_or_else(|| {
+            Error::unsupported(reference, "`$ref` points at nothing in this document")
+        })?;
     }
     Ok(current)
 }

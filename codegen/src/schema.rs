@@ -7,8 +7,8 @@ use serde_json::Value;
 
 use crate::error::Error;
 use crate::ir::{
-    Docs, EnumVariant, Field, Struct, StructRole, Ty, TypeDef, TypeId, TypeKind, Union, UnionVariant,
-    UploadRules,
+    Docs, EnumVariant, Field, Struct, StructRole, Ty, TypeDef, TypeId, TypeKind, Union,
+    UnionVariant, UploadRules,
 };
 use crate::naming::{Scope, camel, snake, type_name};
 use crate::pointer;
@@ -54,7 +54,10 @@ impl<'a> TypeSpace<'a> {
     /// Names every component schema first (so inline types never take a component's
     /// name), then builds them in spec order.
     pub(crate) fn add_components(&mut self) -> Result<(), Error> {
-        let Some(schemas) = self.raw.pointer("/components/schemas").and_then(Value::as_object)
+        let Some(schemas) = self
+            .raw
+            .pointer("/components/schemas")
+            .and_then(Value::as_object)
         else {
             return Ok(());
         };
@@ -115,7 +118,10 @@ impl<'a> TypeSpace<'a> {
         let mut seen = HashSet::new();
         while let Some(target) = current.0.get("$ref").and_then(Value::as_str) {
             if !seen.insert(target.to_string()) {
-                return Err(Error::unsupported(ptr, format!("`$ref` cycle through {target}")));
+                return Err(Error::unsupported(
+                    ptr,
+                    format!("`$ref` cycle through {target}"),
+                ));
             }
             current = (self.at(target)?, target.to_string());
         }
@@ -171,7 +177,12 @@ impl<'a> TypeSpace<'a> {
     }
 
     /// The definition a schema needs, or `None` when it is a plain type expression.
-    fn def_kind(&mut self, schema: &'a Value, ptr: &str, name: &str) -> Result<Option<TypeKind>, Error> {
+    fn def_kind(
+        &mut self,
+        schema: &'a Value,
+        ptr: &str,
+        name: &str,
+    ) -> Result<Option<TypeKind>, Error> {
         if schema.get("$ref").is_some() {
             return Ok(None);
         }
@@ -186,7 +197,9 @@ impl<'a> TypeSpace<'a> {
         if let Some(values) = schema.get("enum").and_then(Value::as_array) {
             let present: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
             if !present.is_empty() && present.iter().all(|v| v.is_string()) {
-                let strings = present.iter().filter_map(|v| v.as_str().map(str::to_string));
+                let strings = present
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_string));
                 return Ok(Some(TypeKind::StringEnum(enum_variants(strings))));
             }
             if !present.is_empty() && present.iter().all(|v| v.as_i64().is_some()) {
@@ -194,14 +207,19 @@ impl<'a> TypeSpace<'a> {
                 let variants = present
                     .iter()
                     .filter_map(|v| v.as_i64())
-                    .map(|n| EnumVariant { ident: scope.claim(camel(&n.to_string(), "V")), value: n })
+                    .map(|n| EnumVariant {
+                        ident: scope.claim(camel(&n.to_string(), "V")),
+                        value: n,
+                    })
                     .collect();
                 return Ok(Some(TypeKind::IntEnum(variants)));
             }
             return Ok(None);
         }
         if is_object_with_properties(schema) {
-            return self.object(schema, ptr, name).map(|s| Some(TypeKind::Struct(s)));
+            return self
+                .object(schema, ptr, name)
+                .map(|s| Some(TypeKind::Struct(s)));
         }
         Ok(None)
     }
@@ -211,17 +229,21 @@ impl<'a> TypeSpace<'a> {
         if schema.get("$ref").is_some() {
             return self.ty(schema, ptr, hint);
         }
-        if let Some(parts) = non_empty_array(schema, "allOf") {
-            if parts.len() == 1 {
-                return self.ty(&parts[0], &format!("{ptr}/allOf/0"), hint);
-            }
+        if let Some(parts) = non_empty_array(schema, "allOf")
+            && parts.len() == 1
+        {
+            return self.ty(&parts[0], &format!("{ptr}/allOf/0"), hint);
         }
         for key in ["oneOf", "anyOf"] {
             if let Some(branches) = non_empty_array(schema, key) {
-                let kept: Vec<usize> = (0..branches.len()).filter(|&i| !is_null_schema(&branches[i])).collect();
+                let kept: Vec<usize> = (0..branches.len())
+                    .filter(|&i| !is_null_schema(&branches[i]))
+                    .collect();
                 if kept.len() == 1 {
                     let i = kept[0];
-                    return Ok(self.ty(&branches[i], &format!("{ptr}/{key}/{i}"), hint)?.option());
+                    return Ok(self
+                        .ty(&branches[i], &format!("{ptr}/{key}/{i}"), hint)?
+                        .option());
                 }
                 return Ok(Ty::Value);
             }
@@ -247,7 +269,11 @@ impl<'a> TypeSpace<'a> {
             },
             Some("object") => match schema.get("additionalProperties") {
                 Some(ap) if ap.is_object() && !ap.as_object().is_some_and(|o| o.is_empty()) => {
-                    let value = self.ty(ap, &format!("{ptr}/additionalProperties"), &format!("{hint}Value"))?;
+                    let value = self.ty(
+                        ap,
+                        &format!("{ptr}/additionalProperties"),
+                        &format!("{hint}Value"),
+                    )?;
                     Ty::Map(Box::new(value))
                 }
                 _ => Ty::JsonMap,
@@ -261,17 +287,30 @@ impl<'a> TypeSpace<'a> {
         let mut scope = Scope::with_reserved(&["additional_properties"]);
         self.collect_fields(schema, ptr, name, &mut scope, &mut fields, false)?;
         let additional = self.additional(schema, ptr, name)?;
-        Ok(Struct { fields, additional, role: StructRole::Model })
+        Ok(Struct {
+            fields,
+            additional,
+            role: StructRole::Model,
+        })
     }
 
-    fn additional(&mut self, schema: &'a Value, ptr: &str, name: &str) -> Result<Option<Ty>, Error> {
+    fn additional(
+        &mut self,
+        schema: &'a Value,
+        ptr: &str,
+        name: &str,
+    ) -> Result<Option<Ty>, Error> {
         Ok(match schema.get("additionalProperties") {
             Some(Value::Bool(true)) => Some(Ty::Value),
             Some(ap) if ap.is_object() => {
                 if ap.as_object().is_some_and(|o| o.is_empty()) {
                     Some(Ty::Value)
                 } else {
-                    Some(self.ty(ap, &format!("{ptr}/additionalProperties"), &format!("{name}Value"))?)
+                    Some(self.ty(
+                        ap,
+                        &format!("{ptr}/additionalProperties"),
+                        &format!("{name}Value"),
+                    )?)
                 }
             }
             _ => None,
@@ -300,7 +339,11 @@ impl<'a> TypeSpace<'a> {
             let prop_ptr = format!("{ptr}/properties/{}", pointer::escape(wire));
             let hint = format!("{name}{}", camel(wire, "Field"));
             let (resolved, _) = self.deref(prop, &prop_ptr)?;
-            let file = if form { form_file_ty(resolved, self)? } else { None };
+            let file = if form {
+                form_file_ty(resolved, self)?
+            } else {
+                None
+            };
             let (ty, nullable) = match file {
                 Some(ty) => (ty, false),
                 None => match self.ty(prop, &prop_ptr, &hint)? {
@@ -331,7 +374,13 @@ impl<'a> TypeSpace<'a> {
         Ok(())
     }
 
-    fn all_of(&mut self, schema: &'a Value, parts: &'a [Value], ptr: &str, name: &str) -> Result<TypeKind, Error> {
+    fn all_of(
+        &mut self,
+        schema: &'a Value,
+        parts: &'a [Value],
+        ptr: &str,
+        name: &str,
+    ) -> Result<TypeKind, Error> {
         let mut fields = Vec::new();
         let mut scope = Scope::with_reserved(&["additional_properties"]);
         let mut additional = None;
@@ -356,7 +405,14 @@ impl<'a> TypeSpace<'a> {
             }
             if is_object_like(resolved) {
                 objects += 1;
-                self.collect_fields(resolved, &resolved_ptr, name, &mut scope, &mut fields, false)?;
+                self.collect_fields(
+                    resolved,
+                    &resolved_ptr,
+                    name,
+                    &mut scope,
+                    &mut fields,
+                    false,
+                )?;
                 if let Some(extra) = self.additional(resolved, &resolved_ptr, name)? {
                     additional = Some(extra);
                 }
@@ -372,7 +428,11 @@ impl<'a> TypeSpace<'a> {
             }
             return Ok(TypeKind::Alias(Ty::Value));
         }
-        Ok(TypeKind::Struct(Struct { fields, additional, role: StructRole::Model }))
+        Ok(TypeKind::Struct(Struct {
+            fields,
+            additional,
+            role: StructRole::Model,
+        }))
     }
 
     fn union(
@@ -383,7 +443,9 @@ impl<'a> TypeSpace<'a> {
         ptr: &str,
         name: &str,
     ) -> Result<Option<TypeKind>, Error> {
-        let kept: Vec<usize> = (0..branches.len()).filter(|&i| !is_null_schema(&branches[i])).collect();
+        let kept: Vec<usize> = (0..branches.len())
+            .filter(|&i| !is_null_schema(&branches[i]))
+            .collect();
         if kept.len() <= 1 {
             return Ok(None);
         }
@@ -392,7 +454,9 @@ impl<'a> TypeSpace<'a> {
         let mut all_string = true;
         for &i in &kept {
             let (resolved, _) = self.deref(&branches[i], &format!("{ptr}/{key}/{i}"))?;
-            if primary_type(resolved).as_deref() != Some("string") || non_empty_array(resolved, "oneOf").is_some() {
+            if primary_type(resolved).as_deref() != Some("string")
+                || non_empty_array(resolved, "oneOf").is_some()
+            {
                 all_string = false;
                 break;
             }
@@ -407,7 +471,9 @@ impl<'a> TypeSpace<'a> {
                     unique.push(s);
                 }
             }
-            return Ok(Some(TypeKind::StringEnum(enum_variants(unique.into_iter()))));
+            return Ok(Some(TypeKind::StringEnum(enum_variants(
+                unique.into_iter(),
+            ))));
         }
         let mut scope = Scope::with_reserved(&["Other"]);
         let mut variants = Vec::new();
@@ -424,7 +490,10 @@ impl<'a> TypeSpace<'a> {
                 Ty::Named(id) => self.types[*id].name.clone(),
                 other => ty_word(other).to_string(),
             };
-            variants.push(UnionVariant { ident: scope.claim(base), ty });
+            variants.push(UnionVariant {
+                ident: scope.claim(base),
+                ty,
+            });
         }
         let discriminator = schema.get("discriminator").and_then(|d| {
             let property = d.get("propertyName")?.as_str()?.to_string();
@@ -432,8 +501,11 @@ impl<'a> TypeSpace<'a> {
             if let Some(mapping) = d.get("mapping").and_then(Value::as_object) {
                 for (value, target) in mapping {
                     let target = target.as_str().unwrap_or_default();
-                    let target_ptr =
-                        if target.starts_with('#') { target.to_string() } else { format!("{COMPONENT_PREFIX}{target}") };
+                    let target_ptr = if target.starts_with('#') {
+                        target.to_string()
+                    } else {
+                        format!("{COMPONENT_PREFIX}{target}")
+                    };
                     let index = kept.iter().position(|&i| {
                         branches[i].get("$ref").and_then(Value::as_str) == Some(target_ptr.as_str())
                     });
@@ -452,11 +524,19 @@ impl<'a> TypeSpace<'a> {
             }
             Some((property, pairs))
         });
-        Ok(Some(TypeKind::Union(Union { variants, discriminator })))
+        Ok(Some(TypeKind::Union(Union {
+            variants,
+            discriminator,
+        })))
     }
 
     /// A multipart form struct for a body schema (fields of binary type become files).
-    pub(crate) fn form(&mut self, schema: &'a Value, ptr: &str, name: &str) -> Result<Struct, Error> {
+    pub(crate) fn form(
+        &mut self,
+        schema: &'a Value,
+        ptr: &str,
+        name: &str,
+    ) -> Result<Struct, Error> {
         let (resolved, resolved_ptr) = self.deref(schema, ptr)?;
         let mut fields = Vec::new();
         let mut scope = Scope::default();
@@ -474,7 +554,11 @@ impl<'a> TypeSpace<'a> {
             }
             self.collect_fields(part, &part_ptr, name, &mut scope, &mut fields, true)?;
         }
-        Ok(Struct { fields, additional: None, role: StructRole::Form })
+        Ok(Struct {
+            fields,
+            additional: None,
+            role: StructRole::Form,
+        })
     }
 
     pub(crate) fn form_id(&self, ptr: &str) -> Option<TypeId> {
@@ -493,12 +577,18 @@ impl<'a> TypeSpace<'a> {
         if let Some(paths) = self.raw.get("paths").and_then(Value::as_object) {
             for item in paths.values().filter_map(Value::as_object) {
                 for op in item.values() {
-                    let Some(content) = op.pointer("/requestBody/content").and_then(Value::as_object) else { continue };
+                    let Some(content) = op
+                        .pointer("/requestBody/content")
+                        .and_then(Value::as_object)
+                    else {
+                        continue;
+                    };
                     for (media, entry) in content {
                         if !media.to_ascii_lowercase().starts_with("multipart/") {
                             continue;
                         }
-                        if let Some(target) = entry.pointer("/schema/$ref").and_then(Value::as_str) {
+                        if let Some(target) = entry.pointer("/schema/$ref").and_then(Value::as_str)
+                        {
                             *multipart.entry(target.to_string()).or_default() += 1;
                         }
                     }
@@ -507,7 +597,9 @@ impl<'a> TypeSpace<'a> {
         }
         self.form_components = multipart
             .into_iter()
-            .filter(|(target, count)| target.starts_with(COMPONENT_PREFIX) && refs.get(target) == Some(count))
+            .filter(|(target, count)| {
+                target.starts_with(COMPONENT_PREFIX) && refs.get(target) == Some(count)
+            })
             .map(|(target, _)| target)
             .collect();
     }
@@ -533,10 +625,10 @@ impl<'a> TypeSpace<'a> {
         for id in 0..n {
             let owner = id;
             let box_if = |ty: &mut Ty| {
-                if let Some(target) = direct_target(ty) {
-                    if reach(target, owner) {
-                        box_direct(ty);
-                    }
+                if let Some(target) = direct_target(ty)
+                    && reach(target, owner)
+                {
+                    box_direct(ty);
                 }
             };
             match &mut self.types[id].kind {
@@ -568,8 +660,16 @@ fn box_direct(ty: &mut Ty) {
 
 fn direct_refs(kind: &TypeKind) -> Vec<TypeId> {
     match kind {
-        TypeKind::Struct(s) => s.fields.iter().filter_map(|f| direct_target(&f.ty)).collect(),
-        TypeKind::Union(u) => u.variants.iter().filter_map(|v| direct_target(&v.ty)).collect(),
+        TypeKind::Struct(s) => s
+            .fields
+            .iter()
+            .filter_map(|f| direct_target(&f.ty))
+            .collect(),
+        TypeKind::Union(u) => u
+            .variants
+            .iter()
+            .filter_map(|v| direct_target(&v.ty))
+            .collect(),
         TypeKind::Alias(ty) => direct_target(ty).into_iter().collect(),
         TypeKind::StringEnum(_) | TypeKind::IntEnum(_) => Vec::new(),
     }
@@ -579,27 +679,34 @@ fn form_file_ty(resolved: &Value, space: &TypeSpace<'_>) -> Result<Option<Ty>, E
     if is_binary(resolved) {
         return Ok(Some(Ty::File));
     }
-    if primary_type(resolved).as_deref() == Some("array") {
-        if let Some(items) = resolved.get("items") {
-            let (item, _) = space.deref(items, "#")?;
-            if is_binary(item) {
-                return Ok(Some(Ty::Vec(Box::new(Ty::File))));
-            }
-        }
+    if primary_type(resolved).as_deref() == Some("array")
+        && let Some(items) = resolved.get("items")
+        && is_binary(space.deref(items, "#")?.0)
+    {
+        return Ok(Some(Ty::Vec(Box::new(Ty::File))));
     }
     Ok(None)
 }
 
 fn is_binary(schema: &Value) -> bool {
     primary_type(schema).as_deref() == Some("string")
-        && matches!(schema.get("format").and_then(Value::as_str), Some("binary" | "byte"))
+        && matches!(
+            schema.get("format").and_then(Value::as_str),
+            Some("binary" | "byte")
+        )
         && schema.get("format").and_then(Value::as_str) == Some("binary")
 }
 
 fn upload_rules(ext: &Value) -> UploadRules {
     UploadRules {
-        single_top_folder: ext.get("single-top-folder").and_then(Value::as_bool).unwrap_or(false),
-        required_top_file: ext.get("required-top-file").and_then(Value::as_str).map(str::to_string),
+        single_top_folder: ext
+            .get("single-top-folder")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+        required_top_file: ext
+            .get("required-top-file")
+            .and_then(Value::as_str)
+            .map(str::to_string),
         max_total_bytes: ext.get("max-total-bytes").and_then(Value::as_u64),
     }
 }
@@ -607,7 +714,10 @@ fn upload_rules(ext: &Value) -> UploadRules {
 pub(crate) fn enum_variants(values: impl Iterator<Item = String>) -> Vec<EnumVariant<String>> {
     let mut scope = Scope::with_reserved(&["Other"]);
     values
-        .map(|value| EnumVariant { ident: scope.claim(camel(&value, "Empty")), value })
+        .map(|value| EnumVariant {
+            ident: scope.claim(camel(&value, "Empty")),
+            value,
+        })
         .collect()
 }
 
@@ -639,7 +749,10 @@ pub(crate) fn docs(schema: &Value) -> Docs {
         .or_else(|| schema.get("title"))
         .and_then(Value::as_str)
         .map(str::to_string);
-    Docs { description, deprecated: flag(schema, "deprecated") }
+    Docs {
+        description,
+        deprecated: flag(schema, "deprecated"),
+    }
 }
 
 fn flag(schema: &Value, key: &str) -> bool {
@@ -647,7 +760,11 @@ fn flag(schema: &Value, key: &str) -> bool {
 }
 
 fn non_empty_array<'v>(schema: &'v Value, key: &str) -> Option<&'v [Value]> {
-    schema.get(key).and_then(Value::as_array).map(Vec::as_slice).filter(|a| !a.is_empty())
+    schema
+        .get(key)
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .filter(|a| !a.is_empty())
 }
 
 /// `type`, tolerating the 3.1 array form (`["string", "null"]`).
@@ -655,8 +772,16 @@ pub(crate) fn primary_type(schema: &Value) -> Option<String> {
     match schema.get("type")? {
         Value::String(s) => Some(s.clone()),
         Value::Array(types) => {
-            let named: Vec<&str> = types.iter().filter_map(Value::as_str).filter(|t| *t != "null").collect();
-            if named.len() == 1 { Some(named[0].to_string()) } else { None }
+            let named: Vec<&str> = types
+                .iter()
+                .filter_map(Value::as_str)
+                .filter(|t| *t != "null")
+                .collect();
+            if named.len() == 1 {
+                Some(named[0].to_string())
+            } else {
+                None
+            }
         }
         _ => None,
     }
@@ -664,8 +789,14 @@ pub(crate) fn primary_type(schema: &Value) -> Option<String> {
 
 pub(crate) fn is_nullable(schema: &Value) -> bool {
     flag(schema, "nullable")
-        || schema.get("type").and_then(Value::as_array).is_some_and(|t| t.iter().any(|v| v == "null"))
-        || schema.get("enum").and_then(Value::as_array).is_some_and(|e| e.iter().any(Value::is_null))
+        || schema
+            .get("type")
+            .and_then(Value::as_array)
+            .is_some_and(|t| t.iter().any(|v| v == "null"))
+        || schema
+            .get("enum")
+            .and_then(Value::as_array)
+            .is_some_and(|e| e.iter().any(Value::is_null))
         || ["oneOf", "anyOf"].iter().any(|k| {
             non_empty_array(schema, k).is_some_and(|b| b.len() > 1 && b.iter().any(is_null_schema))
         })
@@ -673,13 +804,23 @@ pub(crate) fn is_nullable(schema: &Value) -> bool {
 
 fn is_null_schema(schema: &Value) -> bool {
     schema.get("type").and_then(Value::as_str) == Some("null")
-        || schema.get("enum").and_then(Value::as_array).is_some_and(|e| !e.is_empty() && e.iter().all(Value::is_null))
-        || schema.as_object().is_some_and(|o| o.len() == 1 && flag(schema, "nullable"))
+        || schema
+            .get("enum")
+            .and_then(Value::as_array)
+            .is_some_and(|e| !e.is_empty() && e.iter().all(Value::is_null))
+        || schema
+            .as_object()
+            .is_some_and(|o| o.len() == 1 && flag(schema, "nullable"))
 }
 
 fn is_empty_schema(schema: &Value) -> bool {
     schema.as_object().is_none_or(|o| {
-        o.keys().all(|k| matches!(k.as_str(), "description" | "title" | "example" | "deprecated" | "nullable"))
+        o.keys().all(|k| {
+            matches!(
+                k.as_str(),
+                "description" | "title" | "example" | "deprecated" | "nullable"
+            )
+        })
     })
 }
 
@@ -695,7 +836,10 @@ pub(crate) fn is_object_schema(schema: &Value) -> bool {
 
 fn is_object_with_properties(schema: &Value) -> bool {
     matches!(primary_type(schema).as_deref(), Some("object") | None)
-        && schema.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty())
+        && schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .is_some_and(|p| !p.is_empty())
 }
 
 fn fits_i32(_schema: &Value) -> bool {
@@ -715,7 +859,8 @@ fn needs_def(schema: &Value) -> bool {
     if let Some(values) = schema.get("enum").and_then(Value::as_array) {
         let present: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
         return !present.is_empty()
-            && (present.iter().all(|v| v.is_string()) || present.iter().all(|v| v.as_i64().is_some()));
+            && (present.iter().all(|v| v.is_string())
+                || present.iter().all(|v| v.as_i64().is_some()));
     }
     is_object_with_properties(schema)
 }

@@ -192,7 +192,7 @@ impl Client {
             let mut params = params.clone();
             async move {
                 if let Some(cursor) = cursor {
-                    params.page = Some(cursor.into());
+                    params.page = Some(cursor);
                 }
                 let page = client.list_skills(params).await?;
                 Ok((page.data, page.next_page.map(|next| next.to_string())))
@@ -229,7 +229,8 @@ impl Client {
             None => Vec::new(),
         };
         request.list_header("anthropic-beta", values, &["skills-2025-10-02"]);
-        request.body(sdk_runtime::Body::Multipart((&body).to_multipart()?));
+        let body = &body;
+        request.body(sdk_runtime::Body::Multipart(body.to_multipart()?));
         let response = self.inner.execute(request).await?;
         let value = response.json::<Skill>()?;
         Ok(response.into_api_response(value))
@@ -393,7 +394,7 @@ impl Client {
             let skill_id = skill_id.to_owned();
             async move {
                 if let Some(cursor) = cursor {
-                    params.page = Some(cursor.into());
+                    params.page = Some(cursor);
                 }
                 let page = client.list_skill_versions(&skill_id, params).await?;
                 Ok((page.data, page.next_page.map(|next| next.to_string())))
@@ -441,7 +442,8 @@ impl Client {
             None => Vec::new(),
         };
         request.list_header("anthropic-beta", values, &["skills-2025-10-02"]);
-        request.body(sdk_runtime::Body::Multipart((&body).to_multipart()?));
+        let body = &body;
+        request.body(sdk_runtime::Body::Multipart(body.to_multipart()?));
         let response = self.inner.execute(request).await?;
         let value = response.json::<SkillVersion>()?;
         Ok(response.into_api_response(value))

@@ -592,3 +592,52 @@ async fn with_response_exposes_status_headers_and_request_id() {
     assert_eq!(response.headers.get("x-extra").unwrap(), "1");
     assert_eq!(response.value.id, "skill_1");
 }
+
+#[tokio::test]
+async fn create_from_zip_archive() {
+    use std::io::Write;
+    use zip::write::SimpleFileOptions;
+
+    // A zip as users download skills: a folder entry plus deflated and stored files.
+    let dir = tempfile::tempdir().unwrap();
+    let zip_path = dir.path().join("my-skill.zip");
+    let mut writer = zip::ZipWriter::new(std::fs::File::create(&zip_path).unwrap());
+    writer
+        .add_directory("my-skill/", SimpleFileOptions::default())
+        .unwrap();
+    for (name, data) in SKILL_FILES.iter().rev() {
+        let options = SimpleFileOptions::default().compression_method(if name.ends_with(".md") {
+            zip::CompressionMethod::Deflated
+        } else {
+            zip::CompressionMethod::Stored
+        });
+        writer.start_file(*name, options).unwrap();
+        writer.write_all(data).unwrap();
+    }
+    writer.finish().unwrap();
+
+    let files = upload::from_zip(&zip_path).unwrap();
+    let server = TestServer::start([ok_skill()]);
+    server
+        .client()
+        .create_skill(
+            CreateSkillParams::default(),
+            CreateSkillRequest {
+                display_title: Some(Some("Zipped".into())),
+                files,
+            },
+        )
+        .await
+        .unwrap();
+    let req = only_request(&server);
+    let parts = parse_multipart(req.header("content-type").unwrap(), &req.body);
+    let files: Vec<(Option<&str>, &[u8])> = parts
+        .iter()
+        .filter(|p| p.name == "files[]")
+        .map(|p| (p.filename.as_deref(), &p.data[..]))
+        .collect();
+    // Sorted by name, folder entries skipped, contents inflated.
+    let expected: Vec<(Option<&str>, &[u8])> =
+        SKILL_FILES.iter().map(|(n, d)| (Some(*n), *d)).collect();
+    assert_eq!(files, expected);
+}

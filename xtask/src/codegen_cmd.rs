@@ -290,7 +290,8 @@ mod freshness {
     fn workspace_crates_match_spec_and_generator() {
         for job in workspace_jobs(&repo_root()).expect("workspace jobs") {
             let files = job.generate().expect("the workspace spec generates");
-            let report = ensure_files(&job.out_dir, &files, Mode::Check).expect("check mode reads only");
+            let report =
+                ensure_files(&job.out_dir, &files, Mode::Check).expect("check mode reads only");
             assert!(
                 report.is_clean(),
                 "{} is stale; run `cargo xtask codegen`:\n{}",

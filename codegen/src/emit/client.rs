@@ -5,15 +5,24 @@ use quote::{format_ident, quote};
 
 use crate::emit::{doc_lines, docs_tokens, ident, ty_tokens};
 use crate::ir::{
-    BodyKind, BodyMedia, ClientFacts, Location, Model, Operation, Param, ResponseBody, ResponseShape, Style, Ty,
-    TypeDef, TypeKind,
+    BodyKind, BodyMedia, ClientFacts, Location, Model, Operation, Param, ResponseBody,
+    ResponseShape, Style, Ty, TypeDef, TypeKind,
 };
 
 pub(crate) fn client(model: &Model, crate_name: &str, crate_version: &str) -> TokenStream {
     let profile = profile(&model.client, crate_name, crate_version);
-    let operations = model.operations.iter().map(|op| operation(op, &model.types));
-    let response_enums = model.operations.iter().filter_map(|op| response_enum(op, &model.types));
-    let body_enums = model.operations.iter().filter_map(|op| body_enum(op, &model.types));
+    let operations = model
+        .operations
+        .iter()
+        .map(|op| operation(op, &model.types));
+    let response_enums = model
+        .operations
+        .iter()
+        .filter_map(|op| response_enum(op, &model.types));
+    let body_enums = model
+        .operations
+        .iter()
+        .filter_map(|op| body_enum(op, &model.types));
     let notes = model.client.notes.iter().map(|n| format!(" {n}"));
     quote! {
         //! The client: configuration and one method per operation.
@@ -177,7 +186,11 @@ fn body_arg(op: &Operation, types: &[TypeDef]) -> Option<TokenStream> {
         (None, Some(media)) => ty_tokens(&media.ty, types),
         (None, None) => return None,
     };
-    Some(if body.required { quote!(body: #ty) } else { quote!(body: Option<#ty>) })
+    Some(if body.required {
+        quote!(body: #ty)
+    } else {
+        quote!(body: Option<#ty>)
+    })
 }
 
 fn operation(op: &Operation, types: &[TypeDef]) -> TokenStream {
@@ -206,17 +219,23 @@ fn operation(op: &Operation, types: &[TypeDef]) -> TokenStream {
         doc.push_str(summary);
         doc.push_str("\n\n");
     }
-    if let Some(description) = &op.docs.description {
-        if op.summary.as_deref() != Some(description.as_str()) {
-            doc.push_str(description);
-            doc.push_str("\n\n");
-        }
+    if let Some(description) = op
+        .docs
+        .description
+        .as_ref()
+        .filter(|d| op.summary.as_deref() != Some(d.as_str()))
+    {
+        doc.push_str(description);
+        doc.push_str("\n\n");
     }
     doc.push_str(&format!("`{} {}`", op.method, op.path.replace('`', "'")));
     let docs = doc_lines(&doc);
     let deprecated = op.docs.deprecated.then(|| quote!(#[deprecated]));
-    let raw_doc = format!(" Like [`Client::{}`], with the response's status, headers and request id.", crate::naming::unraw(&op.ident));
-    let build = build_request(op, types);
+    let raw_doc = format!(
+        " Like [`Client::{}`], with the response's status, headers and request id.",
+        crate::naming::unraw(&op.ident)
+    );
+    let build = build_request(op);
     let decode = decode_response(op, types);
     let stream = op.pagination.as_ref().map(|page| {
         let stream = format_ident!("{}_stream", crate::naming::unraw(&op.ident));
@@ -247,6 +266,15 @@ fn operation(op: &Operation, types: &[TypeDef]) -> TokenStream {
             })
             .chain(std::iter::once(quote!(params)))
             .collect();
+        let cursor_is_string = op.params.iter().any(|p| p.ident == page.cursor_field && p.ty == Ty::String);
+        let set_cursor = if cursor_is_string {
+            quote!(params.#cursor = Some(cursor);)
+        } else {
+            let message = format!("cursor {{cursor:?}} is not a valid `{}`", page.cursor_field);
+            quote! {
+                params.#cursor = Some(cursor.parse().map_err(|_| Error::InvalidArgument(format!(#message)))?);
+            }
+        };
         let next_value = if page.next_is_option { quote!(page.#next) } else { quote!(Some(page.#next)) };
         let items_value = if page.items_is_option { quote!(page.#items.unwrap_or_default()) } else { quote!(page.#items) };
         let doc = format!(
@@ -267,7 +295,7 @@ fn operation(op: &Operation, types: &[TypeDef]) -> TokenStream {
                     #(#owned)*
                     async move {
                         if let Some(cursor) = cursor {
-                            params.#cursor = Some(cursor.into());
+                            #set_cursor
                         }
                         let page = client.#name(#(#call_args),*).await?;
                         Ok((#items_value, #next_value.map(|next| next.to_string())))
@@ -320,14 +348,16 @@ fn style_tokens(style: Style) -> TokenStream {
     }
 }
 
-fn build_request(op: &Operation, types: &[TypeDef]) -> TokenStream {
+fn build_request(op: &Operation) -> TokenStream {
     let mut stmts = TokenStream::new();
     // Path: literal pieces and encoded parameters, checked before anything is sent.
     let mut format = String::new();
     let mut format_args = Vec::new();
     let mut rest = op.path.as_str();
     while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else { break };
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
         format.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
         let wire = &rest[start + 1..start + len];
         if let Some(p) = op.path_params.iter().find(|p| p.wire == wire) {
@@ -372,7 +402,11 @@ fn build_request(op: &Operation, types: &[TypeDef]) -> TokenStream {
         let wire = &p.wire;
         let style = style_tokens(p.style);
         let explode = p.explode;
-        let value = if p.required { quote!(Some(&params.#field)) } else { quote!(params.#field.as_ref()) };
+        let value = if p.required {
+            quote!(Some(&params.#field))
+        } else {
+            quote!(params.#field.as_ref())
+        };
         let stmt = match p.location {
             Location::Query if p.json => quote! {
                 if let Some(value) = #value { request.query(#wire, sdk_runtime::params::json_text(value)?); }
@@ -398,24 +432,32 @@ fn build_request(op: &Operation, types: &[TypeDef]) -> TokenStream {
         stmts.extend(stmt);
     }
     if let Some(body) = &op.body {
-        let encode = |media: &BodyMedia, value: TokenStream| -> TokenStream {
+        // `body` is always a reference here: the argument, the `Some` of an optional
+        // body, or the payload of one variant of the body enum.
+        let encode = |media: &BodyMedia| -> TokenStream {
             let content_type = &media.content_type;
             match media.kind {
-                BodyKind::Json => quote! {
-                    sdk_runtime::Body::json(#value)?
-                },
-                BodyKind::Form => quote!(sdk_runtime::Body::Form(sdk_runtime::params::form_pairs(#value)?)),
+                BodyKind::Json => quote!(sdk_runtime::Body::json(body)?),
+                BodyKind::Form => quote!(sdk_runtime::Body::Form(sdk_runtime::params::form_pairs(
+                    body
+                )?)),
                 BodyKind::Multipart => match &media.ty {
-                    Ty::Named(_) => quote!(sdk_runtime::Body::Multipart(#value.to_multipart()?)),
-                    _ => quote!(sdk_runtime::Body::Multipart(sdk_runtime::Multipart::from_files("file", #value))),
+                    Ty::Named(_) => quote!(sdk_runtime::Body::Multipart(body.to_multipart()?)),
+                    _ => quote!(sdk_runtime::Body::Multipart(
+                        sdk_runtime::Multipart::from_files("file", body.clone())
+                    )),
                 },
                 BodyKind::Text => quote! {
-                    sdk_runtime::Body::Bytes { content_type: #content_type.to_string(), data: bytes::Bytes::from(#value.clone()) }
+                    sdk_runtime::Body::Bytes { content_type: #content_type.to_string(), data: bytes::Bytes::from(body.clone()) }
                 },
                 BodyKind::Binary => {
-                    let content_type = if content_type.contains('*') { "application/octet-stream" } else { content_type };
+                    let content_type = if content_type.contains('*') {
+                        "application/octet-stream"
+                    } else {
+                        content_type
+                    };
                     quote! {
-                        sdk_runtime::Body::Bytes { content_type: #content_type.to_string(), data: #value.clone() }
+                        sdk_runtime::Body::Bytes { content_type: #content_type.to_string(), data: body.clone() }
                     }
                 }
             }
@@ -425,27 +467,27 @@ fn build_request(op: &Operation, types: &[TypeDef]) -> TokenStream {
                 let name = ident(name);
                 let arms = body.media.iter().map(|media| {
                     let variant = ident(&media.variant);
-                    let encode = encode(media, quote!(value));
-                    quote!(#name::#variant(value) => #encode,)
+                    let encode = encode(media);
+                    quote!(#name::#variant(body) => #encode,)
                 });
-                quote!(match &body { #(#arms)* })
+                quote!(match body { #(#arms)* })
             }
             None => match body.media.first() {
-                Some(media) => encode(media, quote!((&body))),
+                Some(media) => encode(media),
                 None => TokenStream::new(),
             },
         };
         if !encoded.is_empty() {
             if body.required {
-                stmts.extend(quote!(request.body(#encoded);));
+                stmts.extend(quote! {
+                    let body = &body;
+                    request.body(#encoded);
+                });
             } else {
-                let encoded = encoded.to_string();
-                let encoded: TokenStream = encoded.replace("(& body)", "(body)").replace("& body", "body").parse().unwrap_or_default();
                 stmts.extend(quote!(if let Some(body) = &body { request.body(#encoded); }));
             }
         }
     }
-    let _ = types;
     stmts
 }
 
@@ -471,15 +513,19 @@ fn decode_response(op: &Operation, types: &[TypeDef]) -> TokenStream {
             for v in variants {
                 let variant = ident(&v.ident);
                 let decode = decode_body(&v.body, types);
-                let construct = if v.body == ResponseBody::Empty { quote!(#name::#variant) } else { quote!(#name::#variant(#decode)) };
+                let construct = if v.body == ResponseBody::Empty {
+                    quote!(#name::#variant)
+                } else {
+                    quote!(#name::#variant(#decode))
+                };
                 match v.status {
                     Some(code) => arms.push(quote!(#code => #construct,)),
                     None => fallback = Some(construct),
                 }
             }
-            let fallback = fallback.unwrap_or_else(|| {
-                quote!(#name::UnexpectedStatus(response.status.as_u16(), response.body.clone()))
-            });
+            let fallback = fallback.unwrap_or_else(
+                || quote!(#name::UnexpectedStatus(response.status.as_u16(), response.body.clone())),
+            );
             quote!(match response.status.as_u16() { #(#arms)* _ => #fallback })
         }
     };
@@ -490,8 +536,13 @@ fn decode_response(op: &Operation, types: &[TypeDef]) -> TokenStream {
 }
 
 fn response_enum(op: &Operation, types: &[TypeDef]) -> Option<TokenStream> {
-    let ResponseShape::ByStatus { name, variants } = &op.response else { return None };
-    let doc = format!(" What [`Client::{}`] returns, by status.", crate::naming::unraw(&op.ident));
+    let ResponseShape::ByStatus { name, variants } = &op.response else {
+        return None;
+    };
+    let doc = format!(
+        " What [`Client::{}`] returns, by status.",
+        crate::naming::unraw(&op.ident)
+    );
     let name = ident(name);
     let has_fallback = variants.iter().any(|v| v.status.is_none());
     let items = variants.iter().map(|v| {
@@ -523,7 +574,10 @@ fn response_enum(op: &Operation, types: &[TypeDef]) -> Option<TokenStream> {
 fn body_enum(op: &Operation, types: &[TypeDef]) -> Option<TokenStream> {
     let body = op.body.as_ref()?;
     let name = ident(body.enum_name.as_ref()?);
-    let doc = format!(" The request body of [`Client::{}`], one variant per media type.", crate::naming::unraw(&op.ident));
+    let doc = format!(
+        " The request body of [`Client::{}`], one variant per media type.",
+        crate::naming::unraw(&op.ident)
+    );
     let variants = body.media.iter().map(|media| {
         let variant = ident(&media.variant);
         let ty = ty_tokens(&media.ty, types);

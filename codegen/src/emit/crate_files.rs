@@ -9,12 +9,28 @@ use crate::ir::ClientFacts;
 
 /// The generated crate's manifest. Dependencies carry versions (not `workspace = true`)
 /// so the same file builds inside this workspace and standalone.
-pub(crate) fn cargo_toml(settings: &Settings, facts: &ClientFacts, header: &str, has_build_script: bool) -> String {
-    let description = toml_string(&format!("Rust SDK for {} (generated from its OpenAPI description)", facts.title));
+pub(crate) fn cargo_toml(
+    settings: &Settings,
+    facts: &ClientFacts,
+    header: &str,
+    has_build_script: bool,
+) -> String {
+    let description = toml_string(&format!(
+        "Rust SDK for {} (generated from its OpenAPI description)",
+        facts.title
+    ));
     let name = toml_string(&settings.crate_name);
     let version = toml_string(&settings.crate_version);
-    let build = if has_build_script { "build = \"build.rs\"\n" } else { "autobuilds = false\n" };
-    let workspace = if settings.standalone { "\n# A crate of its own wherever it is written.\n[workspace]\n" } else { "" };
+    let build = if has_build_script {
+        "build = \"build.rs\"\n"
+    } else {
+        "autobuilds = false\n"
+    };
+    let workspace = if settings.standalone {
+        "\n# A crate of its own wherever it is written.\n[workspace]\n"
+    } else {
+        ""
+    };
     format!(
         "# {header}\n\n[package]\nname = {name}\nversion = {version}\nedition = \"2024\"\nrust-version = \"1.85\"\ndescription = {description}\npublish = false\n{build}\n\
 [dependencies]\nsdk-runtime = {runtime}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\nfutures = \"0.3\"\nbytes = \"1\"\n\n\
@@ -37,18 +53,23 @@ pub(crate) fn toml_string(value: &str) -> String {
     out
 }
 
-pub(crate) fn lib_rs(facts: &ClientFacts, fingerprint: &str, spec_path: Option<&str>) -> TokenStream {
+pub(crate) fn lib_rs(
+    facts: &ClientFacts,
+    fingerprint: &str,
+    spec_path: Option<&str>,
+) -> TokenStream {
     let mut text = format!("{}\n\nVersion `{}` of the API.", facts.title, facts.version);
     if let Some(description) = &facts.description {
         text.push_str("\n\n");
         text.push_str(description);
     }
     let docs = doc_lines(&text);
-    let inner_docs = docs.into_iter().map(|tt| tt).collect::<TokenStream>();
-    let inner_docs = inner_docs.to_string().replace("# [doc", "#! [doc");
+    let inner_docs = docs.to_string().replace("# [doc", "#! [doc");
     let inner_docs: TokenStream = inner_docs.parse().unwrap_or_default();
     let spec_doc = match spec_path {
-        Some(path) => format!(" Fingerprint of `{path}` this crate was generated from; `build.rs` compares it."),
+        Some(path) => format!(
+            " Fingerprint of `{path}` this crate was generated from; `build.rs` compares it."
+        ),
         None => " Fingerprint of the spec this crate was generated from.".to_string(),
     };
     quote! {

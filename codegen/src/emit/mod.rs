@@ -65,7 +65,11 @@ pub(crate) fn doc_lines(text: &str) -> TokenStream {
         let line = if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
             let fence = &trimmed[..3];
             in_fence = !in_fence;
-            if in_fence { format!("{fence}text") } else { fence.to_string() }
+            if in_fence {
+                format!("{fence}text")
+            } else {
+                fence.to_string()
+            }
         } else if !in_fence && line.len() - trimmed.len() >= 4 {
             trimmed.to_string()
         } else {
@@ -79,7 +83,11 @@ pub(crate) fn doc_lines(text: &str) -> TokenStream {
 
 /// Docs and `#[deprecated]` for an item.
 pub(crate) fn docs_tokens(docs: &Docs) -> TokenStream {
-    let mut out = docs.description.as_deref().map(doc_lines).unwrap_or_default();
+    let mut out = docs
+        .description
+        .as_deref()
+        .map(doc_lines)
+        .unwrap_or_default();
     if docs.deprecated {
         out.extend(quote!(#[deprecated]));
     }

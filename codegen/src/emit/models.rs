@@ -33,7 +33,10 @@ fn type_def(def: &TypeDef, types: &[TypeDef]) -> TokenStream {
 
 /// Whether `Default` can be derived: every field may be left out.
 fn defaultable(s: &Struct) -> bool {
-    s.fields.iter().all(|f| matches!(f.full_ty(), Ty::Option(_)) || matches!(f.ty, Ty::Vec(_) if s.role == StructRole::Form))
+    s.fields.iter().all(|f| {
+        matches!(f.full_ty(), Ty::Option(_))
+            || matches!(f.ty, Ty::Vec(_) if s.role == StructRole::Form)
+    })
 }
 
 fn struct_def(docs: &TokenStream, name: &syn::Ident, s: &Struct, types: &[TypeDef]) -> TokenStream {
@@ -80,14 +83,21 @@ fn struct_def(docs: &TokenStream, name: &syn::Ident, s: &Struct, types: &[TypeDe
 fn field(f: &Field, role: StructRole, types: &[TypeDef]) -> TokenStream {
     let mut docs = docs_tokens(&f.docs);
     if f.read_only {
-        docs.extend(quote!(#[doc = ""] #[doc = " Read-only: set by the server, ignored in requests."]));
+        docs.extend(
+            quote!(#[doc = ""] #[doc = " Read-only: set by the server, ignored in requests."]),
+        );
     }
     if f.write_only {
         docs.extend(quote!(#[doc = ""] #[doc = " Write-only: sent in requests, never returned."]));
     }
     let name = ident(&f.ident);
-    let form_files = role == StructRole::Form && matches!(&f.ty, Ty::Vec(inner) if **inner == Ty::File);
-    let full = if form_files { f.ty.clone() } else { f.full_ty() };
+    let form_files =
+        role == StructRole::Form && matches!(&f.ty, Ty::Vec(inner) if **inner == Ty::File);
+    let full = if form_files {
+        f.ty.clone()
+    } else {
+        f.full_ty()
+    };
     let ty = ty_tokens(&full, types);
     let mut serde_args = Vec::new();
     if role == StructRole::Model {
@@ -97,10 +107,14 @@ fn field(f: &Field, role: StructRole, types: &[TypeDef]) -> TokenStream {
         }
         match (f.required, f.nullable) {
             (true, _) => {}
-            (false, false) => serde_args.push(quote!(default, skip_serializing_if = "Option::is_none")),
-            (false, true) => serde_args.push(
-                quote!(default, skip_serializing_if = "Option::is_none", with = "sdk_runtime::double_option"),
-            ),
+            (false, false) => {
+                serde_args.push(quote!(default, skip_serializing_if = "Option::is_none"))
+            }
+            (false, true) => serde_args.push(quote!(
+                default,
+                skip_serializing_if = "Option::is_none",
+                with = "sdk_runtime::double_option"
+            )),
         }
     }
     let serde = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
@@ -154,7 +168,11 @@ fn form_encoding(s: &Struct) -> TokenStream {
         let files_vec = matches!(&f.ty, Ty::Vec(inner) if **inner == Ty::File);
         if optional && !files_vec {
             let body = add(quote!(value));
-            let pattern = if f.nullable && !f.required { quote!(Some(Some(value))) } else { quote!(Some(value)) };
+            let pattern = if f.nullable && !f.required {
+                quote!(Some(Some(value)))
+            } else {
+                quote!(Some(value))
+            };
             out.extend(quote! { if let #pattern = &self.#name { #body } });
         } else {
             out.extend(add(quote!(&self.#name)));
@@ -163,7 +181,11 @@ fn form_encoding(s: &Struct) -> TokenStream {
     out
 }
 
-fn string_enum(docs: &TokenStream, name: &syn::Ident, variants: &[EnumVariant<String>]) -> TokenStream {
+fn string_enum(
+    docs: &TokenStream,
+    name: &syn::Ident,
+    variants: &[EnumVariant<String>],
+) -> TokenStream {
     let idents: Vec<syn::Ident> = variants.iter().map(|v| ident(&v.ident)).collect();
     let values: Vec<&String> = variants.iter().map(|v| &v.value).collect();
     let variant_docs = values.iter().map(|v| format!(" `{v}`"));
@@ -232,7 +254,10 @@ fn string_enum(docs: &TokenStream, name: &syn::Ident, variants: &[EnumVariant<St
 
 fn int_enum(docs: &TokenStream, name: &syn::Ident, variants: &[EnumVariant<i64>]) -> TokenStream {
     let idents: Vec<syn::Ident> = variants.iter().map(|v| ident(&v.ident)).collect();
-    let values: Vec<Literal> = variants.iter().map(|v| Literal::i64_unsuffixed(v.value)).collect();
+    let values: Vec<Literal> = variants
+        .iter()
+        .map(|v| Literal::i64_unsuffixed(v.value))
+        .collect();
     let variant_docs = variants.iter().map(|v| format!(" `{}`", v.value));
     quote! {
         #docs
@@ -280,9 +305,18 @@ fn int_enum(docs: &TokenStream, name: &syn::Ident, variants: &[EnumVariant<i64>]
     }
 }
 
-fn union_def(docs: &TokenStream, name: &syn::Ident, union: &Union, types: &[TypeDef]) -> TokenStream {
+fn union_def(
+    docs: &TokenStream,
+    name: &syn::Ident,
+    union: &Union,
+    types: &[TypeDef],
+) -> TokenStream {
     let idents: Vec<syn::Ident> = union.variants.iter().map(|v| ident(&v.ident)).collect();
-    let tys: Vec<TokenStream> = union.variants.iter().map(|v| ty_tokens(&v.ty, types)).collect();
+    let tys: Vec<TokenStream> = union
+        .variants
+        .iter()
+        .map(|v| ty_tokens(&v.ty, types))
+        .collect();
     let Some((property, mapping)) = &union.discriminator else {
         return quote! {
             #docs
