@@ -14,6 +14,7 @@ mod operation;
 mod pointer;
 mod render;
 mod schema;
+mod value;
 
 pub use error::{Error, Location};
 pub use load::{Spec, fingerprint};
@@ -96,15 +97,17 @@ fn generate_inner(spec: &Spec, settings: &Settings) -> Result<Vec<GeneratedFile>
         path: "src/lib.rs".into(),
         contents: render::rust_file(lib, &header, "src/lib.rs")?,
     });
-    let client = emit::client::client(&model, &settings.crate_name, &settings.crate_version);
-    files.push(GeneratedFile {
-        path: "src/client.rs".into(),
-        contents: render::rust_file(client, &header, "src/client.rs")?,
-    });
-    let models = emit::models::models(&model.types);
-    files.push(GeneratedFile {
-        path: "src/models.rs".into(),
-        contents: render::rust_file(models, &header, "src/models.rs")?,
-    });
+    let client = render::rust_file_chunked(
+        &header,
+        "src/client.rs",
+        emit::client::prelude(&model, &settings.crate_name, &settings.crate_version),
+        model.operations.len(),
+        |i| emit::client::operation_item(&model, i),
+    )?;
+    files.push(GeneratedFile { path: "src/client.rs".into(), contents: client });
+    let models = render::rust_file_chunked(&header, "src/models.rs", emit::models::prelude(), model.types.len(), |i| {
+        emit::models::type_def(&model.types[i], &model.types)
+    })?;
+    files.push(GeneratedFile { path: "src/models.rs".into(), contents: models });
     Ok(files)
 }

@@ -68,7 +68,7 @@ impl Spec {
                 })
             })?
         } else {
-            serde_yaml::from_str(text).map_err(|e| {
+            crate::value::from_yaml(text).map_err(|e| {
                 with_source(Error {
                     source_name: None,
                     pointer: "#".into(),

@@ -94,6 +94,10 @@ pub(crate) fn camel(raw: &str, fallback: &str) -> String {
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         name.insert(0, 'V');
     }
+    if name == "Self" {
+        // The one camel-case keyword, and `r#Self` is not allowed either.
+        name.push_str("Value");
+    }
     name
 }
 

@@ -204,9 +204,11 @@ impl<'a> TypeSpace<'a> {
             }
             if !present.is_empty() && present.iter().all(|v| v.as_i64().is_some()) {
                 let mut scope = Scope::with_reserved(&["Other"]);
+                let mut seen = HashSet::new();
                 let variants = present
                     .iter()
                     .filter_map(|v| v.as_i64())
+                    .filter(|n| seen.insert(*n))
                     .map(|n| EnumVariant {
                         ident: scope.claim(camel(&n.to_string(), "V")),
                         value: n,
@@ -711,9 +713,13 @@ fn upload_rules(ext: &Value) -> UploadRules {
     }
 }
 
+/// Variants for string values, each value once (a repeated value would be an
+/// unreachable match arm).
 pub(crate) fn enum_variants(values: impl Iterator<Item = String>) -> Vec<EnumVariant<String>> {
     let mut scope = Scope::with_reserved(&["Other"]);
+    let mut seen = HashSet::new();
     values
+        .filter(|value| seen.insert(value.clone()))
         .map(|value| EnumVariant {
             ident: scope.claim(camel(&value, "Empty")),
             value,

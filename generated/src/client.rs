@@ -122,6 +122,8 @@ impl Client {
     pub fn base_url(&self) -> &str {
         self.inner.base_url()
     }
+}
+impl Client {
     /// List Skills
     ///
     /// List skills, newest first, one page at a time. Pass the previous page's `next_page` as `page` to get the next page.
@@ -199,6 +201,8 @@ impl Client {
             }
         })
     }
+}
+impl Client {
     /// Create Skill
     ///
     /// Create a new skill from uploaded files. Every file is one `files[]` part whose filename keeps the skill's top-level folder (`my-skill/SKILL.md`); all files share that folder, which must contain `SKILL.md`; total size under 8 MB.
@@ -235,6 +239,8 @@ impl Client {
         let value = response.json::<Skill>()?;
         Ok(response.into_api_response(value))
     }
+}
+impl Client {
     /// Get Skill
     ///
     /// Get one skill by its ID.
@@ -276,6 +282,8 @@ impl Client {
         let value = response.json::<Skill>()?;
         Ok(response.into_api_response(value))
     }
+}
+impl Client {
     /// Delete Skill
     ///
     /// Delete a skill. Its versions must have been deleted first.
@@ -319,6 +327,8 @@ impl Client {
         let value = response.json::<DeleteSkillResponse>()?;
         Ok(response.into_api_response(value))
     }
+}
+impl Client {
     /// List Skill Versions
     ///
     /// List the versions of a skill, one page at a time. Pass the previous page's `next_page` as `page` to get the next page.
@@ -401,6 +411,8 @@ impl Client {
             }
         })
     }
+}
+impl Client {
     /// Create Skill Version
     ///
     /// Upload a new version of an existing skill. Same file rules as Create Skill: one `files[]` part per file, all under one top-level folder containing `SKILL.md`, total under 8 MB.
@@ -448,6 +460,8 @@ impl Client {
         let value = response.json::<SkillVersion>()?;
         Ok(response.into_api_response(value))
     }
+}
+impl Client {
     /// Get Skill Version
     ///
     /// Get one version of a skill.
@@ -502,6 +516,8 @@ impl Client {
         let value = response.json::<SkillVersion>()?;
         Ok(response.into_api_response(value))
     }
+}
+impl Client {
     /// Delete Skill Version
     ///
     /// Delete one version of a skill.

@@ -51,124 +51,45 @@ pub enum AnthropicBeta {
     /// A value not known when this crate was generated.
     Other(String),
 }
-impl AnthropicBeta {
-    /// Every value known to this version, in spec order.
-    pub const KNOWN: &'static [AnthropicBeta] = &[
-        AnthropicBeta::MessageBatches20240924,
-        AnthropicBeta::PromptCaching20240731,
-        AnthropicBeta::ComputerUse20241022,
-        AnthropicBeta::ComputerUse20250124,
-        AnthropicBeta::Pdfs20240925,
-        AnthropicBeta::TokenCounting20241101,
-        AnthropicBeta::TokenEfficientTools20250219,
-        AnthropicBeta::Output128k20250219,
-        AnthropicBeta::FilesApi20250414,
-        AnthropicBeta::McpClient20250404,
-        AnthropicBeta::McpClient20251120,
-        AnthropicBeta::DevFullThinking20250514,
-        AnthropicBeta::InterleavedThinking20250514,
-        AnthropicBeta::CodeExecution20250522,
-        AnthropicBeta::ExtendedCacheTtl20250411,
-        AnthropicBeta::Context1m20250807,
-        AnthropicBeta::ContextManagement20250627,
-        AnthropicBeta::ModelContextWindowExceeded20250826,
-        AnthropicBeta::Skills20251002,
+impl sdk_runtime::OpenStringEnum for AnthropicBeta {
+    const KNOWN: &'static [(Self, &'static str)] = &[
+        (AnthropicBeta::MessageBatches20240924, "message-batches-2024-09-24"),
+        (AnthropicBeta::PromptCaching20240731, "prompt-caching-2024-07-31"),
+        (AnthropicBeta::ComputerUse20241022, "computer-use-2024-10-22"),
+        (AnthropicBeta::ComputerUse20250124, "computer-use-2025-01-24"),
+        (AnthropicBeta::Pdfs20240925, "pdfs-2024-09-25"),
+        (AnthropicBeta::TokenCounting20241101, "token-counting-2024-11-01"),
+        (AnthropicBeta::TokenEfficientTools20250219, "token-efficient-tools-2025-02-19"),
+        (AnthropicBeta::Output128k20250219, "output-128k-2025-02-19"),
+        (AnthropicBeta::FilesApi20250414, "files-api-2025-04-14"),
+        (AnthropicBeta::McpClient20250404, "mcp-client-2025-04-04"),
+        (AnthropicBeta::McpClient20251120, "mcp-client-2025-11-20"),
+        (AnthropicBeta::DevFullThinking20250514, "dev-full-thinking-2025-05-14"),
+        (AnthropicBeta::InterleavedThinking20250514, "interleaved-thinking-2025-05-14"),
+        (AnthropicBeta::CodeExecution20250522, "code-execution-2025-05-22"),
+        (AnthropicBeta::ExtendedCacheTtl20250411, "extended-cache-ttl-2025-04-11"),
+        (AnthropicBeta::Context1m20250807, "context-1m-2025-08-07"),
+        (AnthropicBeta::ContextManagement20250627, "context-management-2025-06-27"),
+        (
+            AnthropicBeta::ModelContextWindowExceeded20250826,
+            "model-context-window-exceeded-2025-08-26",
+        ),
+        (AnthropicBeta::Skills20251002, "skills-2025-10-02"),
     ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
+    fn other(value: String) -> Self {
+        AnthropicBeta::Other(value)
+    }
+    fn as_other(&self) -> Option<&str> {
         match self {
-            AnthropicBeta::MessageBatches20240924 => "message-batches-2024-09-24",
-            AnthropicBeta::PromptCaching20240731 => "prompt-caching-2024-07-31",
-            AnthropicBeta::ComputerUse20241022 => "computer-use-2024-10-22",
-            AnthropicBeta::ComputerUse20250124 => "computer-use-2025-01-24",
-            AnthropicBeta::Pdfs20240925 => "pdfs-2024-09-25",
-            AnthropicBeta::TokenCounting20241101 => "token-counting-2024-11-01",
-            AnthropicBeta::TokenEfficientTools20250219 => {
-                "token-efficient-tools-2025-02-19"
-            }
-            AnthropicBeta::Output128k20250219 => "output-128k-2025-02-19",
-            AnthropicBeta::FilesApi20250414 => "files-api-2025-04-14",
-            AnthropicBeta::McpClient20250404 => "mcp-client-2025-04-04",
-            AnthropicBeta::McpClient20251120 => "mcp-client-2025-11-20",
-            AnthropicBeta::DevFullThinking20250514 => "dev-full-thinking-2025-05-14",
-            AnthropicBeta::InterleavedThinking20250514 => {
-                "interleaved-thinking-2025-05-14"
-            }
-            AnthropicBeta::CodeExecution20250522 => "code-execution-2025-05-22",
-            AnthropicBeta::ExtendedCacheTtl20250411 => "extended-cache-ttl-2025-04-11",
-            AnthropicBeta::Context1m20250807 => "context-1m-2025-08-07",
-            AnthropicBeta::ContextManagement20250627 => "context-management-2025-06-27",
-            AnthropicBeta::ModelContextWindowExceeded20250826 => {
-                "model-context-window-exceeded-2025-08-26"
-            }
-            AnthropicBeta::Skills20251002 => "skills-2025-10-02",
-            AnthropicBeta::Other(value) => value.as_str(),
+            AnthropicBeta::Other(value) => Some(value),
+            _ => None,
         }
     }
-}
-impl std::fmt::Display for AnthropicBeta {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+    fn clone_known(&self) -> Self {
+        self.clone()
     }
 }
-impl From<&str> for AnthropicBeta {
-    fn from(value: &str) -> Self {
-        match value {
-            "message-batches-2024-09-24" => AnthropicBeta::MessageBatches20240924,
-            "prompt-caching-2024-07-31" => AnthropicBeta::PromptCaching20240731,
-            "computer-use-2024-10-22" => AnthropicBeta::ComputerUse20241022,
-            "computer-use-2025-01-24" => AnthropicBeta::ComputerUse20250124,
-            "pdfs-2024-09-25" => AnthropicBeta::Pdfs20240925,
-            "token-counting-2024-11-01" => AnthropicBeta::TokenCounting20241101,
-            "token-efficient-tools-2025-02-19" => {
-                AnthropicBeta::TokenEfficientTools20250219
-            }
-            "output-128k-2025-02-19" => AnthropicBeta::Output128k20250219,
-            "files-api-2025-04-14" => AnthropicBeta::FilesApi20250414,
-            "mcp-client-2025-04-04" => AnthropicBeta::McpClient20250404,
-            "mcp-client-2025-11-20" => AnthropicBeta::McpClient20251120,
-            "dev-full-thinking-2025-05-14" => AnthropicBeta::DevFullThinking20250514,
-            "interleaved-thinking-2025-05-14" => {
-                AnthropicBeta::InterleavedThinking20250514
-            }
-            "code-execution-2025-05-22" => AnthropicBeta::CodeExecution20250522,
-            "extended-cache-ttl-2025-04-11" => AnthropicBeta::ExtendedCacheTtl20250411,
-            "context-1m-2025-08-07" => AnthropicBeta::Context1m20250807,
-            "context-management-2025-06-27" => AnthropicBeta::ContextManagement20250627,
-            "model-context-window-exceeded-2025-08-26" => {
-                AnthropicBeta::ModelContextWindowExceeded20250826
-            }
-            "skills-2025-10-02" => AnthropicBeta::Skills20251002,
-            other => AnthropicBeta::Other(other.to_string()),
-        }
-    }
-}
-impl From<String> for AnthropicBeta {
-    fn from(value: String) -> Self {
-        match AnthropicBeta::from(value.as_str()) {
-            AnthropicBeta::Other(_) => AnthropicBeta::Other(value),
-            known => known,
-        }
-    }
-}
-impl std::str::FromStr for AnthropicBeta {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(AnthropicBeta::from(value))
-    }
-}
-impl Serialize for AnthropicBeta {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for AnthropicBeta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(AnthropicBeta::from)
-    }
-}
+sdk_runtime::open_string_enum_traits!(AnthropicBeta);
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Skill {
     /// Unique identifier for the skill. The format and length of IDs may change over time.
@@ -280,85 +201,33 @@ pub enum ErrorType {
     /// A value not known when this crate was generated.
     Other(String),
 }
-impl ErrorType {
-    /// Every value known to this version, in spec order.
-    pub const KNOWN: &'static [ErrorType] = &[
-        ErrorType::InvalidRequestError,
-        ErrorType::AuthenticationError,
-        ErrorType::PermissionError,
-        ErrorType::NotFoundError,
-        ErrorType::RequestTooLarge,
-        ErrorType::RateLimitError,
-        ErrorType::ApiError,
-        ErrorType::OverloadedError,
-        ErrorType::BillingError,
-        ErrorType::TimeoutError,
+impl sdk_runtime::OpenStringEnum for ErrorType {
+    const KNOWN: &'static [(Self, &'static str)] = &[
+        (ErrorType::InvalidRequestError, "invalid_request_error"),
+        (ErrorType::AuthenticationError, "authentication_error"),
+        (ErrorType::PermissionError, "permission_error"),
+        (ErrorType::NotFoundError, "not_found_error"),
+        (ErrorType::RequestTooLarge, "request_too_large"),
+        (ErrorType::RateLimitError, "rate_limit_error"),
+        (ErrorType::ApiError, "api_error"),
+        (ErrorType::OverloadedError, "overloaded_error"),
+        (ErrorType::BillingError, "billing_error"),
+        (ErrorType::TimeoutError, "timeout_error"),
     ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
+    fn other(value: String) -> Self {
+        ErrorType::Other(value)
+    }
+    fn as_other(&self) -> Option<&str> {
         match self {
-            ErrorType::InvalidRequestError => "invalid_request_error",
-            ErrorType::AuthenticationError => "authentication_error",
-            ErrorType::PermissionError => "permission_error",
-            ErrorType::NotFoundError => "not_found_error",
-            ErrorType::RequestTooLarge => "request_too_large",
-            ErrorType::RateLimitError => "rate_limit_error",
-            ErrorType::ApiError => "api_error",
-            ErrorType::OverloadedError => "overloaded_error",
-            ErrorType::BillingError => "billing_error",
-            ErrorType::TimeoutError => "timeout_error",
-            ErrorType::Other(value) => value.as_str(),
+            ErrorType::Other(value) => Some(value),
+            _ => None,
         }
     }
-}
-impl std::fmt::Display for ErrorType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+    fn clone_known(&self) -> Self {
+        self.clone()
     }
 }
-impl From<&str> for ErrorType {
-    fn from(value: &str) -> Self {
-        match value {
-            "invalid_request_error" => ErrorType::InvalidRequestError,
-            "authentication_error" => ErrorType::AuthenticationError,
-            "permission_error" => ErrorType::PermissionError,
-            "not_found_error" => ErrorType::NotFoundError,
-            "request_too_large" => ErrorType::RequestTooLarge,
-            "rate_limit_error" => ErrorType::RateLimitError,
-            "api_error" => ErrorType::ApiError,
-            "overloaded_error" => ErrorType::OverloadedError,
-            "billing_error" => ErrorType::BillingError,
-            "timeout_error" => ErrorType::TimeoutError,
-            other => ErrorType::Other(other.to_string()),
-        }
-    }
-}
-impl From<String> for ErrorType {
-    fn from(value: String) -> Self {
-        match ErrorType::from(value.as_str()) {
-            ErrorType::Other(_) => ErrorType::Other(value),
-            known => known,
-        }
-    }
-}
-impl std::str::FromStr for ErrorType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(ErrorType::from(value))
-    }
-}
-impl Serialize for ErrorType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ErrorType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(ErrorType::from)
-    }
-}
+sdk_runtime::open_string_enum_traits!(ErrorType);
 /// Object type. For Skills, this is always `skill`.
 ///
 /// Open: a value this version does not know is kept in `Other`, so new server
@@ -371,56 +240,22 @@ pub enum SkillType {
     /// A value not known when this crate was generated.
     Other(String),
 }
-impl SkillType {
-    /// Every value known to this version, in spec order.
-    pub const KNOWN: &'static [SkillType] = &[SkillType::Skill];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
+impl sdk_runtime::OpenStringEnum for SkillType {
+    const KNOWN: &'static [(Self, &'static str)] = &[(SkillType::Skill, "skill")];
+    fn other(value: String) -> Self {
+        SkillType::Other(value)
+    }
+    fn as_other(&self) -> Option<&str> {
         match self {
-            SkillType::Skill => "skill",
-            SkillType::Other(value) => value.as_str(),
+            SkillType::Other(value) => Some(value),
+            _ => None,
         }
     }
-}
-impl std::fmt::Display for SkillType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+    fn clone_known(&self) -> Self {
+        self.clone()
     }
 }
-impl From<&str> for SkillType {
-    fn from(value: &str) -> Self {
-        match value {
-            "skill" => SkillType::Skill,
-            other => SkillType::Other(other.to_string()),
-        }
-    }
-}
-impl From<String> for SkillType {
-    fn from(value: String) -> Self {
-        match SkillType::from(value.as_str()) {
-            SkillType::Other(_) => SkillType::Other(value),
-            known => known,
-        }
-    }
-}
-impl std::str::FromStr for SkillType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(SkillType::from(value))
-    }
-}
-impl Serialize for SkillType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SkillType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(SkillType::from)
-    }
-}
+sdk_runtime::open_string_enum_traits!(SkillType);
 /// Object type. For Skill Versions, this is always `skill_version`.
 ///
 /// Open: a value this version does not know is kept in `Other`, so new server
@@ -433,56 +268,24 @@ pub enum SkillVersionType {
     /// A value not known when this crate was generated.
     Other(String),
 }
-impl SkillVersionType {
-    /// Every value known to this version, in spec order.
-    pub const KNOWN: &'static [SkillVersionType] = &[SkillVersionType::SkillVersion];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
+impl sdk_runtime::OpenStringEnum for SkillVersionType {
+    const KNOWN: &'static [(Self, &'static str)] = &[
+        (SkillVersionType::SkillVersion, "skill_version"),
+    ];
+    fn other(value: String) -> Self {
+        SkillVersionType::Other(value)
+    }
+    fn as_other(&self) -> Option<&str> {
         match self {
-            SkillVersionType::SkillVersion => "skill_version",
-            SkillVersionType::Other(value) => value.as_str(),
+            SkillVersionType::Other(value) => Some(value),
+            _ => None,
         }
     }
-}
-impl std::fmt::Display for SkillVersionType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+    fn clone_known(&self) -> Self {
+        self.clone()
     }
 }
-impl From<&str> for SkillVersionType {
-    fn from(value: &str) -> Self {
-        match value {
-            "skill_version" => SkillVersionType::SkillVersion,
-            other => SkillVersionType::Other(other.to_string()),
-        }
-    }
-}
-impl From<String> for SkillVersionType {
-    fn from(value: String) -> Self {
-        match SkillVersionType::from(value.as_str()) {
-            SkillVersionType::Other(_) => SkillVersionType::Other(value),
-            known => known,
-        }
-    }
-}
-impl std::str::FromStr for SkillVersionType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(SkillVersionType::from(value))
-    }
-}
-impl Serialize for SkillVersionType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SkillVersionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(SkillVersionType::from)
-    }
-}
+sdk_runtime::open_string_enum_traits!(SkillVersionType);
 /// Deleted object type. For Skills, this is always `skill_deleted`.
 ///
 /// Open: a value this version does not know is kept in `Other`, so new server
@@ -495,58 +298,24 @@ pub enum DeleteSkillResponseType {
     /// A value not known when this crate was generated.
     Other(String),
 }
-impl DeleteSkillResponseType {
-    /// Every value known to this version, in spec order.
-    pub const KNOWN: &'static [DeleteSkillResponseType] = &[
-        DeleteSkillResponseType::SkillDeleted,
+impl sdk_runtime::OpenStringEnum for DeleteSkillResponseType {
+    const KNOWN: &'static [(Self, &'static str)] = &[
+        (DeleteSkillResponseType::SkillDeleted, "skill_deleted"),
     ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
+    fn other(value: String) -> Self {
+        DeleteSkillResponseType::Other(value)
+    }
+    fn as_other(&self) -> Option<&str> {
         match self {
-            DeleteSkillResponseType::SkillDeleted => "skill_deleted",
-            DeleteSkillResponseType::Other(value) => value.as_str(),
+            DeleteSkillResponseType::Other(value) => Some(value),
+            _ => None,
         }
     }
-}
-impl std::fmt::Display for DeleteSkillResponseType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+    fn clone_known(&self) -> Self {
+        self.clone()
     }
 }
-impl From<&str> for DeleteSkillResponseType {
-    fn from(value: &str) -> Self {
-        match value {
-            "skill_deleted" => DeleteSkillResponseType::SkillDeleted,
-            other => DeleteSkillResponseType::Other(other.to_string()),
-        }
-    }
-}
-impl From<String> for DeleteSkillResponseType {
-    fn from(value: String) -> Self {
-        match DeleteSkillResponseType::from(value.as_str()) {
-            DeleteSkillResponseType::Other(_) => DeleteSkillResponseType::Other(value),
-            known => known,
-        }
-    }
-}
-impl std::str::FromStr for DeleteSkillResponseType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(DeleteSkillResponseType::from(value))
-    }
-}
-impl Serialize for DeleteSkillResponseType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DeleteSkillResponseType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(DeleteSkillResponseType::from)
-    }
-}
+sdk_runtime::open_string_enum_traits!(DeleteSkillResponseType);
 /// Deleted object type. For Skill Versions, this is always `skill_version_deleted`.
 ///
 /// Open: a value this version does not know is kept in `Other`, so new server
@@ -559,64 +328,24 @@ pub enum DeleteSkillVersionResponseType {
     /// A value not known when this crate was generated.
     Other(String),
 }
-impl DeleteSkillVersionResponseType {
-    /// Every value known to this version, in spec order.
-    pub const KNOWN: &'static [DeleteSkillVersionResponseType] = &[
-        DeleteSkillVersionResponseType::SkillVersionDeleted,
+impl sdk_runtime::OpenStringEnum for DeleteSkillVersionResponseType {
+    const KNOWN: &'static [(Self, &'static str)] = &[
+        (DeleteSkillVersionResponseType::SkillVersionDeleted, "skill_version_deleted"),
     ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
+    fn other(value: String) -> Self {
+        DeleteSkillVersionResponseType::Other(value)
+    }
+    fn as_other(&self) -> Option<&str> {
         match self {
-            DeleteSkillVersionResponseType::SkillVersionDeleted => {
-                "skill_version_deleted"
-            }
-            DeleteSkillVersionResponseType::Other(value) => value.as_str(),
+            DeleteSkillVersionResponseType::Other(value) => Some(value),
+            _ => None,
         }
     }
-}
-impl std::fmt::Display for DeleteSkillVersionResponseType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+    fn clone_known(&self) -> Self {
+        self.clone()
     }
 }
-impl From<&str> for DeleteSkillVersionResponseType {
-    fn from(value: &str) -> Self {
-        match value {
-            "skill_version_deleted" => {
-                DeleteSkillVersionResponseType::SkillVersionDeleted
-            }
-            other => DeleteSkillVersionResponseType::Other(other.to_string()),
-        }
-    }
-}
-impl From<String> for DeleteSkillVersionResponseType {
-    fn from(value: String) -> Self {
-        match DeleteSkillVersionResponseType::from(value.as_str()) {
-            DeleteSkillVersionResponseType::Other(_) => {
-                DeleteSkillVersionResponseType::Other(value)
-            }
-            known => known,
-        }
-    }
-}
-impl std::str::FromStr for DeleteSkillVersionResponseType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(DeleteSkillVersionResponseType::from(value))
-    }
-}
-impl Serialize for DeleteSkillVersionResponseType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DeleteSkillVersionResponseType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(DeleteSkillVersionResponseType::from)
-    }
-}
+sdk_runtime::open_string_enum_traits!(DeleteSkillVersionResponseType);
 ///
 /// Open: a value this version does not know is kept in `Other`, so new server
 /// values never break decoding. Build values with `From<&str>` or `FromStr`.
@@ -628,56 +357,24 @@ pub enum ErrorResponseType {
     /// A value not known when this crate was generated.
     Other(String),
 }
-impl ErrorResponseType {
-    /// Every value known to this version, in spec order.
-    pub const KNOWN: &'static [ErrorResponseType] = &[ErrorResponseType::Error];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
+impl sdk_runtime::OpenStringEnum for ErrorResponseType {
+    const KNOWN: &'static [(Self, &'static str)] = &[
+        (ErrorResponseType::Error, "error"),
+    ];
+    fn other(value: String) -> Self {
+        ErrorResponseType::Other(value)
+    }
+    fn as_other(&self) -> Option<&str> {
         match self {
-            ErrorResponseType::Error => "error",
-            ErrorResponseType::Other(value) => value.as_str(),
+            ErrorResponseType::Other(value) => Some(value),
+            _ => None,
         }
     }
-}
-impl std::fmt::Display for ErrorResponseType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+    fn clone_known(&self) -> Self {
+        self.clone()
     }
 }
-impl From<&str> for ErrorResponseType {
-    fn from(value: &str) -> Self {
-        match value {
-            "error" => ErrorResponseType::Error,
-            other => ErrorResponseType::Other(other.to_string()),
-        }
-    }
-}
-impl From<String> for ErrorResponseType {
-    fn from(value: String) -> Self {
-        match ErrorResponseType::from(value.as_str()) {
-            ErrorResponseType::Other(_) => ErrorResponseType::Other(value),
-            known => known,
-        }
-    }
-}
-impl std::str::FromStr for ErrorResponseType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(ErrorResponseType::from(value))
-    }
-}
-impl Serialize for ErrorResponseType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ErrorResponseType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(ErrorResponseType::from)
-    }
-}
+sdk_runtime::open_string_enum_traits!(ErrorResponseType);
 /// Query, header and cookie parameters of [`Client::list_skills`](crate::Client::list_skills).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListSkillsParams {

@@ -35,6 +35,7 @@ mod client;
 mod config;
 pub mod double_option;
 mod error;
+mod macros;
 mod pagination;
 pub mod params;
 mod request;
@@ -46,6 +47,7 @@ pub mod upload;
 pub use client::Client;
 pub use config::{ApiKeyScheme, ClientBuilder, Profile, RequestOptions};
 pub use error::{ApiError, Error};
+pub use macros::{OpenIntEnum, OpenStringEnum};
 pub use pagination::paginate;
 pub use request::{
     Body, FilePart, IntoFileParts, Multipart, Request, check_path_param, encode_path_segment,
@@ -57,6 +59,8 @@ pub use secret::Secret;
 pub use bytes;
 pub use http;
 pub use reqwest;
+/// Re-exported for the open-enum macros' expansions.
+pub use serde;
 
 #[cfg(test)]
 mod tests {

@@ -9,20 +9,25 @@ use crate::ir::{
     ResponseShape, Style, Ty, TypeDef, TypeKind,
 };
 
-pub(crate) fn client(model: &Model, crate_name: &str, crate_version: &str) -> TokenStream {
+/// The operation at `index`: its methods in an `impl Client` block of their own, and
+/// the response and body enums it needs. Blocks per operation let rendering run in chunks.
+pub(crate) fn operation_item(model: &Model, index: usize) -> TokenStream {
+    let op = &model.operations[index];
+    let methods = operation(op, &model.types);
+    let response_enum = response_enum(op, &model.types);
+    let body_enum = body_enum(op, &model.types);
+    quote! {
+        impl Client {
+            #methods
+        }
+        #response_enum
+        #body_enum
+    }
+}
+
+/// What `src/client.rs` starts with: the profile, `Client` and its builder.
+pub(crate) fn prelude(model: &Model, crate_name: &str, crate_version: &str) -> TokenStream {
     let profile = profile(&model.client, crate_name, crate_version);
-    let operations = model
-        .operations
-        .iter()
-        .map(|op| operation(op, &model.types));
-    let response_enums = model
-        .operations
-        .iter()
-        .filter_map(|op| response_enum(op, &model.types));
-    let body_enums = model
-        .operations
-        .iter()
-        .filter_map(|op| body_enum(op, &model.types));
     let notes = model.client.notes.iter().map(|n| format!(" {n}"));
     quote! {
         //! The client: configuration and one method per operation.
@@ -111,11 +116,7 @@ pub(crate) fn client(model: &Model, crate_name: &str, crate_version: &str) -> To
             pub fn base_url(&self) -> &str {
                 self.inner.base_url()
             }
-            #(#operations)*
         }
-
-        #(#response_enums)*
-        #(#body_enums)*
     }
 }
 

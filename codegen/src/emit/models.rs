@@ -6,17 +6,16 @@ use quote::quote;
 use crate::emit::{docs_tokens, ident, ty_tokens};
 use crate::ir::{EnumVariant, Field, Struct, StructRole, Ty, TypeDef, TypeKind, Union};
 
-pub(crate) fn models(types: &[TypeDef]) -> TokenStream {
-    let items = types.iter().map(|def| type_def(def, types));
+/// What `src/models.rs` starts with; each type follows from [`type_def`].
+pub(crate) fn prelude() -> TokenStream {
     quote! {
         //! Types for every schema of the spec.
         #![allow(unused_imports)]
         use serde::{Deserialize, Serialize};
-        #(#items)*
     }
 }
 
-fn type_def(def: &TypeDef, types: &[TypeDef]) -> TokenStream {
+pub(crate) fn type_def(def: &TypeDef, types: &[TypeDef]) -> TokenStream {
     let docs = docs_tokens(&def.docs);
     let name = ident(&def.name);
     match &def.kind {
@@ -156,7 +155,7 @@ fn form_encoding(s: &Struct) -> TokenStream {
         }
         let optional = matches!(f.full_ty(), Ty::Option(_));
         let add = |value: TokenStream| match &f.ty {
-            Ty::File => quote!(form.file(#wire, #value.clone());),
+            Ty::File => quote!(form.file(#wire, Clone::clone(#value));),
             Ty::Vec(inner) if **inner == Ty::File => quote! {
                 for file in #value { form.file(#wire, file.clone()); }
             },
@@ -181,14 +180,10 @@ fn form_encoding(s: &Struct) -> TokenStream {
     out
 }
 
-fn string_enum(
-    docs: &TokenStream,
-    name: &syn::Ident,
-    variants: &[EnumVariant<String>],
-) -> TokenStream {
+fn string_enum(docs: &TokenStream, name: &syn::Ident, variants: &[EnumVariant<String>]) -> TokenStream {
     let idents: Vec<syn::Ident> = variants.iter().map(|v| ident(&v.ident)).collect();
-    let values: Vec<&String> = variants.iter().map(|v| &v.value).collect();
-    let variant_docs = values.iter().map(|v| format!(" `{v}`"));
+    let values = variants.iter().map(|v| &v.value);
+    let variant_docs = variants.iter().map(|v| format!(" `{}`", v.value.replace('`', "'")));
     quote! {
         #docs
         ///
@@ -201,63 +196,28 @@ fn string_enum(
             /// A value not known when this crate was generated.
             Other(String),
         }
-        impl #name {
-            /// Every value known to this version, in spec order.
-            pub const KNOWN: &'static [#name] = &[#(#name::#idents),*];
-            /// The value as sent on the wire.
-            pub fn as_str(&self) -> &str {
+        impl sdk_runtime::OpenStringEnum for #name {
+            const KNOWN: &'static [(Self, &'static str)] = &[#( (#name::#idents, #values) ),*];
+            fn other(value: String) -> Self {
+                #name::Other(value)
+            }
+            fn as_other(&self) -> Option<&str> {
                 match self {
-                    #( #name::#idents => #values, )*
-                    #name::Other(value) => value.as_str(),
+                    #name::Other(value) => Some(value),
+                    _ => None,
                 }
             }
-        }
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
+            fn clone_known(&self) -> Self {
+                self.clone()
             }
         }
-        impl From<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #( #values => #name::#idents, )*
-                    other => #name::Other(other.to_string()),
-                }
-            }
-        }
-        impl From<String> for #name {
-            fn from(value: String) -> Self {
-                match #name::from(value.as_str()) {
-                    #name::Other(_) => #name::Other(value),
-                    known => known,
-                }
-            }
-        }
-        impl std::str::FromStr for #name {
-            type Err = std::convert::Infallible;
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Ok(#name::from(value))
-            }
-        }
-        impl Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                String::deserialize(deserializer).map(#name::from)
-            }
-        }
+        sdk_runtime::open_string_enum_traits!(#name);
     }
 }
 
 fn int_enum(docs: &TokenStream, name: &syn::Ident, variants: &[EnumVariant<i64>]) -> TokenStream {
     let idents: Vec<syn::Ident> = variants.iter().map(|v| ident(&v.ident)).collect();
-    let values: Vec<Literal> = variants
-        .iter()
-        .map(|v| Literal::i64_unsuffixed(v.value))
-        .collect();
+    let values = variants.iter().map(|v| Literal::i64_unsuffixed(v.value));
     let variant_docs = variants.iter().map(|v| format!(" `{}`", v.value));
     quote! {
         #docs
@@ -270,38 +230,19 @@ fn int_enum(docs: &TokenStream, name: &syn::Ident, variants: &[EnumVariant<i64>]
             /// A value not known when this crate was generated.
             Other(i64),
         }
-        impl #name {
-            /// The value as sent on the wire.
-            pub fn value(self) -> i64 {
+        impl sdk_runtime::OpenIntEnum for #name {
+            const KNOWN: &'static [(Self, i64)] = &[#( (#name::#idents, #values) ),*];
+            fn other(value: i64) -> Self {
+                #name::Other(value)
+            }
+            fn as_other(&self) -> Option<i64> {
                 match self {
-                    #( #name::#idents => #values, )*
-                    #name::Other(value) => value,
+                    #name::Other(value) => Some(*value),
+                    _ => None,
                 }
             }
         }
-        impl From<i64> for #name {
-            fn from(value: i64) -> Self {
-                match value {
-                    #( #values => #name::#idents, )*
-                    other => #name::Other(other),
-                }
-            }
-        }
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                write!(f, "{}", self.value())
-            }
-        }
-        impl Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_i64(self.value())
-            }
-        }
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                i64::deserialize(deserializer).map(#name::from)
-            }
-        }
+        sdk_runtime::open_int_enum_traits!(#name);
     }
 }
 

@@ -49,11 +49,16 @@ pub fn snapshot_settings(name: &str) -> Settings {
     settings(name, "{ path = \"../../runtime\" }".into())
 }
 
-/// Parses and generates a fixture, panicking with the generator's error.
-pub fn generate(name: &str, text: &str, settings: &Settings) -> Vec<GeneratedFile> {
+/// Parses and generates a fixture; the error is the generator's, as text.
+pub fn try_generate(name: &str, text: &str, settings: &Settings) -> Result<Vec<GeneratedFile>, String> {
     let source = format!("{name}.yaml");
-    let spec = Spec::parse(text, &source).unwrap_or_else(|e| panic!("{name}: parse failed: {e}"));
-    codegen::generate(&spec, settings).unwrap_or_else(|e| panic!("{name}: generation failed: {e}"))
+    let spec = Spec::parse(text, &source).map_err(|e| format!("{name}: parse failed: {e}"))?;
+    codegen::generate(&spec, settings).map_err(|e| format!("{name}: generation failed: {e}"))
+}
+
+/// Like [`try_generate`], panicking on an error.
+pub fn generate(name: &str, text: &str, settings: &Settings) -> Vec<GeneratedFile> {
+    try_generate(name, text, settings).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// All files in one text, each under a `==> path <==` line.

@@ -1,0 +1,178 @@
+//! Open enums: generated crates write the enum and its table of wire values; the
+//! traits every open enum needs come from here, so each enum costs a few generated
+//! lines instead of a page of identical impls.
+
+/// An enum whose known values are listed in a table, with a catch-all variant that
+/// keeps any other value. Implemented by generated code; [`open_string_enum_traits!`]
+/// builds `Display`, `FromStr`, `From` and serde on top of it.
+pub trait OpenStringEnum: Sized + PartialEq + 'static {
+    /// Every known variant with its wire value, in spec order.
+    const KNOWN: &'static [(Self, &'static str)];
+    /// The catch-all variant holding `value`.
+    fn other(value: String) -> Self;
+    /// The value held by the catch-all variant, if this is it.
+    fn as_other(&self) -> Option<&str>;
+
+    /// The value as sent on the wire.
+    fn wire_str(&self) -> &str {
+        match self.as_other() {
+            Some(value) => value,
+            None => Self::KNOWN.iter().find(|(known, _)| known == self).map_or("", |(_, wire)| wire),
+        }
+    }
+
+    /// The variant for a wire value; unknown values land in the catch-all.
+    fn from_wire(value: &str) -> Self {
+        match Self::KNOWN.iter().position(|(_, wire)| *wire == value) {
+            Some(index) => Self::KNOWN[index].0.clone_known(),
+            None => Self::other(value.to_owned()),
+        }
+    }
+
+    /// Copies a known (field-less) variant.
+    fn clone_known(&self) -> Self;
+}
+
+/// The integer counterpart of [`OpenStringEnum`].
+pub trait OpenIntEnum: Sized + Copy + PartialEq + 'static {
+    /// Every known variant with its wire value, in spec order.
+    const KNOWN: &'static [(Self, i64)];
+    /// The catch-all variant holding `value`.
+    fn other(value: i64) -> Self;
+    /// The value held by the catch-all variant, if this is it.
+    fn as_other(&self) -> Option<i64>;
+
+    /// The value as sent on the wire.
+    fn wire_value(&self) -> i64 {
+        match self.as_other() {
+            Some(value) => value,
+            None => Self::KNOWN.iter().find(|(known, _)| known == self).map_or(0, |(_, wire)| *wire),
+        }
+    }
+
+    /// The variant for a wire value; unknown values land in the catch-all.
+    fn from_wire(value: i64) -> Self {
+        Self::KNOWN.iter().find(|(_, wire)| *wire == value).map_or_else(|| Self::other(value), |(known, _)| *known)
+    }
+}
+
+/// `as_str`, `Display`, `FromStr` (infallible), `From<&str>`, `From<String>` and serde
+/// for a type implementing [`OpenStringEnum`]. Every value round-trips, known or not.
+///
+/// ```
+/// #[derive(Debug, Clone, PartialEq)]
+/// pub enum Order { Asc, Desc, Other(String) }
+/// impl sdk_runtime::OpenStringEnum for Order {
+///     const KNOWN: &'static [(Self, &'static str)] = &[(Order::Asc, "asc"), (Order::Desc, "desc")];
+///     fn other(value: String) -> Self { Order::Other(value) }
+///     fn as_other(&self) -> Option<&str> { match self { Order::Other(v) => Some(v), _ => None } }
+///     fn clone_known(&self) -> Self { self.clone() }
+/// }
+/// sdk_runtime::open_string_enum_traits!(Order);
+///
+/// assert_eq!(Order::from("asc"), Order::Asc);
+/// assert_eq!(Order::from("sideways").to_string(), "sideways");
+/// assert_eq!(serde_json::to_string(&Order::Desc).unwrap(), "\"desc\"");
+/// assert_eq!(serde_json::from_str::<Order>("\"up\"").unwrap(), Order::Other("up".into()));
+/// ```
+#[macro_export]
+macro_rules! open_string_enum_traits {
+    ($name:ident) => {
+        impl $name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                $crate::OpenStringEnum::wire_str(self)
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::std::convert::From<&str> for $name {
+            fn from(value: &str) -> Self {
+                $crate::OpenStringEnum::from_wire(value)
+            }
+        }
+
+        impl ::std::convert::From<::std::string::String> for $name {
+            fn from(value: ::std::string::String) -> Self {
+                $crate::OpenStringEnum::from_wire(&value)
+            }
+        }
+
+        impl ::std::str::FromStr for $name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                Ok($crate::OpenStringEnum::from_wire(value))
+            }
+        }
+
+        impl $crate::serde::Serialize for $name {
+            fn serialize<S: $crate::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> $crate::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::std::borrow::Cow<'de, str> as $crate::serde::Deserialize>::deserialize(deserializer)?;
+                Ok($crate::OpenStringEnum::from_wire(&value))
+            }
+        }
+    };
+}
+
+/// `value`, `Display`, `From<i64>` and serde for a type implementing [`OpenIntEnum`].
+///
+/// ```
+/// #[derive(Debug, Clone, Copy, PartialEq)]
+/// pub enum Priority { V1, V2, Other(i64) }
+/// impl sdk_runtime::OpenIntEnum for Priority {
+///     const KNOWN: &'static [(Self, i64)] = &[(Priority::V1, 1), (Priority::V2, 2)];
+///     fn other(value: i64) -> Self { Priority::Other(value) }
+///     fn as_other(&self) -> Option<i64> { match self { Priority::Other(v) => Some(*v), _ => None } }
+/// }
+/// sdk_runtime::open_int_enum_traits!(Priority);
+///
+/// assert_eq!(Priority::from(2), Priority::V2);
+/// assert_eq!(serde_json::from_str::<Priority>("7").unwrap(), Priority::Other(7));
+/// assert_eq!(Priority::V1.value(), 1);
+/// ```
+#[macro_export]
+macro_rules! open_int_enum_traits {
+    ($name:ident) => {
+        impl $name {
+            /// The value as sent on the wire.
+            pub fn value(self) -> i64 {
+                $crate::OpenIntEnum::wire_value(&self)
+            }
+        }
+
+        impl ::std::convert::From<i64> for $name {
+            fn from(value: i64) -> Self {
+                $crate::OpenIntEnum::from_wire(value)
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::write!(f, "{}", self.value())
+            }
+        }
+
+        impl $crate::serde::Serialize for $name {
+            fn serialize<S: $crate::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_i64(self.value())
+            }
+        }
+
+        impl<'de> $crate::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                <i64 as $crate::serde::Deserialize>::deserialize(deserializer).map($crate::OpenIntEnum::from_wire)
+            }
+        }
+    };
+}
