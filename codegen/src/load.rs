@@ -48,6 +48,51 @@ fn json_pointer(path: &serde_path_to_error::Path) -> String {
         .join("/")
 }
 
+/// Most patches the typed parse may make before it gives up (see [`typed`]).
+const MAX_TYPED_PATCHES: usize = 64;
+
+/// The typed view of the document, tolerant where the generator is: it reads schemas from
+/// the raw document, so a schema `openapiv3` cannot hold (3.1 syntax such as
+/// `type: [string, "null"]`, a bound beyond `i64`) is emptied in a copy for the typed view
+/// only, and a number or boolean where text belongs (`version: 1.0`) becomes text. Anything
+/// else, or a node that still fails once patched, is the first error.
+fn typed(
+    raw: &serde_json::Value,
+) -> Result<openapiv3::OpenAPI, serde_path_to_error::Error<serde_json::Error>> {
+    let mut first_error = None;
+    let mut copy: Option<serde_json::Value> = None;
+    let mut patched = std::collections::HashSet::new();
+    for _ in 0..=MAX_TYPED_PATCHES {
+        let error = match serde_path_to_error::deserialize(copy.as_ref().unwrap_or(raw)) {
+            Ok(api) => return Ok(api),
+            Err(error) => error,
+        };
+        let pointer = json_pointer(error.path());
+        let message = error.inner().to_string();
+        first_error.get_or_insert(error);
+        if !patched.insert(pointer.clone()) {
+            break;
+        }
+        let doc = copy.get_or_insert_with(|| raw.clone());
+        let node = if pointer.is_empty() { None } else { doc.pointer_mut(&format!("/{pointer}")) };
+        let Some(node) = node else { break };
+        let in_schema = pointer.split('/').any(|token| {
+            matches!(
+                token,
+                "schema" | "schemas" | "properties" | "items" | "additionalProperties" | "allOf" | "anyOf" | "oneOf" | "not"
+            )
+        });
+        match node {
+            serde_json::Value::Number(_) | serde_json::Value::Bool(_) if message.contains("expected a string") => {
+                *node = serde_json::Value::String(node.to_string());
+            }
+            _ if in_schema && node.is_object() => *node = serde_json::Value::Object(serde_json::Map::new()),
+            _ => break,
+        }
+    }
+    Err(first_error.expect("the loop runs at least once and records every error"))
+}
+
 impl Spec {
     /// Parses `text`; `source_name` (a file path) is quoted in errors.
     pub fn parse(text: &str, source_name: &str) -> Result<Spec, Error> {
@@ -81,7 +126,7 @@ impl Spec {
             })?
         };
         check_version(&raw).map_err(with_source)?;
-        let api: openapiv3::OpenAPI = serde_path_to_error::deserialize(&raw).map_err(|e| {
+        let api: openapiv3::OpenAPI = typed(&raw).map_err(|e| {
             let pointer = format!("#/{}", json_pointer(e.path()));
             let location = crate::locate::position(text, &pointer);
             with_source(Error {

@@ -42,28 +42,50 @@ pub(crate) fn last_segment(ptr: &str) -> &str {
     ptr.rsplit('/').next().unwrap_or(ptr)
 }
 
+/// How many `$ref`s one reference may pass through on its way (see [`resolve`]).
+const MAX_HOPS: usize = 32;
+
 /// Resolves a local reference (`#/...`). Anything else is reported, not fetched.
+/// A token missing from an object that is itself a `$ref` is looked up in that `$ref`'s
+/// target, so `#/paths/~1a/get/responses/200/content` works when the response is a `$ref`.
+/// Errors carry the reference as pointer; callers re-point them at the `$ref`'s place.
 pub(crate) fn resolve<'v>(root: &'v Value, reference: &str) -> Result<&'v Value, Error> {
+    resolve_within(root, reference, 0)
+}
+
+fn resolve_within<'v>(root: &'v Value, reference: &str, hops: usize) -> Result<&'v Value, Error> {
     let Some(path) = reference.strip_prefix('#') else {
         return Err(Error::unsupported(
             reference,
-            "only local `$ref`s (starting with `#`) are supported; bundle the spec into one document first",
+            format!(
+                "`$ref` to `{reference}`: only local `$ref`s (starting with `#`) are supported; bundle the spec into one document first"
+            ),
         ));
     };
     if path.is_empty() {
         return Ok(root);
     }
+    let Some(path) = path.strip_prefix('/') else {
+        return Err(Error::unsupported(reference, format!("`$ref` to `{reference}` is not a JSON pointer")));
+    };
+    let nothing = || Error::unsupported(reference, format!("`$ref` to `{reference}` points at nothing in this document"));
     let mut current = root;
-    for token in path.trim_start_matches('/').split('/') {
+    for token in path.split('/') {
         let token = unescape(token);
-        current = match current {
+        let mut next = match current {
             Value::Object(map) => map.get(&token),
             Value::Array(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
             _ => None,
+        };
+        if next.is_none() {
+            if let Some(target) = current.get("$ref").and_then(Value::as_str) {
+                if hops >= MAX_HOPS {
+                    return Err(nothing());
+                }
+                next = resolve_within(root, target, hops + 1).map_err(|_| nothing())?.get(&token);
+            }
         }
-        .ok_or_else(|| {
-            Error::unsupported(reference, "`$ref` points at nothing in this document")
-        })?;
+        current = next.ok_or_else(nothing)?;
     }
     Ok(current)
 }

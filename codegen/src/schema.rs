@@ -123,7 +123,12 @@ impl<'a> TypeSpace<'a> {
                     format!("`$ref` cycle through {target}"),
                 ));
             }
-            current = (self.at(target)?, target.to_string());
+            let resolved = self.at(target).map_err(|mut e| {
+                // Point at the `$ref` the user wrote, not at where it leads.
+                e.pointer = current.1.clone();
+                e
+            })?;
+            current = (resolved, target.to_string());
         }
         Ok(current)
     }

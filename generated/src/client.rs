@@ -187,7 +187,7 @@ impl Client {
     pub fn list_skills_stream(
         &self,
         params: ListSkillsParams,
-    ) -> impl futures::Stream<Item = Result<Skill, Error>> + Send + 'static {
+    ) -> futures::stream::BoxStream<'static, Result<Skill, Error>> {
         let client = self.clone();
         sdk_runtime::paginate(move |cursor: Option<String>| {
             let client = client.clone();
@@ -395,7 +395,7 @@ impl Client {
         &self,
         skill_id: &str,
         params: ListSkillVersionsParams,
-    ) -> impl futures::Stream<Item = Result<SkillVersion, Error>> + Send + 'static {
+    ) -> futures::stream::BoxStream<'static, Result<SkillVersion, Error>> {
         let client = self.clone();
         let skill_id = skill_id.to_owned();
         sdk_runtime::paginate(move |cursor: Option<String>| {

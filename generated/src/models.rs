@@ -396,7 +396,7 @@ pub struct CreateSkillParams {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateSkillRequest {
     /// Display title for the skill. A human-readable label that is not included in the prompt sent to the model. Left out when not given.
-    pub display_title: Option<Option<String>>,
+    pub display_title: Option<String>,
     /// Files to upload for the skill, one part per file. Each filename keeps the skill's top-level folder (`my-skill/SKILL.md`); all files share that folder, which must contain `SKILL.md` directly; total size under 8 MB.
     pub files: Vec<sdk_runtime::FilePart>,
 }
@@ -404,7 +404,7 @@ impl CreateSkillRequest {
     /// Encodes the form as multipart parts, checking upload rules first.
     pub fn to_multipart(&self) -> Result<sdk_runtime::Multipart, sdk_runtime::Error> {
         let mut form = sdk_runtime::Multipart::new();
-        if let Some(Some(value)) = &self.display_title {
+        if let Some(value) = &self.display_title {
             form.text("display_title", sdk_runtime::params::text_value(value)?);
         }
         sdk_runtime::upload::UploadRules {

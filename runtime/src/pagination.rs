@@ -20,18 +20,20 @@ struct State<F, T> {
 /// items plus the next cursor. Paging stops on a `None` or empty cursor, on a
 /// page without items, on a cursor equal to the one just used (a server bug that
 /// would otherwise loop forever), or after yielding an error.
-pub fn paginate<T, F, Fut>(fetch: F) -> impl Stream<Item = Result<T, Error>> + Send
+///
+/// The stream is boxed so it is `Unpin`: callers can use `.next().await` directly.
+pub fn paginate<'a, T, F, Fut>(fetch: F) -> futures::stream::BoxStream<'a, Result<T, Error>>
 where
-    F: FnMut(Option<String>) -> Fut + Send,
-    Fut: Future<Output = Result<(Vec<T>, Option<String>), Error>> + Send,
-    T: Send,
+    F: FnMut(Option<String>) -> Fut + Send + 'a,
+    Fut: Future<Output = Result<(Vec<T>, Option<String>), Error>> + Send + 'a,
+    T: Send + 'a,
 {
     let state = State {
         fetch,
         next: Some(None),
         buffered: VecDeque::new(),
     };
-    futures::stream::unfold(state, |mut state| async move {
+    Box::pin(futures::stream::unfold(state, |mut state| async move {
         loop {
             if let Some(item) = state.buffered.pop_front() {
                 return Some((Ok(item), state));
@@ -48,5 +50,5 @@ where
                 }
             }
         }
-    })
+    }))
 }

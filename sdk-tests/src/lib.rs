@@ -14,6 +14,11 @@ pub use multipart::{FormPart, parse_multipart};
 pub use prism::Prism;
 pub use server::{RecordedRequest, Reply, TestServer};
 
+/// The README's Rust examples, compiled as doctests so the README stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeExamples;
+
 use std::path::{Path, PathBuf};
 
 /// The workspace root (the folder holding `spec/` and `tools/`).

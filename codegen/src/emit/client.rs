@@ -287,7 +287,7 @@ fn operation(op: &Operation, types: &[TypeDef]) -> TokenStream {
         quote! {
             #[doc = #doc]
             #deprecated
-            pub fn #stream(&self, #(#args),*) -> impl futures::Stream<Item = Result<#item, Error>> + Send + 'static {
+            pub fn #stream(&self, #(#args),*) -> futures::stream::BoxStream<'static, Result<#item, Error>> {
                 let client = self.clone();
                 #(#owned)*
                 sdk_runtime::paginate(move |cursor: Option<String>| {

@@ -92,10 +92,13 @@ fn field(f: &Field, role: StructRole, types: &[TypeDef]) -> TokenStream {
     let name = ident(&f.ident);
     let form_files =
         role == StructRole::Form && matches!(&f.ty, Ty::Vec(inner) if **inner == Ty::File);
-    let full = if form_files {
-        f.ty.clone()
-    } else {
-        f.full_ty()
+    let full = match role {
+        // A list of files is empty rather than absent.
+        _ if form_files => f.ty.clone(),
+        // A form has no null: a part is sent or it is not.
+        StructRole::Form if !f.required => f.ty.clone().option(),
+        StructRole::Form => f.ty.clone(),
+        _ => f.full_ty(),
     };
     let ty = ty_tokens(&full, types);
     let mut serde_args = Vec::new();
@@ -139,9 +142,9 @@ fn form_encoding(s: &Struct) -> TokenStream {
                 }
                 None => quote!(None),
             };
-            let files = match (&f.ty, f.full_ty()) {
-                (Ty::Vec(_), _) => quote!(&self.#name),
-                (_, Ty::Option(_)) => quote!(self.#name.as_slice()),
+            let files = match &f.ty {
+                Ty::Vec(_) => quote!(&self.#name),
+                _ if !f.required => quote!(self.#name.as_slice()),
                 _ => quote!(std::slice::from_ref(&self.#name)),
             };
             out.extend(quote! {
@@ -153,7 +156,7 @@ fn form_encoding(s: &Struct) -> TokenStream {
                 .check(#files)?;
             });
         }
-        let optional = matches!(f.full_ty(), Ty::Option(_));
+        let optional = !f.required;
         let add = |value: TokenStream| match &f.ty {
             Ty::File => quote!(form.file(#wire, Clone::clone(#value));),
             Ty::Vec(inner) if **inner == Ty::File => quote! {
@@ -167,11 +170,7 @@ fn form_encoding(s: &Struct) -> TokenStream {
         let files_vec = matches!(&f.ty, Ty::Vec(inner) if **inner == Ty::File);
         if optional && !files_vec {
             let body = add(quote!(value));
-            let pattern = if f.nullable && !f.required {
-                quote!(Some(Some(value)))
-            } else {
-                quote!(Some(value))
-            };
+            let pattern = quote!(Some(value));
             out.extend(quote! { if let #pattern = &self.#name { #body } });
         } else {
             out.extend(add(quote!(&self.#name)));
