@@ -160,6 +160,8 @@ pub(crate) struct ClientFacts {
     pub retry_count_header: Option<String>,
     pub error_type_pointer: Option<String>,
     pub error_message_pointer: Option<String>,
+    /// `$ref` of the open enum that names error types (`x-client.error-type-schema`).
+    pub error_type_schema: Option<String>,
     /// Notes on what the spec asks for that the client does not do (e.g. basic auth).
     pub notes: Vec<String>,
 }

@@ -147,6 +147,28 @@ impl Scope {
         }
     }
 
+    /// Claims `base` (or `base_2`, …) together with every `name + suffix`, all free:
+    /// an operation `list` also takes `list_with_response` and `list_stream`.
+    pub(crate) fn claim_with(&mut self, base: String, suffixes: &[&str]) -> String {
+        let bare = unraw(&base).to_string();
+        let free = |taken: &HashSet<String>, name: &str| {
+            !taken.contains(name) && suffixes.iter().all(|s| !taken.contains(&format!("{}{s}", unraw(name))))
+        };
+        let name = if free(&self.taken, &base) {
+            base
+        } else {
+            (2..)
+                .map(|n| format!("{bare}_{n}"))
+                .find(|candidate| free(&self.taken, candidate))
+                .expect("an unbounded range always yields a free name")
+        };
+        self.taken.insert(name.clone());
+        for suffix in suffixes {
+            self.taken.insert(format!("{}{suffix}", unraw(&name)));
+        }
+        name
+    }
+
     pub(crate) fn claim(&mut self, base: String) -> String {
         if self.taken.insert(base.clone()) {
             return base;

@@ -22,6 +22,7 @@ const METHODS: &[&str] = &[
 const CLIENT_METHODS: &[&str] = &[
     "new",
     "builder",
+    "builder_from_env",
     "from_env",
     "with_options",
     "runtime",
@@ -56,7 +57,8 @@ pub(crate) fn operations<'a>(
                 Some(id) => snake(id, "operation"),
                 None => snake(&format!("{method} {path}"), "operation"),
             };
-            let ident = names.claim(base);
+            // The emitter adds `<name>_with_response` and `<name>_stream` beside each one.
+            let ident = names.claim_with(base, &["_with_response", "_stream"]);
             out.push(operation(space, ident, method, path, op, &op_ptr, &shared)?);
         }
     }
@@ -642,6 +644,7 @@ pub(crate) fn client_facts(spec: &Spec) -> ClientFacts {
     facts.retry_count_header = ext("retry-count-header");
     facts.error_type_pointer = ext("error-type-pointer");
     facts.error_message_pointer = ext("error-message-pointer");
+    facts.error_type_schema = ext("error-type-schema");
     if let Some(schemes) = raw
         .pointer("/components/securitySchemes")
         .and_then(Value::as_object)

@@ -38,8 +38,20 @@ fn percent_decode(token: &str) -> String {
 }
 
 /// The last reference token, unescaped.
-pub(crate) fn last_segment(ptr: &str) -> &str {
-    ptr.rsplit('/').next().unwrap_or(ptr)
+pub(crate) fn last_segment(ptr: &str) -> String {
+    unescape(ptr.rsplit('/').next().unwrap_or(ptr))
+}
+
+/// One spelling per local reference (tokens percent-decoded, then escaped), so refs
+/// written differently to the same node share one type.
+pub(crate) fn canonical(reference: &str) -> String {
+    match reference.strip_prefix("#/") {
+        Some(path) => {
+            let tokens: Vec<String> = path.split('/').map(|t| escape(&unescape(t))).collect();
+            format!("#/{}", tokens.join("/"))
+        }
+        None => reference.to_string(),
+    }
 }
 
 /// How many `$ref`s one reference may pass through on its way (see [`resolve`]).

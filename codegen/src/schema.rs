@@ -30,7 +30,7 @@ fn count_refs(value: &Value, counts: &mut HashMap<String, usize>) {
     match value {
         Value::Object(map) => {
             if let Some(target) = map.get("$ref").and_then(Value::as_str) {
-                *counts.entry(target.to_string()).or_default() += 1;
+                *counts.entry(pointer::canonical(target)).or_default() += 1;
             }
             map.values().for_each(|v| count_refs(v, counts));
         }
@@ -62,16 +62,15 @@ impl<'a> TypeSpace<'a> {
             return Ok(());
         };
         let mut pending = Vec::new();
-        for key in schemas.keys() {
+        for (key, schema) in schemas {
             let ptr = format!("{COMPONENT_PREFIX}{}", pointer::escape(key));
             if self.form_components.contains(&ptr) {
                 continue;
             }
             let id = self.placeholder(type_name(key), &ptr);
-            pending.push((id, ptr));
+            pending.push((id, ptr, schema));
         }
-        for (id, ptr) in pending {
-            let schema = self.at(&ptr)?;
+        for (id, ptr, schema) in pending {
             let name = self.types[id].name.clone();
             let kind = match self.def_kind(schema, &ptr, &name)? {
                 Some(kind) => kind,
@@ -128,7 +127,7 @@ impl<'a> TypeSpace<'a> {
                 e.pointer = current.1.clone();
                 e
             })?;
-            current = (resolved, target.to_string());
+            current = (resolved, pointer::canonical(target));
         }
         Ok(current)
     }
@@ -144,7 +143,7 @@ impl<'a> TypeSpace<'a> {
                 && !self.form_components.contains(&target_ptr)
             {
                 // A component not registered (add_components not run): build it now.
-                let name = type_name(pointer::last_segment(&target_ptr));
+                let name = type_name(&pointer::last_segment(&target_ptr));
                 self.named(resolved, &target_ptr, &name)?
             } else {
                 let _ = target;
@@ -509,22 +508,22 @@ impl<'a> TypeSpace<'a> {
                 for (value, target) in mapping {
                     let target = target.as_str().unwrap_or_default();
                     let target_ptr = if target.starts_with('#') {
-                        target.to_string()
+                        pointer::canonical(target)
                     } else {
-                        format!("{COMPONENT_PREFIX}{target}")
+                        format!("{COMPONENT_PREFIX}{}", pointer::escape(target))
                     };
                     let index = kept.iter().position(|&i| {
-                        branches[i].get("$ref").and_then(Value::as_str) == Some(target_ptr.as_str())
+                        branches[i].get("$ref").and_then(Value::as_str).map(pointer::canonical) == Some(target_ptr.clone())
                     });
-                    if let Some(index) = index {
+                    if let Some(index) = index.filter(|_| !pairs.iter().any(|(v, _)| v == value)) {
                         pairs.push((value.clone(), index));
                     }
                 }
             }
             for (index, &i) in kept.iter().enumerate() {
                 if let Some(target) = branches[i].get("$ref").and_then(Value::as_str) {
-                    let implicit = pointer::last_segment(target).to_string();
-                    if !pairs.iter().any(|(_, v)| *v == index) {
+                    let implicit = pointer::last_segment(target);
+                    if !pairs.iter().any(|(v, i)| *i == index || *v == implicit) {
                         pairs.push((implicit, index));
                     }
                 }
@@ -596,7 +595,7 @@ impl<'a> TypeSpace<'a> {
                         }
                         if let Some(target) = entry.pointer("/schema/$ref").and_then(Value::as_str)
                         {
-                            *multipart.entry(target.to_string()).or_default() += 1;
+                            *multipart.entry(pointer::canonical(target)).or_default() += 1;
                         }
                     }
                 }

@@ -272,7 +272,7 @@ async fn run(command: Command) -> Result<(), Error> {
         ),
         Command::Create { dir, title } => {
             let body = CreateSkillRequest {
-                display_title: title.map(Some),
+                display_title: title,
                 files: upload::from_dir(&dir)?,
             };
             print_pretty(

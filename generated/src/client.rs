@@ -19,6 +19,21 @@ pub static PROFILE: sdk_runtime::Profile = sdk_runtime::Profile {
     error_message_pointer: Some("/error/message"),
     user_agent: "anthropic-skills/0.1.0",
 };
+/// Reads an API error's type as [`ErrorType`], the spec's open enum of error types.
+pub trait ErrorKind {
+    /// The error's type, when the response body carried one.
+    fn kind(&self) -> Option<ErrorType>;
+}
+impl ErrorKind for sdk_runtime::ApiError {
+    fn kind(&self) -> Option<ErrorType> {
+        self.error_type.as_deref().map(ErrorType::from)
+    }
+}
+impl ErrorKind for Error {
+    fn kind(&self) -> Option<ErrorType> {
+        self.api_error().and_then(ErrorKind::kind)
+    }
+}
 /// The API client. Cheap to clone: clones share one connection pool.
 ///
 /// Build one with [`Client::from_env`] or [`Client::builder`].

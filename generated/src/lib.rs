@@ -30,10 +30,10 @@
 #![allow(deprecated)]
 mod client;
 pub mod models;
-pub use client::{Client, ClientBuilder, PROFILE};
+pub use client::*;
 pub use models::*;
 pub use sdk_runtime::{upload, ApiError, ApiResponse, Error, FilePart, RequestOptions};
 /// Results of this crate's calls.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// Fingerprint of `../spec/skills.yaml` this crate was generated from; `build.rs` compares it.
-pub const SPEC_FINGERPRINT: &str = "c79ebeeacab470a6";
+pub const SPEC_FINGERPRINT: &str = "58000e268b70d77b";

@@ -17,7 +17,10 @@ pub trait OpenStringEnum: Sized + PartialEq + 'static {
     fn wire_str(&self) -> &str {
         match self.as_other() {
             Some(value) => value,
-            None => Self::KNOWN.iter().find(|(known, _)| known == self).map_or("", |(_, wire)| wire),
+            None => Self::KNOWN
+                .iter()
+                .find(|(known, _)| known == self)
+                .map_or("", |(_, wire)| wire),
         }
     }
 
@@ -46,13 +49,19 @@ pub trait OpenIntEnum: Sized + Copy + PartialEq + 'static {
     fn wire_value(&self) -> i64 {
         match self.as_other() {
             Some(value) => value,
-            None => Self::KNOWN.iter().find(|(known, _)| known == self).map_or(0, |(_, wire)| *wire),
+            None => Self::KNOWN
+                .iter()
+                .find(|(known, _)| known == self)
+                .map_or(0, |(_, wire)| *wire),
         }
     }
 
     /// The variant for a wire value; unknown values land in the catch-all.
     fn from_wire(value: i64) -> Self {
-        Self::KNOWN.iter().find(|(_, wire)| *wire == value).map_or_else(|| Self::other(value), |(known, _)| *known)
+        Self::KNOWN
+            .iter()
+            .find(|(_, wire)| *wire == value)
+            .map_or_else(|| Self::other(value), |(known, _)| *known)
     }
 }
 
@@ -111,14 +120,22 @@ macro_rules! open_string_enum_traits {
         }
 
         impl $crate::serde::Serialize for $name {
-            fn serialize<S: $crate::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+            fn serialize<S: $crate::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
         impl<'de> $crate::serde::Deserialize<'de> for $name {
-            fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let value = <::std::borrow::Cow<'de, str> as $crate::serde::Deserialize>::deserialize(deserializer)?;
+            fn deserialize<D: $crate::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                let value =
+                    <::std::borrow::Cow<'de, str> as $crate::serde::Deserialize>::deserialize(
+                        deserializer,
+                    )?;
                 Ok($crate::OpenStringEnum::from_wire(&value))
             }
         }
@@ -164,14 +181,20 @@ macro_rules! open_int_enum_traits {
         }
 
         impl $crate::serde::Serialize for $name {
-            fn serialize<S: $crate::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+            fn serialize<S: $crate::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
                 serializer.serialize_i64(self.value())
             }
         }
 
         impl<'de> $crate::serde::Deserialize<'de> for $name {
-            fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                <i64 as $crate::serde::Deserialize>::deserialize(deserializer).map($crate::OpenIntEnum::from_wire)
+            fn deserialize<D: $crate::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                <i64 as $crate::serde::Deserialize>::deserialize(deserializer)
+                    .map($crate::OpenIntEnum::from_wire)
             }
         }
     };

@@ -3,8 +3,6 @@
 use std::collections::VecDeque;
 use std::future::Future;
 
-use futures::Stream;
-
 use crate::error::Error;
 
 struct State<F, T> {

@@ -337,6 +337,26 @@ async fn unknown_fields_and_enum_values_are_accepted() {
     );
     assert_eq!(body.error.message, "something new");
     assert_eq!(ErrorType::from("not_found_error"), ErrorType::NotFoundError);
+    // The typed view of the error's type, straight from the error.
+    assert_eq!(
+        anthropic_skills::ErrorKind::kind(&error),
+        Some(ErrorType::Other("brand_new_error".into()))
+    );
+}
+
+#[tokio::test]
+async fn error_kind_is_the_specs_open_enum() {
+    let server = TestServer::start([Reply::json(
+        404,
+        &error_json("not_found_error", "no such skill", Some("req_404")),
+    )]);
+    let error = get(&server.client()).await.expect_err("404");
+    use anthropic_skills::ErrorKind;
+    assert_eq!(error.kind(), Some(ErrorType::NotFoundError));
+    assert_eq!(
+        error.api_error().and_then(ErrorKind::kind),
+        Some(ErrorType::NotFoundError)
+    );
 }
 
 #[tokio::test]

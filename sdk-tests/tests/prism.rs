@@ -96,7 +96,7 @@ async fn create_skill(client: Client) {
         .create_skill(
             CreateSkillParams::default(),
             CreateSkillRequest {
-                display_title: Some(Some("My Custom Skill".into())),
+                display_title: Some("My Custom Skill".into()),
                 files: files.clone(),
             },
         )

@@ -302,7 +302,7 @@ async fn create_skill_multipart_body() {
         .create_skill(
             CreateSkillParams::default(),
             CreateSkillRequest {
-                display_title: Some(Some("My \"quoted\" title\u{e9}".into())),
+                display_title: Some("My \"quoted\" title\u{e9}".into()),
                 files: files.clone(),
             },
         )
@@ -623,7 +623,7 @@ async fn create_from_zip_archive() {
         .create_skill(
             CreateSkillParams::default(),
             CreateSkillRequest {
-                display_title: Some(Some("Zipped".into())),
+                display_title: Some("Zipped".into()),
                 files,
             },
         )

@@ -27,6 +27,7 @@ pub(crate) fn operation_item(model: &Model, index: usize) -> TokenStream {
 
 /// What `src/client.rs` starts with: the profile, `Client` and its builder.
 pub(crate) fn prelude(model: &Model, crate_name: &str, crate_version: &str) -> TokenStream {
+    let error_kind = error_kind(model);
     let profile = profile(&model.client, crate_name, crate_version);
     let notes = model.client.notes.iter().map(|n| format!(" {n}"));
     quote! {
@@ -36,6 +37,7 @@ pub(crate) fn prelude(model: &Model, crate_name: &str, crate_version: &str) -> T
         use sdk_runtime::{ApiResponse, Error, RequestOptions};
 
         #profile
+        #error_kind
 
         /// The API client. Cheap to clone: clones share one connection pool.
         ///
@@ -118,6 +120,34 @@ pub(crate) fn prelude(model: &Model, crate_name: &str, crate_version: &str) -> T
             }
         }
     }
+}
+
+/// A typed view of API errors' type, when the spec names the open enum for it.
+fn error_kind(model: &Model) -> Option<TokenStream> {
+    let target = model.client.error_type_schema.as_ref()?;
+    let def = model.types.iter().find(|t| &t.pointer == target)?;
+    if !matches!(def.kind, TypeKind::StringEnum(_)) {
+        return None;
+    }
+    let name = ident(&def.name);
+    let doc = format!(" Reads an API error's type as [`{}`], the spec's open enum of error types.", def.name);
+    Some(quote! {
+        #[doc = #doc]
+        pub trait ErrorKind {
+            /// The error's type, when the response body carried one.
+            fn kind(&self) -> Option<#name>;
+        }
+        impl ErrorKind for sdk_runtime::ApiError {
+            fn kind(&self) -> Option<#name> {
+                self.error_type.as_deref().map(#name::from)
+            }
+        }
+        impl ErrorKind for Error {
+            fn kind(&self) -> Option<#name> {
+                self.api_error().and_then(ErrorKind::kind)
+            }
+        }
+    })
 }
 
 fn opt_str(value: Option<&String>) -> TokenStream {

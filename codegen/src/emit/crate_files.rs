@@ -89,7 +89,7 @@ pub(crate) fn lib_rs(
         mod client;
         pub mod models;
 
-        pub use client::{Client, ClientBuilder, PROFILE};
+        pub use client::*;
         pub use models::*;
         pub use sdk_runtime::{upload, ApiError, ApiResponse, Error, FilePart, RequestOptions};
 
