@@ -11,6 +11,8 @@ pub(crate) enum Ty {
     Bool,
     I32,
     I64,
+    /// A non-negative integer whose bounds go beyond `i64`.
+    U64,
     F32,
     F64,
     String,
@@ -58,6 +60,9 @@ pub(crate) struct TypeDef {
 pub(crate) enum TypeKind {
     /// `pub type Name = ty;`
     Alias(Ty),
+    /// `pub struct Name(pub ty);`, serde-transparent: an alias that would name itself
+    /// (`List = Vec<List>`), which a type alias cannot.
+    Newtype(Ty),
     Struct(Struct),
     /// A string enum; always open (a catch-all keeps unknown values).
     StringEnum(Vec<EnumVariant<String>>),

@@ -125,7 +125,10 @@ impl Spec {
                 })
             })?
         };
-        check_version(&raw).map_err(with_source)?;
+        check_version(&raw).map_err(|mut e| {
+            e.location = crate::locate::position(text, &e.pointer);
+            with_source(e)
+        })?;
         let api: openapiv3::OpenAPI = typed(&raw).map_err(|e| {
             let pointer = format!("#/{}", json_pointer(e.path()));
             let location = crate::locate::position(text, &pointer);

@@ -123,6 +123,12 @@ fn escape_keyword(name: String) -> String {
     }
 }
 
+/// `ident` with `suffix` (which starts with `_`) appended: `r#type` → `type_stream`,
+/// `self_` → `self_stream` (no doubled underscore, which the snake-case lint rejects).
+pub(crate) fn suffixed(ident: &str, suffix: &str) -> String {
+    format!("{}{suffix}", unraw(ident).trim_end_matches('_'))
+}
+
 /// A type name that cannot shadow the prelude or the crate's own items.
 pub(crate) fn type_name(raw: &str) -> String {
     let name = camel(raw, "Type");
@@ -150,9 +156,9 @@ impl Scope {
     /// Claims `base` (or `base_2`, …) together with every `name + suffix`, all free:
     /// an operation `list` also takes `list_with_response` and `list_stream`.
     pub(crate) fn claim_with(&mut self, base: String, suffixes: &[&str]) -> String {
-        let bare = unraw(&base).to_string();
+        let bare = unraw(&base).trim_end_matches('_').to_string();
         let free = |taken: &HashSet<String>, name: &str| {
-            !taken.contains(name) && suffixes.iter().all(|s| !taken.contains(&format!("{}{s}", unraw(name))))
+            !taken.contains(name) && suffixes.iter().all(|s| !taken.contains(&suffixed(name, s)))
         };
         let name = if free(&self.taken, &base) {
             base
@@ -164,7 +170,7 @@ impl Scope {
         };
         self.taken.insert(name.clone());
         for suffix in suffixes {
-            self.taken.insert(format!("{}{suffix}", unraw(&name)));
+            self.taken.insert(suffixed(&name, suffix));
         }
         name
     }
@@ -174,7 +180,7 @@ impl Scope {
             return base;
         }
         let bare = base.trim_start_matches("r#");
-        let separator = if bare.chars().next().is_some_and(char::is_uppercase) {
+        let separator = if bare.chars().next().is_some_and(char::is_uppercase) || bare.ends_with('_') {
             ""
         } else {
             "_"

@@ -81,7 +81,7 @@ fn operation<'a>(
     op_ptr: &str,
     shared: &[(&'a Value, String)],
 ) -> Result<Operation, Error> {
-    let type_base = camel(&ident, "Operation");
+    let type_base = camel(crate::naming::unraw(&ident), "Operation");
     // Operation-level parameters override path-level ones with the same name and location.
     let mut raw_params: Vec<(&'a Value, String)> = Vec::new();
     let own: Vec<(&'a Value, String)> = list(op, "parameters")
@@ -203,8 +203,11 @@ fn operation<'a>(
             });
         }
     }
+    // A declared path parameter the template does not name has nowhere to go.
+    let template = template_names(path);
+    path_params.retain(|p| template.contains(&p.wire));
     // Path parameters the template names but the spec never declares still need a value.
-    for name in template_names(path) {
+    for name in template {
         if !path_params.iter().any(|p| p.wire == name) {
             path_params.push(Param {
                 ident: arg_scope.claim(snake(&name, "param")),
@@ -485,12 +488,9 @@ fn responses<'a>(
         .first()
         .map(|(_, b)| b.clone())
         .unwrap_or(ResponseBody::Empty);
-    if bodies
-        .iter()
-        .all(|(_, b)| *b == first || *b == ResponseBody::Empty)
-        && first != ResponseBody::Empty
-        || bodies.iter().all(|(_, b)| *b == first)
-    {
+    // One type only when every success status has it: a 204 beside a 200 with a body
+    // cannot decode as that body, so such operations return an enum by status.
+    if bodies.iter().all(|(_, b)| *b == first) {
         return Ok(ResponseShape::Single(first));
     }
     let name = space.claim_name(&format!("{type_base}Response"));
@@ -630,11 +630,7 @@ pub(crate) fn client_facts(spec: &Spec) -> ClientFacts {
         title: text(raw.pointer("/info/title")).unwrap_or_default(),
         description: text(raw.pointer("/info/description")),
         version: text(raw.pointer("/info/version")).unwrap_or_default(),
-        base_url: server
-            .and_then(|s| s.get("url"))
-            .and_then(Value::as_str)
-            .map(server_url)
-            .unwrap_or_default(),
+        base_url: server.map(server_url).unwrap_or_default(),
         base_url_env: text(server.and_then(|s| s.get("x-env"))),
         ..ClientFacts::default()
     };
@@ -689,7 +685,30 @@ fn resolve_local<'v>(raw: &'v Value, value: &'v Value) -> Result<(&'v Value, ())
     }
 }
 
-/// Server URLs may hold `{variables}`; their defaults are filled in when given.
-fn server_url(url: &str) -> String {
+/// A server's URL with its `{variables}` replaced by their defaults.
+fn server_url(server: &Value) -> String {
+    let mut url = server.get("url").and_then(Value::as_str).unwrap_or_default().to_string();
+    if let Some(variables) = server.get("variables").and_then(Value::as_object) {
+        for (name, variable) in variables {
+            if let Some(default) = variable.get("default").and_then(Value::as_str) {
+                url = url.replace(&format!("{{{name}}}"), default);
+            }
+        }
+    }
     url.trim_end_matches('/').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::server_url;
+
+    #[test]
+    fn server_variables_take_their_defaults() {
+        let server = json!({"url": "https://{region}.example.com/{version}/", "variables": {
+            "region": {"default": "eu"}, "version": {"default": "v2", "enum": ["v1", "v2"]}}});
+        assert_eq!(server_url(&server), "https://eu.example.com/v2");
+        assert_eq!(server_url(&json!({"url": "/api"})), "/api");
+    }
 }

@@ -134,7 +134,10 @@ impl<'a> TypeSpace<'a> {
 
     /// The Rust type for the schema at `ptr`; `hint` names any type it has to create.
     pub(crate) fn ty(&mut self, schema: &'a Value, ptr: &str, hint: &str) -> Result<Ty, Error> {
-        if let Some(target) = schema.get("$ref").and_then(Value::as_str) {
+        if let Some(reference) = schema.get("$ref") {
+            if !reference.is_string() {
+                return Err(Error::unsupported(ptr, "`$ref` is not a string"));
+            }
             let (resolved, target_ptr) = self.deref(schema, ptr)?;
             let nullable = is_nullable(resolved);
             let ty = if let Some(&id) = self.by_pointer.get(&target_ptr) {
@@ -144,15 +147,28 @@ impl<'a> TypeSpace<'a> {
             {
                 // A component not registered (add_components not run): build it now.
                 let name = type_name(&pointer::last_segment(&target_ptr));
-                self.named(resolved, &target_ptr, &name)?
+                self.named_always(resolved, &target_ptr, &name)?
             } else {
-                let _ = target;
-                self.named(resolved, &target_ptr, hint)?
+                self.named_always(resolved, &target_ptr, hint)?
             };
             return Ok(if nullable { ty.option() } else { ty });
         }
         let ty = self.named(schema, ptr, hint)?;
         Ok(if is_nullable(schema) { ty.option() } else { ty })
+    }
+
+    /// The target of a `$ref` always gets a definition (an alias when it needs none), so
+    /// a reference back into it, however indirect, finds a name instead of recursing.
+    fn named_always(&mut self, schema: &'a Value, ptr: &str, hint: &str) -> Result<Ty, Error> {
+        if self.by_pointer.contains_key(ptr) || needs_def(schema) {
+            return self.named(schema, ptr, hint);
+        }
+        let id = self.placeholder(type_name(hint), ptr);
+        let name = self.types[id].name.clone();
+        let ty = self.inline_ty(schema, ptr, &name)?;
+        self.types[id].kind = TypeKind::Alias(ty);
+        self.types[id].docs = docs(schema);
+        Ok(Ty::Named(id))
     }
 
     /// A schema that needs a definition gets one (cached by pointer); others are inline.
@@ -193,10 +209,8 @@ impl<'a> TypeSpace<'a> {
         if let Some(parts) = non_empty_array(schema, "allOf") {
             return self.all_of(schema, parts, ptr, name).map(Some);
         }
-        for key in ["oneOf", "anyOf"] {
-            if let Some(branches) = non_empty_array(schema, key) {
-                return self.union(schema, branches, key, ptr, name);
-            }
+        if let Some((key, branches)) = union_branches(schema) {
+            return self.union(schema, branches, key, ptr, name);
         }
         if let Some(values) = schema.get("enum").and_then(Value::as_array) {
             let present: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
@@ -240,28 +254,21 @@ impl<'a> TypeSpace<'a> {
         {
             return self.ty(&parts[0], &format!("{ptr}/allOf/0"), hint);
         }
-        for key in ["oneOf", "anyOf"] {
-            if let Some(branches) = non_empty_array(schema, key) {
-                let kept: Vec<usize> = (0..branches.len())
-                    .filter(|&i| !is_null_schema(&branches[i]))
-                    .collect();
-                if kept.len() == 1 {
-                    let i = kept[0];
-                    return Ok(self
-                        .ty(&branches[i], &format!("{ptr}/{key}/{i}"), hint)?
-                        .option());
-                }
-                return Ok(Ty::Value);
+        if let Some((key, branches)) = union_branches(schema) {
+            let kept: Vec<usize> = (0..branches.len())
+                .filter(|&i| !is_null_schema(&branches[i]))
+                .collect();
+            if let [i] = kept[..] {
+                // A null branch beside it makes the schema nullable, which `ty` adds.
+                return self.ty(&branches[i], &format!("{ptr}/{key}/{i}"), hint);
             }
+            return Ok(Ty::Value);
         }
         let primary = primary_type(schema);
         Ok(match primary.as_deref() {
             Some("string") => Ty::String,
             Some("boolean") => Ty::Bool,
-            Some("integer") => match schema.get("format").and_then(Value::as_str) {
-                Some("int32") if fits_i32(schema) => Ty::I32,
-                _ => Ty::I64,
-            },
+            Some("integer") => integer_ty(schema),
             Some("number") => match schema.get("format").and_then(Value::as_str) {
                 Some("float") => Ty::F32,
                 _ => Ty::F64,
@@ -612,6 +619,7 @@ impl<'a> TypeSpace<'a> {
 
     /// Wraps fields whose type leads back to their own type without indirection.
     pub(crate) fn box_cycles(&mut self) {
+        self.alias_cycles_to_newtypes();
         let n = self.types.len();
         let edges: Vec<Vec<TypeId>> = self.types.iter().map(|t| direct_refs(&t.kind)).collect();
         let reach = |from: TypeId, to: TypeId| -> bool {
@@ -640,10 +648,56 @@ impl<'a> TypeSpace<'a> {
             match &mut self.types[id].kind {
                 TypeKind::Struct(s) => s.fields.iter_mut().for_each(|f| box_if(&mut f.ty)),
                 TypeKind::Union(u) => u.variants.iter_mut().for_each(|v| box_if(&mut v.ty)),
-                TypeKind::Alias(ty) => box_if(ty),
+                TypeKind::Alias(ty) | TypeKind::Newtype(ty) => box_if(ty),
                 TypeKind::StringEnum(_) | TypeKind::IntEnum(_) => {}
             }
         }
+    }
+
+    /// Type aliases may not refer to themselves, even through `Vec`: every alias on a
+    /// cycle of aliases becomes a transparent newtype.
+    fn alias_cycles_to_newtypes(&mut self) {
+        let aliases: Vec<Vec<TypeId>> = self
+            .types
+            .iter()
+            .map(|t| match &t.kind {
+                TypeKind::Alias(ty) => {
+                    let mut out = Vec::new();
+                    named_in(ty, &mut out);
+                    out
+                }
+                _ => Vec::new(),
+            })
+            .collect();
+        let on_cycle: Vec<TypeId> = (0..aliases.len())
+            .filter(|&start| {
+                let mut stack = aliases[start].clone();
+                let mut seen = vec![false; aliases.len()];
+                while let Some(at) = stack.pop() {
+                    if at == start {
+                        return true;
+                    }
+                    if !std::mem::replace(&mut seen[at], true) {
+                        stack.extend(aliases[at].iter().copied());
+                    }
+                }
+                false
+            })
+            .collect();
+        for id in on_cycle {
+            if let TypeKind::Alias(ty) = &self.types[id].kind {
+                self.types[id].kind = TypeKind::Newtype(ty.clone());
+            }
+        }
+    }
+}
+
+/// Every named type mentioned anywhere in `ty`.
+fn named_in(ty: &Ty, out: &mut Vec<TypeId>) {
+    match ty {
+        Ty::Named(id) => out.push(*id),
+        Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) | Ty::Boxed(inner) => named_in(inner, out),
+        _ => {}
     }
 }
 
@@ -676,7 +730,7 @@ fn direct_refs(kind: &TypeKind) -> Vec<TypeId> {
             .iter()
             .filter_map(|v| direct_target(&v.ty))
             .collect(),
-        TypeKind::Alias(ty) => direct_target(ty).into_iter().collect(),
+        TypeKind::Alias(ty) | TypeKind::Newtype(ty) => direct_target(ty).into_iter().collect(),
         TypeKind::StringEnum(_) | TypeKind::IntEnum(_) => Vec::new(),
     }
 }
@@ -742,7 +796,7 @@ fn ty_word(ty: &Ty) -> &'static str {
     match ty {
         Ty::Unit => "Unit",
         Ty::Bool => "Boolean",
-        Ty::I32 | Ty::I64 => "Integer",
+        Ty::I32 | Ty::I64 | Ty::U64 => "Integer",
         Ty::F32 | Ty::F64 => "Number",
         Ty::String => "String",
         Ty::Bytes | Ty::File => "Bytes",
@@ -852,8 +906,44 @@ fn is_object_with_properties(schema: &Value) -> bool {
             .is_some_and(|p| !p.is_empty())
 }
 
-fn fits_i32(_schema: &Value) -> bool {
-    true
+/// A bound of an integer schema, if it is a number.
+fn bound(schema: &Value, key: &str) -> Option<f64> {
+    schema.get(key).and_then(Value::as_f64)
+}
+
+/// `format: int32` is kept only when the schema's bounds (if any) fit `i32`.
+fn fits_i32(schema: &Value) -> bool {
+    let fits = |b: Option<f64>| b.is_none_or(|b| (f64::from(i32::MIN)..=f64::from(i32::MAX)).contains(&b));
+    fits(bound(schema, "minimum")) && fits(bound(schema, "maximum"))
+}
+
+/// The Rust type of an `integer` schema: `i64` unless a bound says otherwise.
+fn integer_ty(schema: &Value) -> Ty {
+    let format = schema.get("format").and_then(Value::as_str);
+    let non_negative = bound(schema, "minimum").is_some_and(|b| b >= 0.0);
+    let beyond_i64 = schema.get("maximum").is_some_and(|m| m.as_i64().is_none() && m.as_f64().is_some_and(|f| f > 0.0));
+    match format {
+        Some("int32") if fits_i32(schema) => Ty::I32,
+        Some("uint64" | "uint") => Ty::U64,
+        _ if beyond_i64 && (non_negative || schema.get("minimum").is_none()) => Ty::U64,
+        _ => Ty::I64,
+    }
+}
+
+/// The `oneOf` (else `anyOf`) branches of a schema, unless every branch only constrains
+/// the schema around it (`oneOf: [{required: [a]}, {required: [b]}]`): those describe
+/// that schema, not alternatives to it.
+fn union_branches(schema: &Value) -> Option<(&'static str, &[Value])> {
+    const CONSTRAINTS: &[&str] = &[
+        "required", "description", "title", "not", "minProperties", "maxProperties", "minItems", "maxItems",
+        "minLength", "maxLength", "pattern", "minimum", "maximum", "example", "examples",
+    ];
+    let constraint_only =
+        |b: &Value| b.as_object().is_some_and(|o| !o.is_empty() && o.keys().all(|k| CONSTRAINTS.contains(&k.as_str())));
+    ["oneOf", "anyOf"].into_iter().find_map(|key| {
+        let branches = non_empty_array(schema, key)?;
+        (!branches.iter().all(constraint_only)).then_some((key, branches))
+    })
 }
 
 /// Whether a schema becomes a named definition rather than an inline type expression.
@@ -861,10 +951,8 @@ fn needs_def(schema: &Value) -> bool {
     if let Some(parts) = non_empty_array(schema, "allOf") {
         return parts.len() > 1 || schema.get("properties").is_some();
     }
-    for key in ["oneOf", "anyOf"] {
-        if let Some(branches) = non_empty_array(schema, key) {
-            return branches.iter().filter(|b| !is_null_schema(b)).count() > 1;
-        }
+    if let Some((_, branches)) = union_branches(schema) {
+        return branches.iter().filter(|b| !is_null_schema(b)).count() > 1;
     }
     if let Some(values) = schema.get("enum").and_then(Value::as_array) {
         let present: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();

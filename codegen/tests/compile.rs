@@ -53,8 +53,12 @@ fn every_fixture_compiles() {
             .output()
             .expect("run cargo check");
         let stderr = String::from_utf8_lossy(&output.stderr);
-        let problems: Vec<&str> =
-            stderr.lines().filter(|l| l.contains(": error") || l.contains(": warning") || l.starts_with("error")).collect();
+        // Warnings count in the generated crate's own files, not in its dependencies.
+        let own = |l: &str| ["src/", "tests/", "build.rs"].iter().any(|p| l.starts_with(p));
+        let problems: Vec<&str> = stderr
+            .lines()
+            .filter(|l| l.starts_with("error") || (own(l) && (l.contains(": error") || l.contains(": warning"))))
+            .collect();
         if !output.status.success() || !problems.is_empty() {
             failures.push(format!("{name} ({}):\n{stderr}", dir.display()));
         }

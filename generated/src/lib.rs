@@ -31,6 +31,7 @@
 mod client;
 pub mod models;
 pub use client::*;
+#[allow(unused_imports)]
 pub use models::*;
 pub use sdk_runtime::{upload, ApiError, ApiResponse, Error, FilePart, RequestOptions};
 /// Results of this crate's calls.

@@ -3,7 +3,7 @@
 //! lines instead of a page of identical impls.
 
 /// An enum whose known values are listed in a table, with a catch-all variant that
-/// keeps any other value. Implemented by generated code; [`open_string_enum_traits!`]
+/// keeps any other value. Implemented by generated code; [`open_string_enum_traits!`](crate::open_string_enum_traits)
 /// builds `Display`, `FromStr`, `From` and serde on top of it.
 pub trait OpenStringEnum: Sized + PartialEq + 'static {
     /// Every known variant with its wire value, in spec order.

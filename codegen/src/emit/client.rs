@@ -226,7 +226,7 @@ fn body_arg(op: &Operation, types: &[TypeDef]) -> Option<TokenStream> {
 
 fn operation(op: &Operation, types: &[TypeDef]) -> TokenStream {
     let name = ident(&op.ident);
-    let with_response = format_ident!("{}_with_response", crate::naming::unraw(&op.ident));
+    let with_response = format_ident!("{}", crate::naming::suffixed(&op.ident, "_with_response"));
     let mut args = Vec::new();
     let mut arg_names = Vec::new();
     for p in &op.path_params {
@@ -269,7 +269,7 @@ fn operation(op: &Operation, types: &[TypeDef]) -> TokenStream {
     let build = build_request(op);
     let decode = decode_response(op, types);
     let stream = op.pagination.as_ref().map(|page| {
-        let stream = format_ident!("{}_stream", crate::naming::unraw(&op.ident));
+        let stream = format_ident!("{}", crate::naming::suffixed(&op.ident, "_stream"));
         let item = ty_tokens(&page.item_ty, types);
         let cursor = ident(&page.cursor_field);
         let next = ident(&page.next_field);
@@ -401,7 +401,7 @@ fn build_request(op: &Operation) -> TokenStream {
                 TokenStream::new()
             };
             stmts.extend(check);
-            let value = format_ident!("{}_segment", crate::naming::unraw(&p.ident));
+            let value = format_ident!("{}", crate::naming::suffixed(&p.ident, "_segment"));
             stmts.extend(quote! {
                 let #value = sdk_runtime::params::path_segment(#wire, &#arg, #style, #explode)?;
             });

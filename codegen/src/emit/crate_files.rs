@@ -90,6 +90,8 @@ pub(crate) fn lib_rs(
         pub mod models;
 
         pub use client::*;
+        // A spec may have no schemas at all.
+        #[allow(unused_imports)]
         pub use models::*;
         pub use sdk_runtime::{upload, ApiError, ApiResponse, Error, FilePart, RequestOptions};
 

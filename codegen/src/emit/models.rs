@@ -23,6 +23,15 @@ pub(crate) fn type_def(def: &TypeDef, types: &[TypeDef]) -> TokenStream {
             let ty = ty_tokens(ty, types);
             quote! { #docs pub type #name = #ty; }
         }
+        TypeKind::Newtype(ty) => {
+            let ty = ty_tokens(ty, types);
+            quote! {
+                #docs
+                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+                #[serde(transparent)]
+                pub struct #name(pub #ty);
+            }
+        }
         TypeKind::Struct(s) => struct_def(&docs, &name, s, types),
         TypeKind::StringEnum(variants) => string_enum(&docs, &name, variants),
         TypeKind::IntEnum(variants) => int_enum(&docs, &name, variants),

@@ -1,0 +1,71 @@
+//! Parse + generate, in memory, on the Skills spec and (when `cargo xtask bench` has cached
+//! it in `target/bench-specs/`) the GitHub REST description.
+//!
+//! Run with `cargo xtask bench --criterion` or `cargo bench -p codegen --bench generate`.
+
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("codegen lives one level below the repository root")
+        .to_path_buf()
+}
+
+fn settings() -> codegen::Settings {
+    codegen::Settings {
+        crate_name: "bench-sdk".into(),
+        crate_version: "0.1.0".into(),
+        runtime_dependency: r#"{ path = "../runtime" }"#.into(),
+        standalone: true,
+        spec_path_from_crate: Some("spec.json".into()),
+        regenerate_command: "cargo xtask bench".into(),
+    }
+}
+
+/// Parses and generates; returns the output size so nothing is optimized away.
+fn parse_and_generate(text: &str, source: &str, settings: &codegen::Settings) -> usize {
+    let spec = codegen::Spec::parse(text, source).expect("spec parses");
+    let files = codegen::generate(&spec, settings).expect("spec generates");
+    files.iter().map(|f| f.contents.len()).sum()
+}
+
+fn bench(c: &mut Criterion) {
+    let root = repo_root();
+    let settings = settings();
+    let mut group = c.benchmark_group("parse_and_generate");
+
+    let skills = std::fs::read_to_string(root.join("spec/skills.yaml")).expect("read skills spec");
+    group.bench_function("skills", |b| {
+        b.iter(|| parse_and_generate(black_box(&skills), "spec/skills.yaml", &settings))
+    });
+
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(|dir| root.join(dir))
+        .unwrap_or_else(|| root.join("target"));
+    let github_path = target.join("bench-specs/api.github.com.json");
+    match std::fs::read_to_string(&github_path) {
+        Ok(github) => {
+            // About a second per iteration: few samples, each one iteration.
+            group
+                .sample_size(10)
+                .sampling_mode(SamplingMode::Flat)
+                .measurement_time(Duration::from_secs(20));
+            group.bench_function("github", |b| {
+                b.iter(|| parse_and_generate(black_box(&github), "api.github.com.json", &settings))
+            });
+        }
+        Err(_) => eprintln!(
+            "skipping parse_and_generate/github: {} is missing (`cargo xtask bench` fetches it)",
+            github_path.display()
+        ),
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

