@@ -106,12 +106,14 @@ for entry in "${SPECS[@]}"; do
   fi
   check="-"
   check_s="-"
+  check_rss="-"
   if [ "$gen" = ok ] && [ "${CORPUS_NO_CHECK:-0}" != 1 ]; then
     # Pin dependency versions to the workspace's, which also keeps the check offline-friendly.
     [ -f "$out/Cargo.lock" ] || cp "$ROOT/Cargo.lock" "$out/Cargo.lock"
     clog=$CORPUS/$name.check.log
     cstart=$(date +%s)
-    if (cd "$out" && CARGO_TARGET_DIR=$TARGET_DIR cargo check --quiet --message-format short >"$clog" 2>&1); then
+    if (cd "$out" && CARGO_TARGET_DIR=$TARGET_DIR "$TIME" -f "%M" -o "$CORPUS/$name.check.rss" \
+          cargo check --quiet --message-format short >"$clog" 2>&1); then
       warnings=$(grep -c '^src/.*: warning' "$clog" || true)
       check="ok"
       [ "$warnings" -gt 0 ] && check="ok ($warnings warnings)"
@@ -122,13 +124,15 @@ for entry in "${SPECS[@]}"; do
       grep -E '^(src/|error)' "$clog" | head -20 >&2
     fi
     check_s=$(( $(date +%s) - cstart ))
+    # Peak of the largest process cargo waited for (rustc on the generated crate).
+    check_rss=$(( $(tail -1 "$CORPUS/$name.check.rss" 2>/dev/null || echo 0) / 1024 ))
   fi
-  rows+=("$(printf '%-13s %-6s %10s %6s %7s %8s %8s  %-8s %s' "$name" "$version" "$bytes" "$ops" "$schemas" "$gen_ms" "$rss_mb" "$check" "$check_s")")
+  rows+=("$(printf '%-13s %-7s %10s %6s %7s %8s %10s  %-8s %7s %12s' "$name" "$version" "$bytes" "$ops" "$schemas" "$gen_ms" "$rss_mb" "$check" "$check_s" "$check_rss")")
   echo "${rows[-1]}" >&2
 done
 
 echo
-printf '%-13s %-6s %10s %6s %7s %8s %8s  %-8s %s\n' spec openapi bytes ops schemas gen_ms rss_mb check check_s
+printf '%-13s %-7s %10s %6s %7s %8s %10s  %-8s %7s %12s\n' spec openapi bytes ops schemas gen_ms gen_rss_mb check check_s check_rss_mb
 for row in "${rows[@]}"; do echo "$row"; done
 if [ "$failed" -ne 0 ]; then
   echo "corpus: some specs failed (logs in $CORPUS)" >&2

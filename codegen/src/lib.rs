@@ -104,10 +104,20 @@ fn generate_inner(spec: &Spec, settings: &Settings) -> Result<Vec<GeneratedFile>
         model.operations.len(),
         |i| emit::client::operation_item(&model, i),
     )?;
-    files.push(GeneratedFile { path: "src/client.rs".into(), contents: client });
-    let models = render::rust_file_chunked(&header, "src/models.rs", emit::models::prelude(), model.types.len(), |i| {
-        emit::models::type_def(&model.types[i], &model.types)
-    })?;
-    files.push(GeneratedFile { path: "src/models.rs".into(), contents: models });
+    files.push(GeneratedFile {
+        path: "src/client.rs".into(),
+        contents: client,
+    });
+    let models = render::rust_file_chunked(
+        &header,
+        "src/models.rs",
+        emit::models::prelude(),
+        model.types.len(),
+        |i| emit::models::type_def(&model.types[i], &model.types),
+    )?;
+    files.push(GeneratedFile {
+        path: "src/models.rs".into(),
+        contents: models,
+    });
     Ok(files)
 }

@@ -48,14 +48,44 @@ fn json_pointer(path: &serde_path_to_error::Path) -> String {
         .join("/")
 }
 
+/// A copy of the document without what the generator never reads and `openapiv3` models
+/// more narrowly than OpenAPI allows: callbacks (whose entries may be `$ref`s).
+fn without_unread(raw: &serde_json::Value) -> serde_json::Value {
+    let mut doc = raw.clone();
+    if let Some(paths) = doc
+        .get_mut("paths")
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        for item in paths
+            .values_mut()
+            .filter_map(serde_json::Value::as_object_mut)
+        {
+            for operation in item
+                .values_mut()
+                .filter_map(serde_json::Value::as_object_mut)
+            {
+                operation.remove("callbacks");
+            }
+        }
+    }
+    if let Some(components) = doc
+        .get_mut("components")
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        components.remove("callbacks");
+    }
+    doc
+}
+
 /// Most patches the typed parse may make before it gives up (see [`typed`]).
 const MAX_TYPED_PATCHES: usize = 64;
 
 /// The typed view of the document, tolerant where the generator is: it reads schemas from
 /// the raw document, so a schema `openapiv3` cannot hold (3.1 syntax such as
 /// `type: [string, "null"]`, a bound beyond `i64`) is emptied in a copy for the typed view
-/// only, and a number or boolean where text belongs (`version: 1.0`) becomes text. Anything
-/// else, or a node that still fails once patched, is the first error.
+/// only, and a number or boolean where text belongs (`version: 1.0`) becomes text; callbacks
+/// are left out of it (see [`without_unread`]). Anything else, or a node that still fails
+/// once patched, is the first error.
 fn typed(
     raw: &serde_json::Value,
 ) -> Result<openapiv3::OpenAPI, serde_path_to_error::Error<serde_json::Error>> {
@@ -70,23 +100,42 @@ fn typed(
         let pointer = json_pointer(error.path());
         let message = error.inner().to_string();
         first_error.get_or_insert(error);
+        let Some(doc) = copy.as_mut() else {
+            copy = Some(without_unread(raw));
+            continue;
+        };
         if !patched.insert(pointer.clone()) {
             break;
         }
-        let doc = copy.get_or_insert_with(|| raw.clone());
-        let node = if pointer.is_empty() { None } else { doc.pointer_mut(&format!("/{pointer}")) };
+        let node = if pointer.is_empty() {
+            None
+        } else {
+            doc.pointer_mut(&format!("/{pointer}"))
+        };
         let Some(node) = node else { break };
         let in_schema = pointer.split('/').any(|token| {
             matches!(
                 token,
-                "schema" | "schemas" | "properties" | "items" | "additionalProperties" | "allOf" | "anyOf" | "oneOf" | "not"
+                "schema"
+                    | "schemas"
+                    | "properties"
+                    | "items"
+                    | "additionalProperties"
+                    | "allOf"
+                    | "anyOf"
+                    | "oneOf"
+                    | "not"
             )
         });
         match node {
-            serde_json::Value::Number(_) | serde_json::Value::Bool(_) if message.contains("expected a string") => {
+            serde_json::Value::Number(_) | serde_json::Value::Bool(_)
+                if message.contains("expected a string") =>
+            {
                 *node = serde_json::Value::String(node.to_string());
             }
-            _ if in_schema && node.is_object() => *node = serde_json::Value::Object(serde_json::Map::new()),
+            _ if in_schema && node.is_object() => {
+                *node = serde_json::Value::Object(serde_json::Map::new())
+            }
             _ => break,
         }
     }

@@ -180,11 +180,12 @@ impl Scope {
             return base;
         }
         let bare = base.trim_start_matches("r#");
-        let separator = if bare.chars().next().is_some_and(char::is_uppercase) || bare.ends_with('_') {
-            ""
-        } else {
-            "_"
-        };
+        let separator =
+            if bare.chars().next().is_some_and(char::is_uppercase) || bare.ends_with('_') {
+                ""
+            } else {
+                "_"
+            };
         (2..)
             .map(|n| format!("{bare}{separator}{n}"))
             .find(|candidate| self.taken.insert(candidate.clone()))

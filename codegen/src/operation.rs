@@ -687,7 +687,11 @@ fn resolve_local<'v>(raw: &'v Value, value: &'v Value) -> Result<(&'v Value, ())
 
 /// A server's URL with its `{variables}` replaced by their defaults.
 fn server_url(server: &Value) -> String {
-    let mut url = server.get("url").and_then(Value::as_str).unwrap_or_default().to_string();
+    let mut url = server
+        .get("url")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
     if let Some(variables) = server.get("variables").and_then(Value::as_object) {
         for (name, variable) in variables {
             if let Some(default) = variable.get("default").and_then(Value::as_str) {

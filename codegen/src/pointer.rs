@@ -78,24 +78,36 @@ fn resolve_within<'v>(root: &'v Value, reference: &str, hops: usize) -> Result<&
         return Ok(root);
     }
     let Some(path) = path.strip_prefix('/') else {
-        return Err(Error::unsupported(reference, format!("`$ref` to `{reference}` is not a JSON pointer")));
+        return Err(Error::unsupported(
+            reference,
+            format!("`$ref` to `{reference}` is not a JSON pointer"),
+        ));
     };
-    let nothing = || Error::unsupported(reference, format!("`$ref` to `{reference}` points at nothing in this document"));
+    let nothing = || {
+        Error::unsupported(
+            reference,
+            format!("`$ref` to `{reference}` points at nothing in this document"),
+        )
+    };
     let mut current = root;
+    let child = |value: &'v Value, token: &str| match value {
+        Value::Object(map) => map.get(token),
+        Value::Array(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
+        _ => None,
+    };
     for token in path.split('/') {
         let token = unescape(token);
-        let mut next = match current {
-            Value::Object(map) => map.get(&token),
-            Value::Array(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
-            _ => None,
-        };
-        if next.is_none() {
-            if let Some(target) = current.get("$ref").and_then(Value::as_str) {
-                if hops >= MAX_HOPS {
-                    return Err(nothing());
-                }
-                next = resolve_within(root, target, hops + 1).map_err(|_| nothing())?.get(&token);
+        let mut next = child(current, &token);
+        if next.is_none()
+            && let Some(target) = current.get("$ref").and_then(Value::as_str)
+        {
+            if hops >= MAX_HOPS {
+                return Err(nothing());
             }
+            next = child(
+                resolve_within(root, target, hops + 1).map_err(|_| nothing())?,
+                &token,
+            );
         }
         current = next.ok_or_else(nothing)?;
     }

@@ -20,7 +20,9 @@ fn unparse(tokens: TokenStream, what: &str) -> Result<String, Error> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| {
         Error::unsupported(
             "#",
-            format!("internal error: generated {what} is not valid Rust ({e}); please report this spec"),
+            format!(
+                "internal error: generated {what} is not valid Rust ({e}); please report this spec"
+            ),
         )
     })?;
     Ok(prettyplease::unparse(&file))
@@ -51,7 +53,10 @@ where
         }
         unparse(tokens, what)
     };
-    let workers = thread::available_parallelism().map_or(1, NonZeroUsize::get).min(chunks).max(1);
+    let workers = thread::available_parallelism()
+        .map_or(1, NonZeroUsize::get)
+        .min(chunks)
+        .max(1);
     let mut rendered: Vec<Option<Result<String, Error>>> = (0..chunks).map(|_| None).collect();
     if workers == 1 {
         for (chunk, slot) in rendered.iter_mut().enumerate() {
@@ -63,13 +68,22 @@ where
                 .map(|worker| {
                     let render_chunk = &render_chunk;
                     scope.spawn(move || {
-                        (worker..chunks).step_by(workers).map(|chunk| (chunk, render_chunk(chunk))).collect::<Vec<_>>()
+                        (worker..chunks)
+                            .step_by(workers)
+                            .map(|chunk| (chunk, render_chunk(chunk)))
+                            .collect::<Vec<_>>()
                     })
                 })
                 .collect();
             for handle in handles {
                 let done = handle.join().unwrap_or_else(|_| {
-                    vec![(usize::MAX, Err(Error::unsupported("#", format!("internal error while rendering {what}"))))]
+                    vec![(
+                        usize::MAX,
+                        Err(Error::unsupported(
+                            "#",
+                            format!("internal error while rendering {what}"),
+                        )),
+                    )]
                 });
                 for (chunk, result) in done {
                     match rendered.get_mut(chunk) {

@@ -520,7 +520,11 @@ impl<'a> TypeSpace<'a> {
                         format!("{COMPONENT_PREFIX}{}", pointer::escape(target))
                     };
                     let index = kept.iter().position(|&i| {
-                        branches[i].get("$ref").and_then(Value::as_str).map(pointer::canonical) == Some(target_ptr.clone())
+                        branches[i]
+                            .get("$ref")
+                            .and_then(Value::as_str)
+                            .map(pointer::canonical)
+                            == Some(target_ptr.clone())
                     });
                     if let Some(index) = index.filter(|_| !pairs.iter().any(|(v, _)| v == value)) {
                         pairs.push((value.clone(), index));
@@ -696,7 +700,9 @@ impl<'a> TypeSpace<'a> {
 fn named_in(ty: &Ty, out: &mut Vec<TypeId>) {
     match ty {
         Ty::Named(id) => out.push(*id),
-        Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) | Ty::Boxed(inner) => named_in(inner, out),
+        Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) | Ty::Boxed(inner) => {
+            named_in(inner, out)
+        }
         _ => {}
     }
 }
@@ -913,7 +919,8 @@ fn bound(schema: &Value, key: &str) -> Option<f64> {
 
 /// `format: int32` is kept only when the schema's bounds (if any) fit `i32`.
 fn fits_i32(schema: &Value) -> bool {
-    let fits = |b: Option<f64>| b.is_none_or(|b| (f64::from(i32::MIN)..=f64::from(i32::MAX)).contains(&b));
+    let fits =
+        |b: Option<f64>| b.is_none_or(|b| (f64::from(i32::MIN)..=f64::from(i32::MAX)).contains(&b));
     fits(bound(schema, "minimum")) && fits(bound(schema, "maximum"))
 }
 
@@ -921,7 +928,9 @@ fn fits_i32(schema: &Value) -> bool {
 fn integer_ty(schema: &Value) -> Ty {
     let format = schema.get("format").and_then(Value::as_str);
     let non_negative = bound(schema, "minimum").is_some_and(|b| b >= 0.0);
-    let beyond_i64 = schema.get("maximum").is_some_and(|m| m.as_i64().is_none() && m.as_f64().is_some_and(|f| f > 0.0));
+    let beyond_i64 = schema
+        .get("maximum")
+        .is_some_and(|m| m.as_i64().is_none() && m.as_f64().is_some_and(|f| f > 0.0));
     match format {
         Some("int32") if fits_i32(schema) => Ty::I32,
         Some("uint64" | "uint") => Ty::U64,
@@ -935,11 +944,26 @@ fn integer_ty(schema: &Value) -> Ty {
 /// that schema, not alternatives to it.
 fn union_branches(schema: &Value) -> Option<(&'static str, &[Value])> {
     const CONSTRAINTS: &[&str] = &[
-        "required", "description", "title", "not", "minProperties", "maxProperties", "minItems", "maxItems",
-        "minLength", "maxLength", "pattern", "minimum", "maximum", "example", "examples",
+        "required",
+        "description",
+        "title",
+        "not",
+        "minProperties",
+        "maxProperties",
+        "minItems",
+        "maxItems",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "minimum",
+        "maximum",
+        "example",
+        "examples",
     ];
-    let constraint_only =
-        |b: &Value| b.as_object().is_some_and(|o| !o.is_empty() && o.keys().all(|k| CONSTRAINTS.contains(&k.as_str())));
+    let constraint_only = |b: &Value| {
+        b.as_object()
+            .is_some_and(|o| !o.is_empty() && o.keys().all(|k| CONSTRAINTS.contains(&k.as_str())))
+    };
     ["oneOf", "anyOf"].into_iter().find_map(|key| {
         let branches = non_empty_array(schema, key)?;
         (!branches.iter().all(constraint_only)).then_some((key, branches))

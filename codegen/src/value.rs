@@ -4,7 +4,9 @@
 
 use std::fmt;
 
-use serde::de::{DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, VariantAccess, Visitor};
+use serde::de::{
+    DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, VariantAccess, Visitor,
+};
 use serde_json::{Map, Number, Value};
 
 pub(crate) fn from_yaml(text: &str) -> Result<Value, serde_yaml::Error> {
@@ -87,9 +89,29 @@ impl<'de> Visitor<'de> for AnyValue {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut out = Map::new();
+        let mut merged = Vec::new();
         while let Some(key) = map.next_key_seed(AnyValue)? {
             let value = map.next_value_seed(AnyValue)?;
-            out.insert(key_text(key), value);
+            match (key, value) {
+                // A YAML merge key (`<<: *base` or `<<: [*a, *b]`): its entries are defaults.
+                (Value::String(key), Value::Object(from)) if key == "<<" => merged.push(from),
+                (Value::String(key), Value::Array(froms))
+                    if key == "<<" && froms.iter().all(Value::is_object) =>
+                {
+                    merged.extend(froms.into_iter().filter_map(|v| match v {
+                        Value::Object(from) => Some(from),
+                        _ => None,
+                    }));
+                }
+                (key, value) => {
+                    out.insert(key_text(key), value);
+                }
+            }
+        }
+        for from in merged {
+            for (key, value) in from {
+                out.entry(key).or_insert(value);
+            }
         }
         Ok(Value::Object(out))
     }
@@ -106,11 +128,16 @@ mod tests {
 
     #[test]
     fn yaml_beyond_json() {
-        let value = from_yaml("a: 18446744073709551615\nb: -99999999999999999999\n200: x\n? [1]\n: y\nc: !tag 5\n").unwrap();
+        let value = from_yaml(
+            "a: 18446744073709551615\nb: -99999999999999999999\n200: x\n? [1]\n: y\nc: !tag 5\n",
+        )
+        .unwrap();
         assert_eq!(value["a"], Value::from(u64::MAX));
         assert!(value["b"].as_f64().is_some_and(|f| f < -9e19));
         assert_eq!(value["200"], "x");
         assert_eq!(value["[1]"], "y");
         assert_eq!(value["c"], 5);
+        let merged = from_yaml("a: &a {x: 1, y: 2}\nb:\n  <<: *a\n  y: 3\n").unwrap();
+        assert_eq!(merged["b"], serde_json::json!({"y": 3, "x": 1}));
     }
 }

@@ -12,7 +12,11 @@ fn generation_is_deterministic() {
         assert_eq!(first.len(), second.len(), "{name}: different file lists");
         for (a, b) in first.iter().zip(&second) {
             assert_eq!(a.path, b.path, "{name}: different file order");
-            assert!(a.contents == b.contents, "{name}: {} differs between two runs", a.path);
+            assert!(
+                a.contents == b.contents,
+                "{name}: {} differs between two runs",
+                a.path
+            );
         }
     }
 }
@@ -20,7 +24,9 @@ fn generation_is_deterministic() {
 #[test]
 fn json_and_yaml_forms_of_a_spec_give_the_same_code() {
     for (name, text) in common::fixtures() {
-        let value = codegen::Spec::parse(&text, "fixture.yaml").expect("fixture parses").raw;
+        let value = codegen::Spec::parse(&text, "fixture.yaml")
+            .expect("fixture parses")
+            .raw;
         let json = serde_json::to_string_pretty(&value).expect("serializable");
         let settings = common::snapshot_settings(&name);
         let from_yaml = common::generate(&name, &text, &settings);
@@ -28,9 +34,16 @@ fn json_and_yaml_forms_of_a_spec_give_the_same_code() {
         for (a, b) in from_yaml.iter().zip(&from_json) {
             // Only the fingerprint of the text may differ.
             let strip = |s: &str| {
-                s.lines().filter(|l| !l.contains("SPEC_FINGERPRINT") && !l.contains("fingerprint")).collect::<Vec<_>>().join("\n")
+                s.lines()
+                    .filter(|l| !l.contains("SPEC_FINGERPRINT") && !l.contains("fingerprint"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
             };
-            assert!(strip(&a.contents) == strip(&b.contents), "{name}: {} differs between YAML and JSON", a.path);
+            assert!(
+                strip(&a.contents) == strip(&b.contents),
+                "{name}: {} differs between YAML and JSON",
+                a.path
+            );
         }
     }
 }

@@ -33,9 +33,15 @@ fn external_ref_names_pointer_and_position() {
         "{HEAD}components:\n  schemas:\n    A:\n      type: object\n      properties:\n        b:\n          $ref: 'other.yaml#/x'\n"
     );
     let message = error(&text);
-    assert!(message.contains("#/components/schemas/A/properties/b"), "{message}");
+    assert!(
+        message.contains("#/components/schemas/A/properties/b"),
+        "{message}"
+    );
     assert!(message.starts_with("spec.yaml:9:9: "), "{message}");
-    assert!(message.contains("other.yaml#/x") && message.contains("only local"), "{message}");
+    assert!(
+        message.contains("other.yaml#/x") && message.contains("only local"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -44,8 +50,14 @@ fn dangling_ref_names_the_ref() {
         "{HEAD}components:\n  schemas:\n    A:\n      type: array\n      items:\n        $ref: '#/components/schemas/Missing'\n"
     );
     let message = error(&text);
-    assert!(message.starts_with("spec.yaml:8:7: at #/components/schemas/A/items: "), "{message}");
-    assert!(message.contains("#/components/schemas/Missing") && message.contains("points at nothing"), "{message}");
+    assert!(
+        message.starts_with("spec.yaml:8:7: at #/components/schemas/A/items: "),
+        "{message}"
+    );
+    assert!(
+        message.contains("#/components/schemas/Missing") && message.contains("points at nothing"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -54,8 +66,14 @@ fn ref_cycle_without_content_is_refused() {
         "{HEAD}components:\n  schemas:\n    A:\n      $ref: '#/components/schemas/B'\n    B:\n      $ref: '#/components/schemas/A'\n"
     );
     let message = error(&text);
-    assert!(message.contains("#/components/schemas/") && message.contains("cycle"), "{message}");
-    assert!(message.starts_with("spec.yaml:6:5: ") || message.starts_with("spec.yaml:8:5: "), "{message}");
+    assert!(
+        message.contains("#/components/schemas/") && message.contains("cycle"),
+        "{message}"
+    );
+    assert!(
+        message.starts_with("spec.yaml:6:5: ") || message.starts_with("spec.yaml:8:5: "),
+        "{message}"
+    );
 }
 
 #[test]
@@ -64,12 +82,17 @@ fn yaml_syntax_error_has_line_and_column() {
     assert!(message.starts_with("spec.yaml:"), "{message}");
     assert!(message.contains("invalid YAML"), "{message}");
     let position: Vec<&str> = message.splitn(4, ':').collect();
-    assert!(position[1].parse::<usize>().is_ok() && position[2].parse::<usize>().is_ok(), "{message}");
+    assert!(
+        position[1].parse::<usize>().is_ok() && position[2].parse::<usize>().is_ok(),
+        "{message}"
+    );
 }
 
 #[test]
 fn json_syntax_error_has_line_and_column() {
-    let message = error("{\n  \"openapi\": \"3.0.3\",\n  \"info\": {\"title\": \"T\" \"version\": \"1\"}\n}\n");
+    let message = error(
+        "{\n  \"openapi\": \"3.0.3\",\n  \"info\": {\"title\": \"T\" \"version\": \"1\"}\n}\n",
+    );
     assert!(message.starts_with("spec.yaml:3:"), "{message}");
     assert!(message.contains("invalid JSON"), "{message}");
 }
@@ -77,14 +100,20 @@ fn json_syntax_error_has_line_and_column() {
 #[test]
 fn swagger_2_is_refused_clearly() {
     let message = error("swagger: '2.0'\ninfo: {title: T, version: '1'}\npaths: {}\n");
-    assert!(message.contains("Swagger 2.0 is not supported"), "{message}");
+    assert!(
+        message.contains("Swagger 2.0 is not supported"),
+        "{message}"
+    );
     assert!(message.starts_with("spec.yaml:1:1: "), "{message}");
 }
 
 #[test]
 fn openapi_3_1_is_refused_clearly() {
     let message = error("openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\n");
-    assert!(message.contains("OpenAPI 3.1.0 is not supported"), "{message}");
+    assert!(
+        message.contains("OpenAPI 3.1.0 is not supported"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -97,9 +126,14 @@ fn not_an_openapi_document() {
 
 #[test]
 fn invalid_structure_names_the_place() {
-    let message = error("openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      responses: 5\n");
+    let message = error(
+        "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      responses: 5\n",
+    );
     assert!(message.contains("#/paths"), "{message}");
-    assert!(message.contains("not a valid OpenAPI 3.0 document"), "{message}");
+    assert!(
+        message.contains("not a valid OpenAPI 3.0 document"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -109,6 +143,13 @@ fn tolerated_deviations_still_generate() {
     let spec = Spec::parse(text, "spec.yaml").unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(spec.api.info.version, "1.0");
     let files = codegen::generate(&spec, &settings()).unwrap_or_else(|e| panic!("{e}"));
-    let models = files.iter().find(|f| f.path == "src/models.rs").expect("models.rs");
-    assert!(models.contents.contains("pub n: Option<u64>"), "{}", models.contents);
+    let models = files
+        .iter()
+        .find(|f| f.path == "src/models.rs")
+        .expect("models.rs");
+    assert!(
+        models.contents.contains("pub n: Option<u64>"),
+        "{}",
+        models.contents
+    );
 }

@@ -18,7 +18,11 @@ fn documents() -> &'static [Value] {
     DOCS.get_or_init(|| {
         common::fixtures()
             .into_iter()
-            .map(|(name, text)| codegen::Spec::parse(&text, &name).expect("fixture parses").raw)
+            .map(|(name, text)| {
+                codegen::Spec::parse(&text, &name)
+                    .expect("fixture parses")
+                    .raw
+            })
             .collect()
     })
 }
@@ -69,11 +73,13 @@ fn replacements() -> Vec<Value> {
 }
 
 const ODD_NAMES: &[&str] = &[
-    "type", "Self", "self", "", " ", "日本", "1x", "a b", "$ref", "r#x", "__", "_", "Other", "crate", "gen", "ASC", "asc",
-    "/{id}", "{", "}", "~1", "%7B", "200", "2XX", "default",
+    "type", "Self", "self", "", " ", "日本", "1x", "a b", "$ref", "r#x", "__", "_", "Other",
+    "crate", "gen", "ASC", "asc", "/{id}", "{", "}", "~1", "%7B", "200", "2XX", "default",
 ];
 
-const TYPES: &[&str] = &["string", "integer", "number", "boolean", "array", "object", "null", "file", ""];
+const TYPES: &[&str] = &[
+    "string", "integer", "number", "boolean", "array", "object", "null", "file", "",
+];
 
 /// Every node's path from the root (object keys and array indices).
 fn paths(value: &Value, prefix: &mut Vec<Seg>, out: &mut Vec<Vec<Seg>>) {
@@ -173,7 +179,10 @@ fn mutate(doc: &mut Value, op: u8, a: usize, b: usize) {
         4 => {
             if let Some(Value::Object(map)) = node_mut(doc, &target) {
                 let values = replacements();
-                map.insert(ODD_NAMES[b % ODD_NAMES.len()].into(), values[(b / 7) % values.len()].clone());
+                map.insert(
+                    ODD_NAMES[b % ODD_NAMES.len()].into(),
+                    values[(b / 7) % values.len()].clone(),
+                );
             }
         }
         // Rename a key to an odd name.
@@ -202,22 +211,36 @@ fn check(text: &str) -> Result<(), TestCaseError> {
         codegen::generate(&spec, &common::snapshot_settings("mutated"))
     }));
     match outcome {
-        Err(_) => Err(TestCaseError::fail(format!("generator panicked on:\n{text}"))),
+        Err(_) => Err(TestCaseError::fail(format!(
+            "generator panicked on:\n{text}"
+        ))),
         Ok(Err(e)) => {
             let message = e.to_string();
             if std::env::var_os("NEVER_PANIC_VERBOSE").is_some() {
                 eprintln!("error: {message}");
             }
-            prop_assert!(!message.contains("internal error"), "{message}\non:\n{text}");
+            prop_assert!(
+                !message.contains("internal error"),
+                "{message}\non:\n{text}"
+            );
             Ok(())
         }
         Ok(Ok(files)) => {
             if std::env::var_os("NEVER_PANIC_VERBOSE").is_some() {
                 eprintln!("ok");
             }
+            // Keeps the documents that generate, to compile some of them by hand.
+            if let Some(dir) = std::env::var_os("NEVER_PANIC_SAVE_DIR") {
+                let name = format!("{}.json", codegen::fingerprint(text));
+                let _ = std::fs::create_dir_all(&dir);
+                let _ = std::fs::write(std::path::Path::new(&dir).join(name), text);
+            }
             for file in files.iter().filter(|f| f.path.ends_with(".rs")) {
                 if let Err(e) = syn::parse_file(&file.contents) {
-                    return Err(TestCaseError::fail(format!("{} is not Rust ({e}) for:\n{text}", file.path)));
+                    return Err(TestCaseError::fail(format!(
+                        "{} is not Rust ({e}) for:\n{text}",
+                        file.path
+                    )));
                 }
             }
             Ok(())
@@ -227,29 +250,50 @@ fn check(text: &str) -> Result<(), TestCaseError> {
 
 /// `cases` by default; `NEVER_PANIC_CASES=N` runs a deeper search.
 fn config(cases: u32) -> Config {
-    let cases = std::env::var("NEVER_PANIC_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(cases);
+    let cases = std::env::var("NEVER_PANIC_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(cases);
     // Fixed seed source: the same cases on every run, so a failure reproduces.
-    Config { cases, failure_persistence: None, rng_algorithm: proptest::test_runner::RngAlgorithm::ChaCha, ..Config::default() }
+    Config {
+        cases,
+        failure_persistence: None,
+        rng_algorithm: proptest::test_runner::RngAlgorithm::ChaCha,
+        ..Config::default()
+    }
 }
 
 #[test]
 fn mutated_fixtures_never_panic() {
     let docs = documents();
-    let strategy = (0..docs.len(), prop::collection::vec((any::<u8>(), any::<usize>(), any::<usize>()), 1..8), any::<bool>());
-    let mut runner = TestRunner::new_with_rng(config(160), proptest::test_runner::TestRng::deterministic_rng(config(160).rng_algorithm));
+    let strategy = (
+        0..docs.len(),
+        prop::collection::vec((any::<u8>(), any::<usize>(), any::<usize>()), 1..8),
+        any::<bool>(),
+    );
+    let mut runner = TestRunner::new_with_rng(
+        config(160),
+        proptest::test_runner::TestRng::deterministic_rng(config(160).rng_algorithm),
+    );
     runner
         .run(&strategy, |(index, mutations, yaml)| {
             let mut doc = docs[index].clone();
             for (op, a, b) in mutations {
                 mutate(&mut doc, op, a, b);
             }
-            let text = if yaml { serde_yaml::to_string(&doc).unwrap_or_default() } else { doc.to_string() };
+            let text = if yaml {
+                serde_yaml::to_string(&doc).unwrap_or_default()
+            } else {
+                doc.to_string()
+            };
             check(&text)
         })
         .unwrap_or_else(|e| panic!("{e}"));
 }
 
-const NAMES: &[&str] = &["a", "A", "type", "Self", "", "日本", "1x", "id", "x_y", "xY", "Other"];
+const NAMES: &[&str] = &[
+    "a", "A", "type", "Self", "", "日本", "1x", "id", "x_y", "xY", "Other",
+];
 const REFS: &[&str] = &[
     "#/components/schemas/a",
     "#/components/schemas/A",
@@ -268,33 +312,74 @@ fn pick(words: &'static [&'static str]) -> impl Strategy<Value = Value> {
 /// Random schemas: every keyword the generator reads, nested.
 fn schema() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
-        pick(&["string", "integer", "number", "boolean", "array", "object", "null"]).prop_map(|t| json!({"type": t})),
+        pick(&[
+            "string", "integer", "number", "boolean", "array", "object", "null"
+        ])
+        .prop_map(|t| json!({"type": t})),
         pick(REFS).prop_map(|r| json!({"$ref": r})),
         Just(json!({})),
         Just(json!({"type": "string", "format": "binary"})),
         Just(json!({"type": "integer", "format": "int32", "maximum": 18446744073709551615u64})),
-        prop::collection::vec(prop_oneof![pick(NAMES), any::<i64>().prop_map(Value::from), Just(Value::Null)], 0..4)
-            .prop_map(|values| json!({"enum": values})),
+        prop::collection::vec(
+            prop_oneof![
+                pick(NAMES),
+                any::<i64>().prop_map(Value::from),
+                Just(Value::Null)
+            ],
+            0..4
+        )
+        .prop_map(|values| json!({"enum": values})),
     ];
     leaf.prop_recursive(4, 48, 4, |inner| {
         let keyword = prop_oneof![
             inner.clone().prop_map(|s| ("items", s)),
             prop::collection::vec((0..NAMES.len(), inner.clone()), 0..4).prop_map(|props| {
-                ("properties", Value::Object(props.into_iter().map(|(n, s)| (NAMES[n].to_string(), s)).collect::<Map<_, _>>()))
+                (
+                    "properties",
+                    Value::Object(
+                        props
+                            .into_iter()
+                            .map(|(n, s)| (NAMES[n].to_string(), s))
+                            .collect::<Map<_, _>>(),
+                    ),
+                )
             }),
             prop::collection::vec(inner.clone(), 0..4).prop_map(|b| ("oneOf", Value::Array(b))),
             prop::collection::vec(inner.clone(), 0..4).prop_map(|b| ("anyOf", Value::Array(b))),
             prop::collection::vec(inner.clone(), 0..4).prop_map(|b| ("allOf", Value::Array(b))),
-            prop_oneof![any::<bool>().prop_map(Value::Bool), inner.clone()].prop_map(|a| ("additionalProperties", a)),
+            prop_oneof![any::<bool>().prop_map(Value::Bool), inner.clone()]
+                .prop_map(|a| ("additionalProperties", a)),
             prop::collection::vec(pick(NAMES), 0..3).prop_map(|r| ("required", Value::Array(r))),
             any::<bool>().prop_map(|b| ("nullable", Value::Bool(b))),
-            pick(&["string", "integer", "number", "boolean", "array", "object", "null", "file"]).prop_map(|t| ("type", t)),
-            pick(&["int32", "int64", "binary", "byte", "date-time", "uuid", "float", "x"]).prop_map(|f| ("format", f)),
-            (pick(NAMES), pick(REFS)).prop_map(|(p, r)| ("discriminator", json!({"propertyName": p, "mapping": {"m": r}}))),
+            pick(&[
+                "string", "integer", "number", "boolean", "array", "object", "null", "file"
+            ])
+            .prop_map(|t| ("type", t)),
+            pick(&[
+                "int32",
+                "int64",
+                "binary",
+                "byte",
+                "date-time",
+                "uuid",
+                "float",
+                "x"
+            ])
+            .prop_map(|f| ("format", f)),
+            (pick(NAMES), pick(REFS)).prop_map(|(p, r)| (
+                "discriminator",
+                json!({"propertyName": p, "mapping": {"m": r}})
+            )),
             pick(&["```\nx\n```", "    code", "<b>", "[x]"]).prop_map(|d| ("description", d)),
         ];
-        prop::collection::vec(keyword, 1..5)
-            .prop_map(|entries| Value::Object(entries.into_iter().map(|(k, v)| (k.to_string(), v)).collect::<Map<_, _>>()))
+        prop::collection::vec(keyword, 1..5).prop_map(|entries| {
+            Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k.to_string(), v))
+                    .collect::<Map<_, _>>(),
+            )
+        })
     })
 }
 
@@ -303,7 +388,10 @@ fn operation() -> impl Strategy<Value = Value> {
     // Styles follow the location (other pairs are refused before generation).
     let located = prop_oneof![
         (Just("path"), pick(&["simple", "label", "matrix"])),
-        (Just("query"), pick(&["form", "deepObject", "pipeDelimited", "spaceDelimited"])),
+        (
+            Just("query"),
+            pick(&["form", "deepObject", "pipeDelimited", "spaceDelimited"])
+        ),
         (Just("header"), pick(&["simple"])),
         (Just("cookie"), pick(&["form"])),
     ];
@@ -314,12 +402,26 @@ fn operation() -> impl Strategy<Value = Value> {
     );
     let content = || {
         let media = pick(&[
-            "application/json", "application/vnd.x+json", "multipart/form-data", "application/x-www-form-urlencoded",
-            "application/octet-stream", "text/plain", "*/*", "image/*",
+            "application/json",
+            "application/vnd.x+json",
+            "multipart/form-data",
+            "application/x-www-form-urlencoded",
+            "application/octet-stream",
+            "text/plain",
+            "*/*",
+            "image/*",
         ]);
         prop::collection::vec((media, schema()), 0..3).prop_map(|entries| {
             Value::Object(
-                entries.into_iter().map(|(m, s)| (m.as_str().unwrap_or_default().to_string(), json!({"schema": s}))).collect(),
+                entries
+                    .into_iter()
+                    .map(|(m, s)| {
+                        (
+                            m.as_str().unwrap_or_default().to_string(),
+                            json!({"schema": s}),
+                        )
+                    })
+                    .collect(),
             )
         })
     };
@@ -328,19 +430,28 @@ fn operation() -> impl Strategy<Value = Value> {
         Value::Object(
             entries
                 .into_iter()
-                .map(|(code, c)| (code.as_str().unwrap_or_default().to_string(), json!({"description": "r", "content": c})))
+                .map(|(code, c)| {
+                    (
+                        code.as_str().unwrap_or_default().to_string(),
+                        json!({"description": "r", "content": c}),
+                    )
+                })
                 .collect(),
         )
     });
-    (pick(NAMES), prop::collection::vec(param, 0..4), prop::option::of((content(), any::<bool>())), responses).prop_map(
-        |(id, params, body, responses)| {
+    (
+        pick(NAMES),
+        prop::collection::vec(param, 0..4),
+        prop::option::of((content(), any::<bool>())),
+        responses,
+    )
+        .prop_map(|(id, params, body, responses)| {
             let mut op = json!({"operationId": id, "parameters": params, "responses": responses});
             if let Some((content, required)) = body {
                 op["requestBody"] = json!({"required": required, "content": content});
             }
             op
-        },
-    )
+        })
 }
 
 /// Random documents under a root that passes the version check.
@@ -350,13 +461,20 @@ fn openapi_document() -> impl Strategy<Value = Value> {
     let paths = prop::collection::vec((path, method, operation()), 0..4).prop_map(|entries| {
         let mut paths = Map::new();
         for (path, method, op) in entries {
-            let item = paths.entry(path.as_str().unwrap_or_default()).or_insert_with(|| json!({}));
+            let item = paths
+                .entry(path.as_str().unwrap_or_default())
+                .or_insert_with(|| json!({}));
             item[method.as_str().unwrap_or_default()] = op;
         }
         Value::Object(paths)
     });
     let schemas = prop::collection::vec((pick(NAMES), schema()), 0..6).prop_map(|entries| {
-        Value::Object(entries.into_iter().map(|(n, s)| (n.as_str().unwrap_or_default().to_string(), s)).collect())
+        Value::Object(
+            entries
+                .into_iter()
+                .map(|(n, s)| (n.as_str().unwrap_or_default().to_string(), s))
+                .collect(),
+        )
     });
     (paths, schemas).prop_map(|(paths, schemas)| {
         json!({
@@ -370,6 +488,11 @@ fn openapi_document() -> impl Strategy<Value = Value> {
 
 #[test]
 fn arbitrary_documents_never_panic() {
-    let mut runner = TestRunner::new_with_rng(config(120), proptest::test_runner::TestRng::deterministic_rng(config(120).rng_algorithm));
-    runner.run(&openapi_document(), |doc| check(&doc.to_string())).unwrap_or_else(|e| panic!("{e}"));
+    let mut runner = TestRunner::new_with_rng(
+        config(120),
+        proptest::test_runner::TestRng::deterministic_rng(config(120).rng_algorithm),
+    );
+    runner
+        .run(&openapi_document(), |doc| check(&doc.to_string()))
+        .unwrap_or_else(|e| panic!("{e}"));
 }

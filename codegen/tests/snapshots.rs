@@ -36,7 +36,11 @@ fn generated_code_matches_snapshots() {
         // Snapshots of fixtures that no longer exist would go stale unnoticed.
         for entry in std::fs::read_dir(&dir).expect("read tests/snapshots") {
             let path = entry.expect("dir entry").path();
-            let file = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+            let file = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+                .to_string();
             if file.ends_with(".txt") && !names.contains(&file) {
                 std::fs::remove_file(&path).expect("remove orphan snapshot");
             }

@@ -130,7 +130,10 @@ fn error_kind(model: &Model) -> Option<TokenStream> {
         return None;
     }
     let name = ident(&def.name);
-    let doc = format!(" Reads an API error's type as [`{}`], the spec's open enum of error types.", def.name);
+    let doc = format!(
+        " Reads an API error's type as [`{}`], the spec's open enum of error types.",
+        def.name
+    );
     Some(quote! {
         #[doc = #doc]
         pub trait ErrorKind {

@@ -71,6 +71,8 @@ fn struct_def(docs: &TokenStream, name: &syn::Ident, s: &Struct, types: &[TypeDe
         },
         StructRole::Form => {
             let encode = form_encoding(s);
+            // A form without fields never adds a part.
+            let form_mut = (!s.fields.is_empty()).then(|| quote!(mut));
             quote! {
                 #docs
                 #[derive(Debug, Clone, PartialEq, #default)]
@@ -78,7 +80,7 @@ fn struct_def(docs: &TokenStream, name: &syn::Ident, s: &Struct, types: &[TypeDe
                 impl #name {
                     /// Encodes the form as multipart parts, checking upload rules first.
                     pub fn to_multipart(&self) -> Result<sdk_runtime::Multipart, sdk_runtime::Error> {
-                        let mut form = sdk_runtime::Multipart::new();
+                        let #form_mut form = sdk_runtime::Multipart::new();
                         #encode
                         Ok(form)
                     }
@@ -188,10 +190,16 @@ fn form_encoding(s: &Struct) -> TokenStream {
     out
 }
 
-fn string_enum(docs: &TokenStream, name: &syn::Ident, variants: &[EnumVariant<String>]) -> TokenStream {
+fn string_enum(
+    docs: &TokenStream,
+    name: &syn::Ident,
+    variants: &[EnumVariant<String>],
+) -> TokenStream {
     let idents: Vec<syn::Ident> = variants.iter().map(|v| ident(&v.ident)).collect();
     let values = variants.iter().map(|v| &v.value);
-    let variant_docs = variants.iter().map(|v| format!(" `{}`", v.value.replace('`', "'")));
+    let variant_docs = variants
+        .iter()
+        .map(|v| format!(" `{}`", v.value.replace('`', "'")));
     quote! {
         #docs
         ///

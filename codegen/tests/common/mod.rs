@@ -8,7 +8,10 @@ use codegen::{GeneratedFile, Settings, Spec};
 
 /// The repository root (the workspace holding `codegen/`).
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("codegen/ has a parent").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("codegen/ has a parent")
+        .to_path_buf()
 }
 
 pub fn fixtures_dir() -> PathBuf {
@@ -22,7 +25,11 @@ pub fn fixtures() -> Vec<(String, String)> {
         .map(|entry| entry.expect("readable fixtures dir").path())
         .filter(|path| path.extension().is_some_and(|e| e == "yaml" || e == "json"))
         .map(|path| {
-            let name = path.file_stem().and_then(|s| s.to_str()).expect("UTF-8 file name").to_string();
+            let name = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .expect("UTF-8 file name")
+                .to_string();
             let text = std::fs::read_to_string(&path).expect("readable fixture");
             (name, text)
         })
@@ -50,7 +57,11 @@ pub fn snapshot_settings(name: &str) -> Settings {
 }
 
 /// Parses and generates a fixture; the error is the generator's, as text.
-pub fn try_generate(name: &str, text: &str, settings: &Settings) -> Result<Vec<GeneratedFile>, String> {
+pub fn try_generate(
+    name: &str,
+    text: &str,
+    settings: &Settings,
+) -> Result<Vec<GeneratedFile>, String> {
     let source = format!("{name}.yaml");
     let spec = Spec::parse(text, &source).map_err(|e| format!("{name}: parse failed: {e}"))?;
     codegen::generate(&spec, settings).map_err(|e| format!("{name}: generation failed: {e}"))

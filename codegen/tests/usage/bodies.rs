@@ -9,7 +9,17 @@ async fn calls(client: &Client) -> Result<(), Error> {
     client.post_json_array(vec![item.clone()]).await?;
     let file = FilePart { file_name: "a.txt".into(), content_type: None, data: bytes::Bytes::from_static(b"a") };
     client
-        .upload(UploadForm { file: file.clone(), extra_files: vec![file.clone()], maybe_file: None, name: "n".into(), ..Default::default() })
+        .upload(UploadForm {
+            file: file.clone(),
+            extra_files: vec![file.clone()],
+            maybe_file: None,
+            name: "n".into(),
+            count: Some(1),
+            meta: None,
+            tags: Some(vec!["t".into()]),
+            nullable_text: None,
+            encoded: None,
+        })
         .await?;
     client.upload_raw(vec![file.clone()]).await?;
     client.post_form(PostFormBody { grant_type: "client_credentials".into(), scope: None, tags: None }).await?;

@@ -14,8 +14,8 @@ async fn calls(client: &Client) -> Result<(), Error> {
     client._2fa_enable().await?;
     client.new_2().await?;
     client.list_2().await?;
-    client.list_with_response_2().await?;
-    client.r#gen("id", GenParams { id: None, id_2: None, id_3: None }).await?;
+    client.list_with_response().await?;
+    client.r#gen("id", GenParams { id: None, id_2: None }).await?;
     let _ = client.r#type_with_response("t", 1, TypeParams2::default()).await?;
     Ok(())
 }
