@@ -1,5 +1,6 @@
 //! `cargo xtask test`: installs what the tests need (the Prism mock server, from npm), then
-//! runs `cargo test --workspace` with the environment the SDK tests read.
+//! runs `cargo test --workspace` with the environment the SDK tests read, then the corpus
+//! of public specs (`scripts/corpus.sh`; `SKIP_CORPUS=1` leaves it out).
 
 use std::fs;
 use std::io;
@@ -41,12 +42,30 @@ pub fn run(cargo_args: &[String]) -> Result<ExitCode> {
         .env("SPEC_PATH", root.join(TEST_SPEC))
         .status()
         .context("running cargo test")?;
-    // A signal has no code; any failure must still fail the task.
-    Ok(match status.code() {
+    if !status.success() || std::env::var_os(SKIP_CORPUS_ENV).is_some() {
+        return Ok(exit_code(status));
+    }
+    // Real public specs, generated and compiled: the generator's widest test.
+    let corpus = Command::new("bash")
+        .current_dir(&root)
+        .arg(root.join(CORPUS_SCRIPT))
+        .status()
+        .context("running the corpus script")?;
+    Ok(exit_code(corpus))
+}
+
+/// Set to skip the corpus of public specs (it takes minutes) in a local run.
+const SKIP_CORPUS_ENV: &str = "SKIP_CORPUS";
+/// Fetches large public specs, generates and `cargo check`s a crate for each.
+const CORPUS_SCRIPT: &str = "scripts/corpus.sh";
+
+/// A child's status as ours; a signal has no code, and any failure must fail the task.
+fn exit_code(status: std::process::ExitStatus) -> ExitCode {
+    match status.code() {
         Some(0) => ExitCode::SUCCESS,
         Some(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
         None => ExitCode::FAILURE,
-    })
+    }
 }
 
 fn prism_bin(prism_dir: &Path) -> PathBuf {
