@@ -148,7 +148,8 @@ pub fn workspace_jobs(root: &Path) -> Result<Vec<Job>> {
             let spec_path = root.join(krate.spec);
             let runtime_rel = relative_path(&out_dir, &runtime).context("runtime path")?;
             Ok(Job {
-                spec_display: display_path(&spec_path),
+                // Repository-relative, so generated headers do not depend on the working directory.
+                spec_display: krate.spec.to_string(),
                 file_stem: file_stem(&spec_path),
                 name: None,
                 settings: Settings {
@@ -299,7 +300,7 @@ mod freshness {
                 report
                     .changes
                     .iter()
-                    .map(|c| c.diff(&display_path(&job.out_dir), DIFF_LINES))
+                    .map(|c| c.diff(&format!("{}/", display_path(&job.out_dir)), DIFF_LINES))
                     .collect::<String>()
             );
         }
