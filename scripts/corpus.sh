@@ -71,6 +71,8 @@ XTASK=$ROOT/target/release/xtask
 
 rows=()
 failed=0
+passed=0
+failures=0
 for entry in "${SPECS[@]}"; do
   read -r name pkg inner <<<"$entry"
   wanted "$name" || continue
@@ -127,6 +129,7 @@ for entry in "${SPECS[@]}"; do
     # Peak of the largest process cargo waited for (rustc on the generated crate).
     check_rss=$(( $(tail -1 "$CORPUS/$name.check.rss" 2>/dev/null || echo 0) / 1024 ))
   fi
+  if [ "$gen" = ok ] && [ "$check" != FAILED ]; then passed=$((passed + 1)); else failures=$((failures + 1)); fi
   rows+=("$(printf '%-13s %-7s %10s %6s %7s %8s %10s  %-8s %7s %12s' "$name" "$version" "$bytes" "$ops" "$schemas" "$gen_ms" "$rss_mb" "$check" "$check_s" "$check_rss")")
   echo "${rows[-1]}" >&2
 done
@@ -134,6 +137,7 @@ done
 echo
 printf '%-13s %-7s %10s %6s %7s %8s %10s  %-8s %7s %12s\n' spec openapi bytes ops schemas gen_ms gen_rss_mb check check_s check_rss_mb
 for row in "${rows[@]}"; do echo "$row"; done
+echo "corpus: $passed passed, $failures failed"
 if [ "$failed" -ne 0 ]; then
   echo "corpus: some specs failed (logs in $CORPUS)" >&2
   exit 1
