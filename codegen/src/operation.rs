@@ -646,7 +646,7 @@ pub(crate) fn client_facts(spec: &Spec) -> ClientFacts {
         .and_then(Value::as_object)
     {
         for (name, scheme) in schemes {
-            let Ok((scheme, _)) = resolve_local(raw, scheme) else {
+            let Ok(scheme) = resolve_local(raw, scheme) else {
                 continue;
             };
             let kind = scheme
@@ -678,10 +678,10 @@ pub(crate) fn client_facts(spec: &Spec) -> ClientFacts {
     facts
 }
 
-fn resolve_local<'v>(raw: &'v Value, value: &'v Value) -> Result<(&'v Value, ()), Error> {
+fn resolve_local<'v>(raw: &'v Value, value: &'v Value) -> Result<&'v Value, Error> {
     match value.get("$ref").and_then(Value::as_str) {
-        Some(target) => Ok((pointer::resolve(raw, target)?, ())),
-        None => Ok((value, ())),
+        Some(target) => pointer::resolve(raw, target),
+        None => Ok(value),
     }
 }
 

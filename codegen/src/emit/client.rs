@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::emit::{doc_lines, docs_tokens, ident, ty_tokens};
+use crate::emit::{doc_lines, ident, ty_tokens};
 use crate::ir::{
     BodyKind, BodyMedia, ClientFacts, Location, Model, Operation, Param, ResponseBody,
     ResponseShape, Style, Ty, TypeDef, TypeKind,
@@ -618,15 +618,9 @@ fn body_enum(op: &Operation, types: &[TypeDef]) -> Option<TokenStream> {
         let doc = format!(" Sent as `{}`.", media.content_type);
         quote!(#[doc = #doc] #variant(#ty),)
     });
-    let _ = TypeKind::Alias;
     Some(quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]
         pub enum #name { #(#variants)* }
     })
-}
-
-#[allow(dead_code)]
-fn unused(_: &TypeDef) -> TokenStream {
-    docs_tokens(&crate::ir::Docs::default())
 }
