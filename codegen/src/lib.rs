@@ -97,27 +97,33 @@ fn generate_inner(spec: &Spec, settings: &Settings) -> Result<Vec<GeneratedFile>
         path: "src/lib.rs".into(),
         contents: render::rust_file(lib, &header, "src/lib.rs")?,
     });
-    let client = render::rust_file_chunked(
+    let client_prelude =
+        || emit::client::prelude(&model, &settings.crate_name, &settings.crate_version);
+    let client_item = |i| emit::client::operation_item(&model, i);
+    let models_prelude = emit::models::prelude;
+    let models_item = |i: usize| emit::models::type_def(&model.types[i], &model.types);
+    let rendered = render::rust_files_chunked(
         &header,
-        "src/client.rs",
-        emit::client::prelude(&model, &settings.crate_name, &settings.crate_version),
-        model.operations.len(),
-        |i| emit::client::operation_item(&model, i),
+        &[
+            render::Chunked {
+                what: "src/client.rs",
+                prelude: &client_prelude,
+                count: model.operations.len(),
+                item: &client_item,
+            },
+            render::Chunked {
+                what: "src/models.rs",
+                prelude: &models_prelude,
+                count: model.types.len(),
+                item: &models_item,
+            },
+        ],
     )?;
-    files.push(GeneratedFile {
-        path: "src/client.rs".into(),
-        contents: client,
-    });
-    let models = render::rust_file_chunked(
-        &header,
-        "src/models.rs",
-        emit::models::prelude(),
-        model.types.len(),
-        |i| emit::models::type_def(&model.types[i], &model.types),
-    )?;
-    files.push(GeneratedFile {
-        path: "src/models.rs".into(),
-        contents: models,
-    });
+    for (path, contents) in ["src/client.rs", "src/models.rs"].into_iter().zip(rendered) {
+        files.push(GeneratedFile {
+            path: path.into(),
+            contents,
+        });
+    }
     Ok(files)
 }

@@ -85,9 +85,31 @@ fn ascii_words(raw: &str) -> String {
     out
 }
 
+/// Whether `raw` is lowercase ASCII words (letters and digits) joined by single `_`, as
+/// most wire names are (`html_url`): [`ascii_words`] and heck would split it at the `_`s
+/// alone and change no letter, so [`snake`] and [`camel`] skip them (they are a large
+/// part of building the types of a big spec).
+fn plain_snake(raw: &str) -> bool {
+    raw.split('_').all(|word| {
+        !word.is_empty()
+            && word
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    })
+}
+
 /// `UpperCamelCase` type or variant name; `fallback` when nothing usable is left.
 pub(crate) fn camel(raw: &str, fallback: &str) -> String {
-    let mut name = ascii_words(raw).to_upper_camel_case();
+    let mut name = if plain_snake(raw) {
+        let mut name = String::with_capacity(raw.len());
+        for word in raw.split('_') {
+            name.push(word.as_bytes()[0].to_ascii_uppercase() as char);
+            name.push_str(&word[1..]);
+        }
+        name
+    } else {
+        ascii_words(raw).to_upper_camel_case()
+    };
     if name.is_empty() {
         name = fallback.to_string();
     }
@@ -103,7 +125,11 @@ pub(crate) fn camel(raw: &str, fallback: &str) -> String {
 
 /// `snake_case` field, function or module name, keyword-safe.
 pub(crate) fn snake(raw: &str, fallback: &str) -> String {
-    let mut name = ascii_words(raw).to_snake_case();
+    let mut name = if plain_snake(raw) {
+        raw.to_string()
+    } else {
+        ascii_words(raw).to_snake_case()
+    };
     if name.is_empty() {
         name = fallback.to_string();
     }
@@ -221,5 +247,50 @@ mod tests {
         let mut fields = Scope::default();
         assert_eq!(fields.claim(snake("fooBar", "f")), "foo_bar");
         assert_eq!(fields.claim(snake("foo_bar", "f")), "foo_bar_2");
+    }
+
+    /// The shortcut for plain snake-case names gives what heck gives: every name of up to
+    /// five characters over an alphabet with each kind of character.
+    #[test]
+    fn plain_snake_shortcut_matches_heck() {
+        const ALPHABET: &[char] = &['a', 'z', 'B', '1', '_', '-', '+', ' ', 'é'];
+        let mut names = vec![String::new()];
+        let mut last = vec![String::new()];
+        for _ in 0..5 {
+            last = last
+                .iter()
+                .flat_map(|n| ALPHABET.iter().map(move |c| format!("{n}{c}")))
+                .collect();
+            names.extend(last.iter().cloned());
+        }
+        for name in names
+            .iter()
+            .map(String::as_str)
+            .chain(["html_url", "a1_2b", "x_y_z9"])
+        {
+            let words = ascii_words(name);
+            let expect_snake = escape_keyword({
+                let mut n = words.to_snake_case();
+                if n.is_empty() {
+                    n = "f".into();
+                }
+                if n.starts_with(|c: char| c.is_ascii_digit()) {
+                    n.insert(0, '_');
+                }
+                n
+            });
+            assert_eq!(snake(name, "f"), expect_snake, "snake({name:?})");
+            let mut expect_camel = words.to_upper_camel_case();
+            if expect_camel.is_empty() {
+                expect_camel = "V".into();
+            }
+            if expect_camel.starts_with(|c: char| c.is_ascii_digit()) {
+                expect_camel.insert(0, 'V');
+            }
+            if expect_camel == "Self" {
+                expect_camel.push_str("Value");
+            }
+            assert_eq!(camel(name, "V"), expect_camel, "camel({name:?})");
+        }
     }
 }
