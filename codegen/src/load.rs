@@ -15,13 +15,14 @@ pub struct Spec {
     text: String,
 }
 
-/// Refuses documents that are not OpenAPI 3.0 before typed parsing gives a vaguer error.
+/// Refuses documents that are not OpenAPI 3.0 or 3.1 before typed parsing gives a vaguer
+/// error.
 fn check_version(raw: &serde_json::Value) -> Result<(), Error> {
     match raw.get("openapi").and_then(serde_json::Value::as_str) {
-        Some(v) if v.starts_with("3.0") => Ok(()),
+        Some(v) if v.starts_with("3.0") || v.starts_with("3.1") => Ok(()),
         Some(v) => Err(Error::unsupported(
             "#/openapi",
-            format!("OpenAPI {v} is not supported; this generator reads OpenAPI 3.0.x"),
+            format!("OpenAPI {v} is not supported; this generator reads OpenAPI 3.0.x and 3.1.x"),
         )),
         None if raw.get("swagger").is_some() => Err(Error::unsupported(
             "#/swagger",
@@ -86,20 +87,27 @@ const MAX_TYPED_PATCHES: usize = 64;
 /// only, and a number or boolean where text belongs (`version: 1.0`) becomes text; callbacks
 /// are left out of it (see [`without_unread`]). Anything else, or a node that still fails
 /// once patched, is the first error.
-fn typed(
-    raw: &serde_json::Value,
-) -> Result<openapiv3::OpenAPI, serde_path_to_error::Error<serde_json::Error>> {
+fn typed(raw: &serde_json::Value) -> Result<openapiv3::OpenAPI, TypedError> {
     let mut first_error = None;
     let mut copy: Option<serde_json::Value> = None;
     let mut patched = std::collections::HashSet::new();
     for _ in 0..=MAX_TYPED_PATCHES {
-        let error = match serde_path_to_error::deserialize(copy.as_ref().unwrap_or(raw)) {
+        let doc = copy.as_ref().unwrap_or(raw);
+        let error = match serde_path_to_error::deserialize(doc) {
             Ok(api) => return Ok(api),
             Err(error) => error,
         };
-        let pointer = json_pointer(error.path());
-        let message = error.inner().to_string();
-        first_error.get_or_insert(error);
+        let mut pointer = json_pointer(error.path());
+        let mut message = error.inner().to_string();
+        if pointer == "paths"
+            && let Some((deeper, why)) = inside_paths(doc)
+        {
+            (pointer, message) = (deeper, why);
+        }
+        first_error.get_or_insert_with(|| TypedError {
+            pointer: pointer.clone(),
+            message: message.clone(),
+        });
         let Some(doc) = copy.as_mut() else {
             copy = Some(without_unread(raw));
             continue;
@@ -142,6 +150,117 @@ fn typed(
     Err(first_error.expect("the loop runs at least once and records every error"))
 }
 
+/// Where the typed parse failed (JSON pointer tokens, no leading `#/`) and why.
+struct TypedError {
+    pointer: String,
+    message: String,
+}
+
+/// The first node under `paths` that does not parse, found piece by piece: `openapiv3`
+/// reads paths, path items and operations through `#[serde(flatten)]`, which hides where
+/// inside them an error is.
+fn inside_paths(doc: &serde_json::Value) -> Option<(String, String)> {
+    use openapiv3::{Operation, Parameter, PathItem, ReferenceOr, RequestBody, Response};
+    use serde_json::Value;
+    fn check<T: serde::de::DeserializeOwned>(value: &Value, at: &str) -> Option<(String, String)> {
+        let error = serde_path_to_error::deserialize::<_, T>(value).err()?;
+        let inner = json_pointer(error.path());
+        let pointer = if inner.is_empty() {
+            at.to_string()
+        } else {
+            format!("{at}/{inner}")
+        };
+        Some((pointer, error.inner().to_string()))
+    }
+    let escape = crate::pointer::escape;
+    for (key, item) in doc.get("paths")?.as_object()? {
+        if key.starts_with("x-") {
+            continue;
+        }
+        let item_at = format!("paths/{}", escape(key));
+        let Some(found) = check::<ReferenceOr<PathItem>>(item, &item_at) else {
+            continue;
+        };
+        let Some(item) = item.as_object().filter(|_| found.0 == item_at) else {
+            return Some(found);
+        };
+        for (name, value) in item {
+            let at = format!("{item_at}/{}", escape(name));
+            let deeper = match name.as_str() {
+                "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace" => {
+                    check::<Operation>(value, &at).map(|found| operation_part(value, &at, found))
+                }
+                "parameters" => list::<ReferenceOr<Parameter>>(value, &at),
+                _ => None,
+            };
+            if deeper.is_some() {
+                return deeper;
+            }
+        }
+        return Some(found);
+    }
+    return None;
+
+    fn list<T: serde::de::DeserializeOwned>(value: &Value, at: &str) -> Option<(String, String)> {
+        value.as_array()?.iter().enumerate().find_map(|(i, v)| {
+            let at = format!("{at}/{i}");
+            check::<T>(v, &at).map(|found| in_schemas(v, &at, found))
+        })
+    }
+    /// A parameter, body or response that fails as a whole may fail in one of its
+    /// schemas, which the patching above can then leave out of the typed view.
+    fn in_schemas(value: &Value, at: &str, found: (String, String)) -> (String, String) {
+        if found.0 != at {
+            return found;
+        }
+        let direct = value
+            .get("schema")
+            .map(|schema| (format!("{at}/schema"), schema));
+        let content = value
+            .get("content")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .filter_map(|(media, entry)| {
+                let schema = entry.get("schema")?;
+                Some((
+                    format!("{at}/content/{}/schema", crate::pointer::escape(media)),
+                    schema,
+                ))
+            });
+        direct
+            .into_iter()
+            .chain(content)
+            .find_map(|(at, schema)| check::<ReferenceOr<openapiv3::Schema>>(schema, &at))
+            .unwrap_or(found)
+    }
+    fn operation_part(op: &Value, at: &str, found: (String, String)) -> (String, String) {
+        let parts = [
+            op.get("parameters")
+                .and_then(|v| list::<ReferenceOr<Parameter>>(v, &format!("{at}/parameters"))),
+            op.get("requestBody").and_then(|v| {
+                let at = format!("{at}/requestBody");
+                check::<ReferenceOr<RequestBody>>(v, &at).map(|found| in_schemas(v, &at, found))
+            }),
+            op.get("responses")
+                .and_then(Value::as_object)
+                .and_then(|responses| {
+                    responses.iter().find_map(|(code, v)| {
+                        let at = format!("{at}/responses/{}", crate::pointer::escape(code));
+                        check::<ReferenceOr<Response>>(v, &at)
+                            .map(|found| in_schemas(v, &at, found))
+                    })
+                }),
+        ];
+        // A part that fails on its own points deeper than the operation's error can.
+        parts
+            .into_iter()
+            .flatten()
+            .find(|part| part.0.len() > found.0.len())
+            .unwrap_or(found)
+    }
+}
+
 impl Spec {
     /// Parses `text`; `source_name` (a file path) is quoted in errors.
     pub fn parse(text: &str, source_name: &str) -> Result<Spec, Error> {
@@ -149,51 +268,89 @@ impl Spec {
             e.source_name = Some(source_name.to_string());
             e
         };
-        let raw: serde_json::Value = if looks_like_json(text) {
-            serde_json::from_str(text).map_err(|e| {
-                with_source(Error {
-                    source_name: None,
-                    pointer: "#".into(),
-                    location: Some(Location {
-                        line: e.line(),
-                        column: e.column(),
-                    }),
-                    message: format!("invalid JSON: {e}"),
-                })
-            })?
-        } else {
-            crate::value::from_yaml(text).map_err(|e| {
-                with_source(Error {
-                    source_name: None,
-                    pointer: "#".into(),
-                    location: e.location().map(|l| Location {
-                        line: l.line(),
-                        column: l.column(),
-                    }),
-                    message: format!("invalid YAML: {e}"),
-                })
-            })?
-        };
+        // The fingerprint covers the file as written (the generated build script hashes
+        // the file); the parsers get the text without a byte-order mark.
+        let original = text;
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let json = looks_like_json(text);
+        // JSON: the typed view is read straight from the text on another thread while this
+        // one reads the raw document, and the text is hashed. When that quick read fails,
+        // the typed view is made from the raw document as for YAML (below), which patches
+        // what it can and gives the error a pointer.
+        let (raw, quick, fingerprint) = std::thread::scope(|scope| {
+            let quick =
+                json.then(|| scope.spawn(|| serde_json::from_str::<openapiv3::OpenAPI>(text).ok()));
+            let raw = raw_document(text, json);
+            let fingerprint = raw.is_ok().then(|| fingerprint(original));
+            let quick = quick.and_then(|handle| handle.join().ok().flatten());
+            (raw, quick, fingerprint)
+        });
+        let mut raw = raw.map_err(with_source)?;
+        // `openapi: 3.0` unquoted in YAML is a number; the version is meant.
+        if let Some(version) = raw.get_mut("openapi").filter(|v| v.is_number()) {
+            *version = serde_json::Value::String(version.to_string());
+        }
         check_version(&raw).map_err(|mut e| {
             e.location = crate::locate::position(text, &e.pointer);
             with_source(e)
         })?;
-        let api: openapiv3::OpenAPI = typed(&raw).map_err(|e| {
-            let pointer = format!("#/{}", json_pointer(e.path()));
-            let location = crate::locate::position(text, &pointer);
-            with_source(Error {
-                source_name: None,
-                pointer,
-                location,
-                message: format!("not a valid OpenAPI 3.0 document: {}", e.inner()),
-            })
-        })?;
+        let oas31 = crate::oas31::is_31(&raw);
+        if oas31 {
+            // Both views below come from the 3.0 shapes of the document.
+            crate::oas31::normalize(&mut raw);
+        }
+        let api = match quick.filter(|_| !oas31) {
+            Some(api) => api,
+            None => typed(&raw).map_err(|e| {
+                let pointer = if e.pointer.is_empty() {
+                    "#".to_string()
+                } else {
+                    format!("#/{}", e.pointer)
+                };
+                let location = crate::locate::position(text, &pointer);
+                with_source(Error {
+                    source_name: None,
+                    pointer,
+                    location,
+                    message: format!(
+                        "not a valid OpenAPI {} document: {}",
+                        if oas31 { "3.1" } else { "3.0" },
+                        e.message
+                    ),
+                })
+            })?,
+        };
         Ok(Spec {
             api,
             raw,
-            fingerprint: fingerprint(text),
+            fingerprint: fingerprint.unwrap_or_default(),
             source_name: source_name.to_string(),
             text: text.to_string(),
+        })
+    }
+}
+
+/// The raw document: JSON read as JSON, anything else as (tolerant) YAML.
+fn raw_document(text: &str, json: bool) -> Result<serde_json::Value, Error> {
+    if json {
+        serde_json::from_str(text).map_err(|e| Error {
+            source_name: None,
+            pointer: "#".into(),
+            location: Some(Location {
+                line: e.line(),
+                column: e.column(),
+            }),
+            message: format!("invalid JSON: {e}"),
+        })
+    } else {
+        crate::value::from_yaml(text).map_err(|e| Error {
+            source_name: None,
+            pointer: "#".into(),
+            location: e.location().map(|l| Location {
+                line: l.line(),
+                column: l.column(),
+            }),
+            message: format!("invalid YAML: {e}"),
         })
     }
 }

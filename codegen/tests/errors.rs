@@ -108,10 +108,31 @@ fn swagger_2_is_refused_clearly() {
 }
 
 #[test]
-fn openapi_3_1_is_refused_clearly() {
-    let message = error("openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\n");
+fn versions_after_3_1_are_refused_clearly() {
+    for version in ["3.2.0", "4.0.0"] {
+        let message = error(&format!(
+            "openapi: {version}\ninfo: {{title: T, version: '1'}}\npaths: {{}}\n"
+        ));
+        assert!(
+            message.contains(&format!("OpenAPI {version} is not supported")),
+            "{message}"
+        );
+        assert!(message.contains("3.0.x and 3.1.x"), "{message}");
+        assert!(message.starts_with("spec.yaml:1:"), "{message}");
+    }
+}
+
+#[test]
+fn openapi_3_1_is_read() {
+    // No `paths` (optional in 3.1), webhooks only.
+    let text = "openapi: 3.1.0\ninfo: {title: T, version: '1'}\nwebhooks:\n  w:\n    post:\n      responses: {'200': {description: ok}}\n";
+    let spec = Spec::parse(text, "spec.yaml").unwrap_or_else(|e| panic!("{e}"));
+    codegen::generate(&spec, &settings()).unwrap_or_else(|e| panic!("{e}"));
+    let message = error(
+        "openapi: 3.1.1\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      responses: 5\n",
+    );
     assert!(
-        message.contains("OpenAPI 3.1.0 is not supported"),
+        message.contains("not a valid OpenAPI 3.1 document"),
         "{message}"
     );
 }
@@ -152,4 +173,47 @@ fn tolerated_deviations_still_generate() {
         "{}",
         models.contents
     );
+}
+
+#[test]
+fn an_invalid_node_inside_paths_is_named_exactly() {
+    // openapiv3 reads paths through `#[serde(flatten)]`, which alone would only say `#/paths`.
+    let text = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      parameters:\n        - {in: query, schema: {type: string}}\n      responses:\n        '200': {description: ok}\n";
+    let message = error(text);
+    assert!(
+        message.starts_with("spec.yaml:7:11: at #/paths/~1a/get/parameters/0: "),
+        "{message}"
+    );
+    assert!(message.contains("missing field `name`"), "{message}");
+
+    let text = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200': {content: {}}\n";
+    let message = error(text);
+    assert!(
+        message.contains("at #/paths/~1a/get/responses/200: ") && message.contains("description"),
+        "{message}"
+    );
+}
+
+/// Parses and generates `text`, or panics with the error.
+fn generates(text: &str) {
+    let spec = Spec::parse(text, "spec.yaml").unwrap_or_else(|e| panic!("{e}"));
+    codegen::generate(&spec, &settings()).unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[test]
+fn tolerated_inside_paths_as_in_components() {
+    // A 3.1-style type list in a 3.0 document's response schema is read from the raw
+    // document; the typed view leaves that schema out instead of refusing the spec.
+    generates(
+        "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content: {application/json: {schema: {type: object, properties: {x: {type: [string, 'null']}}}}}\n",
+    );
+}
+
+#[test]
+fn byte_order_mark_and_unquoted_version_are_read() {
+    generates(
+        "\u{feff}{\"openapi\": \"3.0.3\", \"info\": {\"title\": \"T\", \"version\": \"1\"}, \"paths\": {}}",
+    );
+    generates("\u{feff}openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\n");
+    generates("openapi: 3.0\ninfo: {title: T, version: 1}\npaths: {}\n");
 }
