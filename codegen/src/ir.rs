@@ -44,6 +44,8 @@ impl Ty {
 pub(crate) struct Docs {
     pub description: Option<String>,
     pub deprecated: bool,
+    /// The schema's `default`, as compact JSON: what the server assumes when absent.
+    pub default: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -110,6 +112,9 @@ pub(crate) struct Field {
     pub write_only: bool,
     /// A multipart file field.
     pub upload: Option<UploadRules>,
+    /// A `oneOf`/`anyOf` beside properties: its variant's properties sit at the same
+    /// level as the named fields (`#[serde(flatten)]`); `wire` is empty.
+    pub flatten: bool,
 }
 
 impl Field {

@@ -209,32 +209,33 @@ impl<'a> TypeSpace<'a> {
         if let Some(parts) = non_empty_array(schema, "allOf") {
             return self.all_of(schema, parts, ptr, name).map(Some);
         }
+        if union_branches(schema).is_some() && is_object_with_properties(schema) {
+            // Properties beside a oneOf: a struct with the union flattened into it.
+            return self.all_of(schema, &[], ptr, name).map(Some);
+        }
         if let Some((key, branches)) = union_branches(schema) {
             return self.union(schema, branches, key, ptr, name);
         }
-        if let Some(values) = schema.get("enum").and_then(Value::as_array) {
-            let present: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
-            if !present.is_empty() && present.iter().all(|v| v.is_string()) {
-                let strings = present
-                    .iter()
-                    .filter_map(|v| v.as_str().map(str::to_string));
-                return Ok(Some(TypeKind::StringEnum(enum_variants(strings))));
-            }
-            if !present.is_empty() && present.iter().all(|v| v.as_i64().is_some()) {
-                let mut scope = Scope::with_reserved(&["Other"]);
-                let mut seen = HashSet::new();
-                let variants = present
-                    .iter()
-                    .filter_map(|v| v.as_i64())
-                    .filter(|n| seen.insert(*n))
-                    .map(|n| EnumVariant {
-                        ident: scope.claim(camel(&n.to_string(), "V")),
-                        value: n,
-                    })
-                    .collect();
-                return Ok(Some(TypeKind::IntEnum(variants)));
-            }
-            return Ok(None);
+        if schema.get("enum").is_some() {
+            return Ok(match enum_values(schema) {
+                Some(EnumValues::Strings(strings)) => {
+                    Some(TypeKind::StringEnum(enum_variants(strings.into_iter())))
+                }
+                Some(EnumValues::Ints(ints)) => {
+                    let mut scope = Scope::with_reserved(&["Other"]);
+                    let mut seen = HashSet::new();
+                    let variants = ints
+                        .into_iter()
+                        .filter(|n| seen.insert(*n))
+                        .map(|n| EnumVariant {
+                            ident: scope.claim(camel(&n.to_string(), "V")),
+                            value: n,
+                        })
+                        .collect();
+                    Some(TypeKind::IntEnum(variants))
+                }
+                None => None,
+            });
         }
         if is_object_with_properties(schema) {
             return self
@@ -372,16 +373,23 @@ impl<'a> TypeSpace<'a> {
                 continue;
             }
             let upload = prop.get("x-upload").map(upload_rules);
+            let write_only = flag(prop, "writeOnly") || flag(resolved, "writeOnly");
+            let mut docs = docs(prop);
+            if docs.default.is_none() {
+                docs.default = default_json(resolved);
+            }
             fields.push(Field {
                 ident: scope.claim(snake(wire, "field")),
                 wire: wire.clone(),
                 ty,
-                required: required.contains(wire.as_str()),
+                // Responses leave write-only properties out, so decoding must not need them.
+                required: required.contains(wire.as_str()) && (form || !write_only),
                 nullable,
-                docs: docs(prop),
-                read_only: flag(resolved, "readOnly"),
-                write_only: flag(resolved, "writeOnly"),
+                docs,
+                read_only: flag(prop, "readOnly") || flag(resolved, "readOnly"),
+                write_only,
                 upload,
+                flatten: false,
             });
         }
         Ok(())
@@ -399,6 +407,7 @@ impl<'a> TypeSpace<'a> {
         let mut additional = None;
         let mut objects = 0;
         let mut others = Vec::new();
+        let mut flattened = Vec::new();
         let mut stack: Vec<(&'a Value, String)> = parts
             .iter()
             .enumerate()
@@ -414,6 +423,21 @@ impl<'a> TypeSpace<'a> {
             if let Some(nested) = non_empty_array(resolved, "allOf") {
                 for (i, p) in nested.iter().enumerate().rev() {
                     stack.push((p, format!("{resolved_ptr}/allOf/{i}")));
+                }
+            }
+            if union_branches(resolved).is_some()
+                && let Some(field) = self.flattened_union(
+                    part,
+                    &part_ptr,
+                    resolved,
+                    &resolved_ptr,
+                    name,
+                    &mut scope,
+                )?
+            {
+                flattened.push(field);
+                if !is_object_like(resolved) {
+                    continue;
                 }
             }
             if is_object_like(resolved) {
@@ -434,6 +458,16 @@ impl<'a> TypeSpace<'a> {
             }
         }
         self.collect_fields(schema, ptr, name, &mut scope, &mut fields, false)?;
+        if union_branches(schema).is_some()
+            && let Some(field) = self.flattened_union(schema, ptr, schema, ptr, name, &mut scope)?
+        {
+            flattened.push(field);
+        }
+        if objects == 0 && fields.is_empty() && flattened.len() == 1 {
+            // allOf of one union (and constraints): the union itself.
+            return Ok(TypeKind::Alias(flattened.remove(0).ty));
+        }
+        fields.append(&mut flattened);
         if objects == 0 && fields.is_empty() {
             // allOf of non-objects (a ref plus constraints): the first one stands for all.
             if let Some((first, first_ptr)) = others.first() {
@@ -445,6 +479,73 @@ impl<'a> TypeSpace<'a> {
             fields,
             additional,
             role: StructRole::Model,
+        }))
+    }
+
+    /// The field that flattens the `oneOf`/`anyOf` of `resolved` (an allOf part or the
+    /// schema itself) into a struct, when every branch is an object: serde cannot flatten
+    /// a string or a number into a map. Other unions add nothing (they constrain values
+    /// the named fields already hold).
+    fn flattened_union(
+        &mut self,
+        part: &'a Value,
+        part_ptr: &str,
+        resolved: &'a Value,
+        resolved_ptr: &str,
+        name: &str,
+        scope: &mut Scope,
+    ) -> Result<Option<Field>, Error> {
+        let Some((key, branches)) = union_branches(resolved) else {
+            return Ok(None);
+        };
+        let mut kept = 0;
+        for (i, branch) in branches.iter().enumerate() {
+            if is_null_schema(branch) {
+                continue;
+            }
+            let (branch, _) = self.deref(branch, &format!("{resolved_ptr}/{key}/{i}"))?;
+            if !is_object_schema(branch) {
+                return Ok(None);
+            }
+            kept += 1;
+        }
+        if kept < 2 {
+            return Ok(None);
+        }
+        let ty = if is_object_like(resolved) {
+            // The part also has properties of its own: the union gets a type of its own.
+            let union_name = self.claim_name(&format!("{name}{}", camel(key, "")));
+            match self.union(resolved, branches, key, resolved_ptr, &union_name)? {
+                Some(kind) => Ty::Named(self.push(TypeDef {
+                    name: union_name,
+                    docs: Docs::default(),
+                    kind,
+                    pointer: format!("{resolved_ptr}/{key}"),
+                })),
+                None => return Ok(None),
+            }
+        } else {
+            match self.ty(part, part_ptr, &format!("{name}{}", camel(key, "")))? {
+                Ty::Option(inner) => *inner,
+                ty => ty,
+            }
+        };
+        Ok(Some(Field {
+            ident: scope.claim("variant".to_string()),
+            wire: String::new(),
+            ty,
+            required: true,
+            nullable: false,
+            docs: Docs {
+                description: Some(format!(
+                    "One of the shapes `{key}` allows; its properties sit beside the named fields."
+                )),
+                ..Docs::default()
+            },
+            read_only: false,
+            write_only: false,
+            upload: None,
+            flatten: true,
         }))
     }
 
@@ -822,7 +923,16 @@ pub(crate) fn docs(schema: &Value) -> Docs {
     Docs {
         description,
         deprecated: flag(schema, "deprecated"),
+        default: default_json(schema),
     }
+}
+
+/// A schema's `default` as compact JSON, for the docs.
+pub(crate) fn default_json(schema: &Value) -> Option<String> {
+    schema
+        .get("default")
+        .filter(|v| !v.is_null())
+        .map(Value::to_string)
 }
 
 fn flag(schema: &Value, key: &str) -> bool {
@@ -978,11 +1088,54 @@ fn needs_def(schema: &Value) -> bool {
     if let Some((_, branches)) = union_branches(schema) {
         return branches.iter().filter(|b| !is_null_schema(b)).count() > 1;
     }
-    if let Some(values) = schema.get("enum").and_then(Value::as_array) {
-        let present: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
-        return !present.is_empty()
-            && (present.iter().all(|v| v.is_string())
-                || present.iter().all(|v| v.as_i64().is_some()));
+    if schema.get("enum").is_some() {
+        return enum_values(schema).is_some();
     }
     is_object_with_properties(schema)
+}
+
+/// The values of an enum the generator types, null left out (it makes the type nullable).
+enum EnumValues {
+    Strings(Vec<String>),
+    Ints(Vec<i64>),
+}
+
+/// An `enum`'s values as strings or integers. The declared `type` wins over how the
+/// values are written: `type: string, enum: [169, 32]` is sent as `"169"`, and
+/// `type: integer, enum: ["1", "2"]` as `1`. Other mixes stay untyped.
+fn enum_values(schema: &Value) -> Option<EnumValues> {
+    let values = schema.get("enum")?.as_array()?;
+    let present: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
+    if present.is_empty() {
+        return None;
+    }
+    let declared = primary_type(schema);
+    let as_text = |v: &Value| match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(_) | Value::Bool(_) => Some(v.to_string()),
+        _ => None,
+    };
+    let as_int = |v: &Value| match v {
+        Value::String(s) => s.trim().parse::<i64>().ok(),
+        other => other.as_i64(),
+    };
+    match declared.as_deref() {
+        Some("string") => present
+            .iter()
+            .map(|v| as_text(v))
+            .collect::<Option<Vec<_>>>()
+            .map(EnumValues::Strings),
+        Some("integer") => present
+            .iter()
+            .map(|v| as_int(v))
+            .collect::<Option<Vec<_>>>()
+            .map(EnumValues::Ints),
+        _ if present.iter().all(|v| v.is_string()) => Some(EnumValues::Strings(
+            present.iter().filter_map(|v| as_text(v)).collect(),
+        )),
+        _ if present.iter().all(|v| v.as_i64().is_some()) => Some(EnumValues::Ints(
+            present.iter().filter_map(|v| v.as_i64()).collect(),
+        )),
+        _ => None,
+    }
 }

@@ -89,6 +89,17 @@ pub(crate) fn docs_tokens(docs: &Docs) -> TokenStream {
         .as_deref()
         .map(doc_lines)
         .unwrap_or_default();
+    if let Some(default) = &docs.default {
+        let line = if default.contains('`') {
+            format!(" Default: {default}")
+        } else {
+            format!(" Default: `{default}`.")
+        };
+        if docs.description.is_some() {
+            out.extend(quote!(#[doc = ""]));
+        }
+        out.extend(quote!(#[doc = #line]));
+    }
     if docs.deprecated {
         out.extend(quote!(#[deprecated]));
     }

@@ -92,15 +92,25 @@ fn struct_def(docs: &TokenStream, name: &syn::Ident, s: &Struct, types: &[TypeDe
 
 fn field(f: &Field, role: StructRole, types: &[TypeDef]) -> TokenStream {
     let mut docs = docs_tokens(&f.docs);
+    let mut note = |line: &str| {
+        if !docs.is_empty() {
+            docs.extend(quote!(#[doc = ""]));
+        }
+        docs.extend(quote!(#[doc = #line]));
+    };
     if f.read_only {
-        docs.extend(
-            quote!(#[doc = ""] #[doc = " Read-only: set by the server, ignored in requests."]),
-        );
+        note(" Read-only: set by the server, ignored in requests.");
     }
     if f.write_only {
-        docs.extend(quote!(#[doc = ""] #[doc = " Write-only: sent in requests, never returned."]));
+        note(
+            " Write-only: sent in requests, never returned (so optional here, even where requests require it).",
+        );
     }
     let name = ident(&f.ident);
+    if f.flatten {
+        let ty = ty_tokens(&f.ty, types);
+        return quote! { #docs #[serde(flatten)] pub #name: #ty, };
+    }
     let form_files =
         role == StructRole::Form && matches!(&f.ty, Ty::Vec(inner) if **inner == Ty::File);
     let full = match role {
@@ -274,10 +284,11 @@ fn union_def(
         .iter()
         .map(|v| ty_tokens(&v.ty, types))
         .collect();
+    let gap = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
     let Some((property, mapping)) = &union.discriminator else {
         return quote! {
             #docs
-            ///
+            #gap
             /// Variants are tried in order; a value matching none is kept in `Other`.
             #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
             #[serde(untagged)]
@@ -298,7 +309,7 @@ fn union_def(
     let note = format!(" Chosen by the `{property}` property; an unknown tag is kept in `Other`.");
     quote! {
         #docs
-        ///
+        #gap
         #[doc = #note]
         #[derive(Debug, Clone, PartialEq, Serialize)]
         #[serde(untagged)]
