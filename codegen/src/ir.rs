@@ -180,7 +180,13 @@ pub(crate) struct ClientFacts {
 pub(crate) struct Operation {
     pub ident: String,
     pub method: String,
+    /// The path as the spec writes it (for docs).
     pub path: String,
+    /// The path requests go to: fragment dropped, literal text percent-encoded, any
+    /// query string moved to [`Operation::fixed_query`].
+    pub request_path: String,
+    /// Query pairs written into the spec's path (`/search?mode=full`), always sent.
+    pub fixed_query: Vec<(String, String)>,
     pub docs: Docs,
     pub summary: Option<String>,
     pub path_params: Vec<Param>,
@@ -191,6 +197,8 @@ pub(crate) struct Operation {
     pub constant_headers: Vec<(String, String)>,
     pub body: Option<RequestBody>,
     pub response: ResponseShape,
+    /// The error bodies the spec describes, by status.
+    pub errors: Option<ErrorShape>,
     pub pagination: Option<Pagination>,
 }
 
@@ -273,6 +281,32 @@ pub(crate) struct StatusVariant {
     /// Exact status, or `None` for a range/default fallback.
     pub status: Option<u16>,
     pub body: ResponseBody,
+}
+
+/// An operation's error responses: an enum named `name` with one variant per status.
+#[derive(Debug, Clone)]
+pub(crate) struct ErrorShape {
+    pub name: String,
+    /// The earlier operation whose identical enum this one reuses (as a type alias):
+    /// its method and its enum's name.
+    pub same_as: Option<(String, String)>,
+    pub variants: Vec<ErrorVariant>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ErrorVariant {
+    pub ident: String,
+    pub status: StatusMatch,
+    pub body: ResponseBody,
+}
+
+/// Which statuses a response entry covers, most specific first when matching.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum StatusMatch {
+    Exact(u16),
+    /// `4XX`: the leading digit.
+    Range(u16),
+    Default,
 }
 
 #[derive(Debug, Clone, PartialEq)]

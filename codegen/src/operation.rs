@@ -1,18 +1,20 @@
 //! Paths and operations become [`Operation`]s: names, parameters with their styles,
 //! request bodies per media type, success responses and pagination.
 
+use std::collections::HashMap;
+
 use serde_json::Value;
 
 use crate::error::Error;
 use crate::ir::{
-    BodyKind, BodyMedia, ClientFacts, Docs, Field, Location, Operation, Pagination, Param,
-    RequestBody, ResponseBody, ResponseShape, StatusVariant, Struct, StructRole, Style, Ty,
-    TypeDef, TypeKind,
+    BodyKind, BodyMedia, ClientFacts, Docs, ErrorShape, ErrorVariant, Field, Location, Operation,
+    Pagination, Param, RequestBody, ResponseBody, ResponseShape, StatusMatch, StatusVariant,
+    Struct, StructRole, Style, Ty, TypeDef, TypeKind,
 };
 use crate::load::Spec;
 use crate::naming::{Scope, camel, snake};
 use crate::pointer;
-use crate::schema::{TypeSpace, docs, primary_type};
+use crate::schema::{TypeSpace, default_json, docs, primary_type};
 
 const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
@@ -62,7 +64,26 @@ pub(crate) fn operations<'a>(
             out.push(operation(space, ident, method, path, op, &op_ptr, &shared)?);
         }
     }
+    share_error_enums(&mut out);
     Ok(out)
+}
+
+/// Operations whose error enums would be identical reuse the first one through a type
+/// alias: large specs repeat the same few error responses on every operation.
+fn share_error_enums(operations: &mut [Operation]) {
+    let mut first: HashMap<String, (String, String)> = HashMap::new();
+    for op in operations {
+        let Some(errors) = op.errors.as_mut() else {
+            continue;
+        };
+        let key = format!("{:?}", errors.variants);
+        match first.get(&key) {
+            Some(earlier) => errors.same_as = Some(earlier.clone()),
+            None => {
+                first.insert(key, (op.ident.clone(), errors.name.clone()));
+            }
+        }
+    }
 }
 
 fn list<'v>(value: &'v Value, key: &str) -> &'v [Value] {
@@ -188,7 +209,10 @@ fn operation<'a>(
             style,
             explode,
             json,
-            docs: docs(raw),
+            docs: Docs {
+                default: raw.get("schema").and_then(default_json),
+                ..docs(raw)
+            },
             always_send,
         };
         if location == Location::Path {
@@ -242,13 +266,14 @@ fn operation<'a>(
                 read_only: false,
                 write_only: false,
                 upload: None,
+                flatten: false,
             })
             .collect();
         space.push(TypeDef {
             name: name.clone(),
             docs: Docs {
                 description: Some(format!("Query, header and cookie parameters of [`Client::{ident}`](crate::Client::{ident}).")),
-                deprecated: false,
+                ..Docs::default()
             },
             kind: TypeKind::Struct(Struct { fields, additional: None, role: StructRole::Params }),
             pointer: format!("{op_ptr}/parameters"),
@@ -265,7 +290,9 @@ fn operation<'a>(
         )?),
         None => None,
     };
+    let (request_path, fixed_query) = request_path(path);
     let response = responses(space, op, op_ptr, &type_base)?;
+    let errors = errors(space, op, op_ptr, &type_base);
     let pagination = match op.get("x-pagination") {
         Some(ext) => pagination(space, ext, &params, &response, op_ptr)?,
         None => None,
@@ -274,6 +301,8 @@ fn operation<'a>(
         ident,
         method: method.to_ascii_uppercase(),
         path: path.to_string(),
+        request_path,
+        fixed_query,
         docs: Docs {
             description: op
                 .get("description")
@@ -283,6 +312,7 @@ fn operation<'a>(
                 .get("deprecated")
                 .and_then(Value::as_bool)
                 .unwrap_or(false),
+            default: None,
         },
         summary: op
             .get("summary")
@@ -294,8 +324,72 @@ fn operation<'a>(
         constant_headers,
         body,
         response,
+        errors,
         pagination,
     })
+}
+
+/// Splits a path key into what is sent: the path without any `#fragment` (AWS specs
+/// write `/#X-Amz-Target=...` to keep keys unique; fragments never reach the server),
+/// with a leading `/` and its literal text percent-encoded (`{templates}` left for the
+/// parameters), and the pairs of any `?query` written into it.
+fn request_path(key: &str) -> (String, Vec<(String, String)>) {
+    let key = key.split('#').next().unwrap_or_default();
+    let (path, query) = key.split_once('?').unwrap_or((key, ""));
+    let mut out = String::with_capacity(path.len() + 1);
+    if !path.starts_with('/') {
+        out.push('/');
+    }
+    let mut in_template = false;
+    for c in path.chars() {
+        match c {
+            '{' => in_template = true,
+            '}' => in_template = false,
+            _ => {}
+        }
+        let plain = c.is_ascii_alphanumeric() || "-._~%!$&'()*+,;=:@/{}".contains(c);
+        if in_template || plain {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    let pairs = query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (percent_decode(name), percent_decode(value))
+        })
+        .collect();
+    (out, pairs)
+}
+
+/// `%XX` and `+` decoded; malformed escapes are kept as written.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push((h * 16 + l) as u8);
+                    i += 3;
+                    continue;
+                }
+                _ => out.push(b'%'),
+            },
+            b'+' => out.push(b' '),
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The names inside `{}` of a path template, in order.
@@ -506,6 +600,98 @@ fn responses<'a>(
     Ok(ResponseShape::ByStatus { name, variants })
 }
 
+/// The error responses (`4XX`, `5XX`, exact or ranges, and `default` beside success
+/// statuses; the client returns 3xx as responses, never as errors) as
+/// an enum, when at least one of them has a body worth decoding. Error schemas the
+/// generator cannot type become `serde_json::Value` rather than failing the spec: they
+/// only ever describe a failure.
+fn errors<'a>(
+    space: &mut TypeSpace<'a>,
+    op: &'a Value,
+    op_ptr: &str,
+    type_base: &str,
+) -> Option<ErrorShape> {
+    let responses = op.get("responses").and_then(Value::as_object)?;
+    let has_success = responses.keys().any(|code| code.starts_with('2'));
+    let mut entries: Vec<(StatusMatch, &String, &'a Value)> = Vec::new();
+    for (code, response) in responses {
+        let status = match code.as_str() {
+            "default" if has_success => StatusMatch::Default,
+            _ => match error_status(code) {
+                Some(status) => status,
+                None => continue,
+            },
+        };
+        // `4XX` and `4xx` both written: the first one describes the class.
+        if entries.iter().all(|(seen, _, _)| *seen != status) {
+            entries.push((status, code, response));
+        }
+    }
+    let mut scope = Scope::with_reserved(&["Self"]);
+    let mut variants = Vec::new();
+    for (status, code, response) in entries {
+        let ptr = format!("{op_ptr}/responses/{}", pointer::escape(code));
+        let hint = format!("{type_base}Error{}", camel(code, ""));
+        let body =
+            response_body(space, response, &ptr, &hint).unwrap_or(ResponseBody::Json(Ty::Value));
+        variants.push(ErrorVariant {
+            ident: scope.claim(error_word(code)),
+            status,
+            body,
+        });
+    }
+    if variants.iter().all(|v| v.body == ResponseBody::Empty) {
+        return None;
+    }
+    Some(ErrorShape {
+        name: space.claim_name(&format!("{type_base}Error")),
+        same_as: None,
+        variants,
+    })
+}
+
+/// `404` or `4XX` (any case) for the 4xx and 5xx classes the client reports as errors.
+fn error_status(code: &str) -> Option<StatusMatch> {
+    let bytes = code.as_bytes();
+    if bytes.len() != 3 || !matches!(bytes[0], b'4' | b'5') {
+        return None;
+    }
+    let class = u16::from(bytes[0] - b'0');
+    if bytes[1..].eq_ignore_ascii_case(b"xx") {
+        return Some(StatusMatch::Range(class));
+    }
+    code.parse().ok().map(StatusMatch::Exact)
+}
+
+fn error_word(code: &str) -> String {
+    match code.to_ascii_uppercase().as_str() {
+        "400" => "BadRequest".into(),
+        "401" => "Unauthorized".into(),
+        "402" => "PaymentRequired".into(),
+        "403" => "Forbidden".into(),
+        "404" => "NotFound".into(),
+        "405" => "MethodNotAllowed".into(),
+        "406" => "NotAcceptable".into(),
+        "408" => "RequestTimeout".into(),
+        "409" => "Conflict".into(),
+        "410" => "Gone".into(),
+        "412" => "PreconditionFailed".into(),
+        "413" => "PayloadTooLarge".into(),
+        "415" => "UnsupportedMediaType".into(),
+        "422" => "UnprocessableEntity".into(),
+        "429" => "TooManyRequests".into(),
+        "500" => "InternalServerError".into(),
+        "501" => "NotImplemented".into(),
+        "502" => "BadGateway".into(),
+        "503" => "ServiceUnavailable".into(),
+        "504" => "GatewayTimeout".into(),
+        "4XX" => "ClientError".into(),
+        "5XX" => "ServerError".into(),
+        "DEFAULT" => "Default".into(),
+        other => format!("Status{}", camel(other, "")),
+    }
+}
+
 fn status_word(code: &str) -> String {
     match code {
         "200" => "Ok".into(),
@@ -706,7 +892,34 @@ fn server_url(server: &Value) -> String {
 mod tests {
     use serde_json::json;
 
-    use super::server_url;
+    use super::{percent_decode, request_path, server_url};
+
+    #[test]
+    fn path_keys_become_what_is_sent() {
+        let split = |key: &str| request_path(key);
+        assert_eq!(split("/#X-Amz-Target=Svc.Do"), ("/".to_string(), vec![]));
+        assert_eq!(
+            split("/search?mode=full&q=a%20b+c&flag#frag"),
+            (
+                "/search".to_string(),
+                vec![
+                    ("mode".to_string(), "full".to_string()),
+                    ("q".to_string(), "a b c".to_string()),
+                    ("flag".to_string(), String::new()),
+                ]
+            )
+        );
+        assert_eq!(
+            split("users/{user id}/a b\\"),
+            ("/users/{user id}/a%20b%5C".to_string(), vec![])
+        );
+        assert_eq!(
+            split("/caf\u{e9}/%41"),
+            ("/caf%C3%A9/%41".to_string(), vec![])
+        );
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%zz%4"), "%zz%4");
+    }
 
     #[test]
     fn server_variables_take_their_defaults() {

@@ -217,6 +217,36 @@ impl Client {
         })
     }
 }
+/// The error bodies the spec describes for [`Client::list_skills`], by status.
+///
+/// Decode one from a failed call with [`ListSkillsError::from_error`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListSkillsError {
+    /// A 4xx status without an entry of its own.
+    ClientError(ErrorResponse),
+    /// A 5xx status without an entry of its own.
+    ServerError(ErrorResponse),
+}
+impl ListSkillsError {
+    /// The body of `error` as the spec describes it for its status; `None` when
+    /// `error` is not an API error, its status is not described, or its body does
+    /// not have the described shape.
+    pub fn from_error(error: &Error) -> Option<Self> {
+        Self::from_api_error(error.api_error()?)
+    }
+    /// Like [`Self::from_error`], from the [`sdk_runtime::ApiError`] itself.
+    pub fn from_api_error(error: &sdk_runtime::ApiError) -> Option<Self> {
+        match error.status.as_u16() {
+            400u16..=499u16 => {
+                error.json::<ErrorResponse>().map(ListSkillsError::ClientError)
+            }
+            500u16..=599u16 => {
+                error.json::<ErrorResponse>().map(ListSkillsError::ServerError)
+            }
+            _ => None,
+        }
+    }
+}
 impl Client {
     /// Create Skill
     ///
@@ -255,6 +285,8 @@ impl Client {
         Ok(response.into_api_response(value))
     }
 }
+/// The error bodies of [`Client::create_skill`], by status: the same as [`Client::list_skills`]'s.
+pub type CreateSkillError = ListSkillsError;
 impl Client {
     /// Get Skill
     ///
@@ -298,6 +330,8 @@ impl Client {
         Ok(response.into_api_response(value))
     }
 }
+/// The error bodies of [`Client::get_skill`], by status: the same as [`Client::list_skills`]'s.
+pub type GetSkillError = ListSkillsError;
 impl Client {
     /// Delete Skill
     ///
@@ -343,6 +377,8 @@ impl Client {
         Ok(response.into_api_response(value))
     }
 }
+/// The error bodies of [`Client::delete_skill`], by status: the same as [`Client::list_skills`]'s.
+pub type DeleteSkillError = ListSkillsError;
 impl Client {
     /// List Skill Versions
     ///
@@ -427,6 +463,8 @@ impl Client {
         })
     }
 }
+/// The error bodies of [`Client::list_skill_versions`], by status: the same as [`Client::list_skills`]'s.
+pub type ListSkillVersionsError = ListSkillsError;
 impl Client {
     /// Create Skill Version
     ///
@@ -476,6 +514,8 @@ impl Client {
         Ok(response.into_api_response(value))
     }
 }
+/// The error bodies of [`Client::create_skill_version`], by status: the same as [`Client::list_skills`]'s.
+pub type CreateSkillVersionError = ListSkillsError;
 impl Client {
     /// Get Skill Version
     ///
@@ -532,6 +572,8 @@ impl Client {
         Ok(response.into_api_response(value))
     }
 }
+/// The error bodies of [`Client::get_skill_version`], by status: the same as [`Client::list_skills`]'s.
+pub type GetSkillVersionError = ListSkillsError;
 impl Client {
     /// Delete Skill Version
     ///
@@ -588,3 +630,5 @@ impl Client {
         Ok(response.into_api_response(value))
     }
 }
+/// The error bodies of [`Client::delete_skill_version`], by status: the same as [`Client::list_skills`]'s.
+pub type DeleteSkillVersionError = ListSkillsError;

@@ -37,4 +37,4 @@ pub use sdk_runtime::{upload, ApiError, ApiResponse, Error, FilePart, RequestOpt
 /// Results of this crate's calls.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// Fingerprint of `../spec/skills.yaml` this crate was generated from; `build.rs` compares it.
-pub const SPEC_FINGERPRINT: &str = "58000e268b70d77b";
+pub const SPEC_FINGERPRINT: &str = "7be150d971c7f686";

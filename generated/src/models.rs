@@ -103,6 +103,8 @@ pub struct Skill {
     /// Source of the skill: `custom` (created by a user) or `anthropic` (created by Anthropic).
     pub source: String,
     /// Object type. For Skills, this is always `skill`.
+    ///
+    /// Default: `"skill"`.
     pub r#type: SkillType,
     /// ISO 8601 timestamp of when the skill was last updated.
     pub updated_at: String,
@@ -122,6 +124,8 @@ pub struct SkillVersion {
     /// Identifier of the skill this version belongs to.
     pub skill_id: String,
     /// Object type. For Skill Versions, this is always `skill_version`.
+    ///
+    /// Default: `"skill_version"`.
     pub r#type: SkillVersionType,
     /// Version identifier: a Unix epoch timestamp in microseconds, as a string (e.g. "1759178010641129").
     pub version: String,
@@ -149,6 +153,8 @@ pub struct DeleteSkillResponse {
     /// Unique identifier of the deleted skill.
     pub id: String,
     /// Deleted object type. For Skills, this is always `skill_deleted`.
+    ///
+    /// Default: `"skill_deleted"`.
     pub r#type: DeleteSkillResponseType,
 }
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -156,10 +162,13 @@ pub struct DeleteSkillVersionResponse {
     /// Version identifier of the deleted skill version.
     pub id: String,
     /// Deleted object type. For Skill Versions, this is always `skill_version_deleted`.
+    ///
+    /// Default: `"skill_version_deleted"`.
     pub r#type: DeleteSkillVersionResponseType,
 }
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ErrorResponse {
+    /// Default: `"error"`.
     pub r#type: ErrorResponseType,
     pub error: ErrorObject,
     /// Identifier of the failed request, as in the `request-id` header.
@@ -230,6 +239,8 @@ impl sdk_runtime::OpenStringEnum for ErrorType {
 sdk_runtime::open_string_enum_traits!(ErrorType);
 /// Object type. For Skills, this is always `skill`.
 ///
+/// Default: `"skill"`.
+///
 /// Open: a value this version does not know is kept in `Other`, so new server
 /// values never break decoding. Build values with `From<&str>` or `FromStr`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -257,6 +268,8 @@ impl sdk_runtime::OpenStringEnum for SkillType {
 }
 sdk_runtime::open_string_enum_traits!(SkillType);
 /// Object type. For Skill Versions, this is always `skill_version`.
+///
+/// Default: `"skill_version"`.
 ///
 /// Open: a value this version does not know is kept in `Other`, so new server
 /// values never break decoding. Build values with `From<&str>` or `FromStr`.
@@ -288,6 +301,8 @@ impl sdk_runtime::OpenStringEnum for SkillVersionType {
 sdk_runtime::open_string_enum_traits!(SkillVersionType);
 /// Deleted object type. For Skills, this is always `skill_deleted`.
 ///
+/// Default: `"skill_deleted"`.
+///
 /// Open: a value this version does not know is kept in `Other`, so new server
 /// values never break decoding. Build values with `From<&str>` or `FromStr`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -318,6 +333,8 @@ impl sdk_runtime::OpenStringEnum for DeleteSkillResponseType {
 sdk_runtime::open_string_enum_traits!(DeleteSkillResponseType);
 /// Deleted object type. For Skill Versions, this is always `skill_version_deleted`.
 ///
+/// Default: `"skill_version_deleted"`.
+///
 /// Open: a value this version does not know is kept in `Other`, so new server
 /// values never break decoding. Build values with `From<&str>` or `FromStr`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -346,6 +363,7 @@ impl sdk_runtime::OpenStringEnum for DeleteSkillVersionResponseType {
     }
 }
 sdk_runtime::open_string_enum_traits!(DeleteSkillVersionResponseType);
+/// Default: `"error"`.
 ///
 /// Open: a value this version does not know is kept in `Other`, so new server
 /// values never break decoding. Build values with `From<&str>` or `FromStr`.
@@ -383,6 +401,8 @@ pub struct ListSkillsParams {
     /// Pagination token for fetching a specific page of results: the `next_page` value of the previous response. Omit for the first page.
     pub page: Option<String>,
     /// Number of results to return per page. Maximum value is 100. Defaults to 20.
+    ///
+    /// Default: `20`.
     pub limit: Option<i64>,
     /// Filter skills by source: `custom` for skills created by users, `anthropic` for skills created by Anthropic. Omit for all skills.
     pub source: Option<String>,
@@ -439,6 +459,8 @@ pub struct ListSkillVersionsParams {
     /// Optionally set to the `next_page` token from the previous response. Omit for the first page.
     pub page: Option<String>,
     /// Number of items to return per page. Defaults to 20. Ranges from 1 to 1000.
+    ///
+    /// Default: `20`.
     pub limit: Option<i64>,
 }
 /// Query, header and cookie parameters of [`Client::create_skill_version`](crate::Client::create_skill_version).

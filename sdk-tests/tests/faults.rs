@@ -4,8 +4,8 @@
 use std::time::{Duration, Instant};
 
 use anthropic_skills::{
-    Client, Error, ErrorResponse, ErrorType, GetSkillParams, ListSkillVersionsParams,
-    ListSkillsParams, SkillType,
+    Client, Error, ErrorResponse, ErrorType, GetSkillError, GetSkillParams,
+    ListSkillVersionsParams, ListSkillsParams, SkillType,
 };
 use futures::{StreamExt, TryStreamExt};
 use sdk_tests::{
@@ -74,6 +74,10 @@ async fn retries_stop_after_max_retries() {
     let api = error.api_error().expect("api error");
     assert_eq!(api.status.as_u16(), 529);
     assert_eq!(api.error_type.as_deref(), Some("overloaded_error"));
+    let Some(GetSkillError::ServerError(body)) = GetSkillError::from_error(&error) else {
+        panic!("expected the spec's 5XX body, got {error:?}");
+    };
+    assert_eq!(body.error.r#type, ErrorType::OverloadedError);
 
     let server = TestServer::start([overloaded(), overloaded()]);
     let client = server.builder().max_retries(0).build().unwrap();
@@ -150,6 +154,11 @@ async fn bad_request_is_not_retried() {
     let body: ErrorResponse = api.json().expect("typed error body");
     assert_eq!(body.error.r#type, ErrorType::InvalidRequestError);
     assert_eq!(body.request_id.as_deref(), Some("req_body_id"));
+    // The operation's own error enum decodes the body the spec describes for 4XX.
+    let Some(GetSkillError::ClientError(typed)) = GetSkillError::from_error(&error) else {
+        panic!("expected the spec's 4XX body, got {error:?}");
+    };
+    assert_eq!(typed, body);
 }
 
 #[tokio::test]

@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 use crate::emit::{doc_lines, ident, ty_tokens};
 use crate::ir::{
     BodyKind, BodyMedia, ClientFacts, Location, Model, Operation, Param, ResponseBody,
-    ResponseShape, Style, Ty, TypeDef, TypeKind,
+    ResponseShape, StatusMatch, Style, Ty, TypeDef, TypeKind,
 };
 
 /// The operation at `index`: its methods in an `impl Client` block of their own, and
@@ -16,12 +16,14 @@ pub(crate) fn operation_item(model: &Model, index: usize) -> TokenStream {
     let methods = operation(op, &model.types);
     let response_enum = response_enum(op, &model.types);
     let body_enum = body_enum(op, &model.types);
+    let error_enum = error_enum(op, &model.types);
     quote! {
         impl Client {
             #methods
         }
         #response_enum
         #body_enum
+        #error_enum
     }
 }
 
@@ -387,7 +389,9 @@ fn build_request(op: &Operation) -> TokenStream {
     // Path: literal pieces and encoded parameters, checked before anything is sent.
     let mut format = String::new();
     let mut format_args = Vec::new();
-    let mut rest = op.path.as_str();
+    let mut rest = op.request_path.as_str();
+    // A parameter may appear twice in a template: encode it once.
+    let mut encoded: Vec<&str> = Vec::new();
     while let Some(start) = rest.find('{') {
         let Some(len) = rest[start..].find('}') else {
             break;
@@ -403,11 +407,14 @@ fn build_request(op: &Operation) -> TokenStream {
             } else {
                 TokenStream::new()
             };
-            stmts.extend(check);
             let value = format_ident!("{}", crate::naming::suffixed(&p.ident, "_segment"));
-            stmts.extend(quote! {
-                let #value = sdk_runtime::params::path_segment(#wire, &#arg, #style, #explode)?;
-            });
+            if !encoded.contains(&wire) {
+                encoded.push(wire);
+                stmts.extend(check);
+                stmts.extend(quote! {
+                    let #value = sdk_runtime::params::path_segment(#wire, &#arg, #style, #explode)?;
+                });
+            }
             format.push_str("{}");
             format_args.push(quote!(#value));
         }
@@ -428,6 +435,9 @@ fn build_request(op: &Operation) -> TokenStream {
         let mut request = sdk_runtime::Request::new(#method, path);
         request.operation(#operation_name);
     });
+    for (name, value) in &op.fixed_query {
+        stmts.extend(quote!(request.query(#name, #value);));
+    }
     for (name, value) in &op.constant_headers {
         stmts.extend(quote!(request.header(#name, #value.to_string());));
     }
@@ -602,6 +612,100 @@ fn response_enum(op: &Operation, types: &[TypeDef]) -> Option<TokenStream> {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]
         pub enum #name { #(#items)* #fallback }
+    })
+}
+
+/// The error bodies an operation's spec describes, decoded from an [`Error`] on demand:
+/// the call itself keeps returning the crate's one error type.
+fn error_enum(op: &Operation, types: &[TypeDef]) -> Option<TokenStream> {
+    let errors = op.errors.as_ref()?;
+    let method = crate::naming::unraw(&op.ident);
+    let name = ident(&errors.name);
+    if let Some((earlier_method, earlier_name)) = &errors.same_as {
+        let doc = format!(
+            " The error bodies of [`Client::{method}`], by status: the same as [`Client::{}`]'s.",
+            crate::naming::unraw(earlier_method)
+        );
+        let earlier = ident(earlier_name);
+        return Some(quote! {
+            #[doc = #doc]
+            pub type #name = #earlier;
+        });
+    }
+    let doc = format!(" The error bodies the spec describes for [`Client::{method}`], by status.");
+    let how = format!(
+        " Decode one from a failed call with [`{}::from_error`].",
+        errors.name
+    );
+    let items = errors.variants.iter().map(|v| {
+        let variant = ident(&v.ident);
+        let doc = match v.status {
+            StatusMatch::Exact(code) => format!(" Status {code}."),
+            StatusMatch::Range(class) => {
+                format!(" A {class}xx status without an entry of its own.")
+            }
+            StatusMatch::Default => " Any other error status.".to_string(),
+        };
+        if v.body == ResponseBody::Empty {
+            quote!(#[doc = #doc] #variant,)
+        } else {
+            let ty = ty_tokens(&v.body.ty(), types);
+            quote!(#[doc = #doc] #variant(#ty),)
+        }
+    });
+    let mut by_specificity: Vec<_> = errors.variants.iter().collect();
+    by_specificity.sort_by_key(|v| v.status);
+    let arms = by_specificity.iter().map(|v| {
+        let variant = ident(&v.ident);
+        let pattern = match v.status {
+            StatusMatch::Exact(code) => quote!(#code),
+            StatusMatch::Range(class) => {
+                let (low, high) = (class * 100, class * 100 + 99);
+                quote!(#low..=#high)
+            }
+            StatusMatch::Default => quote!(_),
+        };
+        let value = match &v.body {
+            ResponseBody::Empty => quote!(Some(#name::#variant)),
+            ResponseBody::Json(ty) => {
+                let ty = ty_tokens(ty, types);
+                quote!(error.json::<#ty>().map(#name::#variant))
+            }
+            ResponseBody::Text => {
+                quote!(Some(#name::#variant(String::from_utf8_lossy(&error.body).into_owned())))
+            }
+            ResponseBody::Binary => quote!(Some(#name::#variant(error.body.clone()))),
+        };
+        quote!(#pattern => #value,)
+    });
+    let has_default = errors
+        .variants
+        .iter()
+        .any(|v| v.status == StatusMatch::Default);
+    let fallback = (!has_default).then(|| quote!(_ => None,));
+    Some(quote! {
+        #[doc = #doc]
+        #[doc = ""]
+        #[doc = #how]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name { #(#items)* }
+
+        impl #name {
+            /// The body of `error` as the spec describes it for its status; `None` when
+            /// `error` is not an API error, its status is not described, or its body does
+            /// not have the described shape.
+            pub fn from_error(error: &Error) -> Option<Self> {
+                Self::from_api_error(error.api_error()?)
+            }
+
+            /// Like [`Self::from_error`], from the [`sdk_runtime::ApiError`] itself.
+            pub fn from_api_error(error: &sdk_runtime::ApiError) -> Option<Self> {
+                match error.status.as_u16() {
+                    #(#arms)*
+                    #fallback
+                }
+            }
+        }
     })
 }
 
