@@ -70,6 +70,9 @@ pub(crate) enum TypeKind {
     StringEnum(Vec<EnumVariant<String>>),
     /// An integer enum; open the same way.
     IntEnum(Vec<EnumVariant<i64>>),
+    /// An enum of values of several JSON types (`[1, "auto", true]`), each kept as its
+    /// compact JSON text; open the same way.
+    ValueEnum(Vec<EnumVariant<String>>),
     Union(Union),
 }
 

@@ -234,6 +234,9 @@ impl<'a> TypeSpace<'a> {
                         .collect();
                     Some(TypeKind::IntEnum(variants))
                 }
+                Some(EnumValues::Mixed(values)) => {
+                    Some(TypeKind::ValueEnum(value_enum_variants(values)))
+                }
                 None => None,
             });
         }
@@ -754,7 +757,7 @@ impl<'a> TypeSpace<'a> {
                 TypeKind::Struct(s) => s.fields.iter_mut().for_each(|f| box_if(&mut f.ty)),
                 TypeKind::Union(u) => u.variants.iter_mut().for_each(|v| box_if(&mut v.ty)),
                 TypeKind::Alias(ty) | TypeKind::Newtype(ty) => box_if(ty),
-                TypeKind::StringEnum(_) | TypeKind::IntEnum(_) => {}
+                TypeKind::StringEnum(_) | TypeKind::IntEnum(_) | TypeKind::ValueEnum(_) => {}
             }
         }
     }
@@ -838,7 +841,7 @@ fn direct_refs(kind: &TypeKind) -> Vec<TypeId> {
             .filter_map(|v| direct_target(&v.ty))
             .collect(),
         TypeKind::Alias(ty) | TypeKind::Newtype(ty) => direct_target(ty).into_iter().collect(),
-        TypeKind::StringEnum(_) | TypeKind::IntEnum(_) => Vec::new(),
+        TypeKind::StringEnum(_) | TypeKind::IntEnum(_) | TypeKind::ValueEnum(_) => Vec::new(),
     }
 }
 
@@ -1098,11 +1101,14 @@ fn needs_def(schema: &Value) -> bool {
 enum EnumValues {
     Strings(Vec<String>),
     Ints(Vec<i64>),
+    /// Values of several JSON types, or of a type the schema does not declare.
+    Mixed(Vec<Value>),
 }
 
-/// An `enum`'s values as strings or integers. The declared `type` wins over how the
-/// values are written: `type: string, enum: [169, 32]` is sent as `"169"`, and
-/// `type: integer, enum: ["1", "2"]` as `1`. Other mixes stay untyped.
+/// An `enum`'s values as strings, integers or JSON values. The declared `type` wins over
+/// how the values are written: `type: string, enum: [169, 32]` is sent as `"169"`, and
+/// `type: integer, enum: ["1", "2"]` as `1`. Values of several types (or of a type the
+/// schema does not declare) are kept as JSON values.
 fn enum_values(schema: &Value) -> Option<EnumValues> {
     let values = schema.get("enum")?.as_array()?;
     let present: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
@@ -1119,23 +1125,56 @@ fn enum_values(schema: &Value) -> Option<EnumValues> {
         Value::String(s) => s.trim().parse::<i64>().ok(),
         other => other.as_i64(),
     };
+    let mixed = || {
+        Some(EnumValues::Mixed(
+            present.iter().map(|v| (*v).clone()).collect(),
+        ))
+    };
     match declared.as_deref() {
         Some("string") => present
             .iter()
             .map(|v| as_text(v))
             .collect::<Option<Vec<_>>>()
-            .map(EnumValues::Strings),
+            .map(EnumValues::Strings)
+            .or_else(mixed),
         Some("integer") => present
             .iter()
             .map(|v| as_int(v))
             .collect::<Option<Vec<_>>>()
-            .map(EnumValues::Ints),
+            .map(EnumValues::Ints)
+            .or_else(mixed),
+        // Lists and objects keep their shape; the enum only narrows them.
+        Some("array" | "object") => None,
         _ if present.iter().all(|v| v.is_string()) => Some(EnumValues::Strings(
             present.iter().filter_map(|v| as_text(v)).collect(),
         )),
         _ if present.iter().all(|v| v.as_i64().is_some()) => Some(EnumValues::Ints(
             present.iter().filter_map(|v| v.as_i64()).collect(),
         )),
-        _ => None,
+        // Declared numbers or booleans stay `f64` and `bool`.
+        Some("number") if present.iter().all(|v| v.is_number()) => None,
+        Some("boolean") if present.iter().all(|v| v.is_boolean()) => None,
+        _ => mixed(),
     }
+}
+
+/// Variants of a [`TypeKind::ValueEnum`]: named after the value (a string as itself,
+/// anything else after its JSON text), duplicates dropped.
+fn value_enum_variants(values: Vec<Value>) -> Vec<EnumVariant<String>> {
+    let mut scope = Scope::with_reserved(&["Other"]);
+    let mut seen = HashSet::new();
+    values
+        .into_iter()
+        .filter(|value| seen.insert(value.to_string()))
+        .map(|value| {
+            let name = match &value {
+                Value::String(text) => camel(text, "Empty"),
+                other => camel(&other.to_string(), "Value"),
+            };
+            EnumVariant {
+                ident: scope.claim(name),
+                value: value.to_string(),
+            }
+        })
+        .collect()
 }

@@ -47,7 +47,7 @@ pub mod upload;
 pub use client::Client;
 pub use config::{ApiKeyScheme, ClientBuilder, Profile, RequestOptions};
 pub use error::{ApiError, Error};
-pub use macros::{OpenIntEnum, OpenStringEnum};
+pub use macros::{OpenIntEnum, OpenStringEnum, OpenValueEnum};
 pub use pagination::paginate;
 pub use request::{
     Body, FilePart, IntoFileParts, Multipart, Request, check_path_param, encode_path_segment,
@@ -61,6 +61,8 @@ pub use http;
 pub use reqwest;
 /// Re-exported for the open-enum macros' expansions.
 pub use serde;
+/// Re-exported for the open-enum macros' expansions.
+pub use serde_json;
 
 #[cfg(test)]
 mod tests {

@@ -65,6 +65,59 @@ pub trait OpenIntEnum: Sized + Copy + PartialEq + 'static {
     }
 }
 
+/// The counterpart of [`OpenStringEnum`] for an enum whose values are of several JSON
+/// types (`enum: [1, "auto", true]`): each known value is written as its JSON text.
+pub trait OpenValueEnum: Sized + Clone + PartialEq + 'static {
+    /// Every known variant with its wire value as JSON text, in spec order.
+    const KNOWN: &'static [(Self, &'static str)];
+    /// The catch-all variant holding `value`.
+    fn other(value: serde_json::Value) -> Self;
+    /// The value held by the catch-all variant, if this is it.
+    fn as_other(&self) -> Option<&serde_json::Value>;
+
+    /// The value as sent on the wire.
+    fn wire_value(&self) -> serde_json::Value {
+        if let Some(value) = self.as_other() {
+            return value.clone();
+        }
+        Self::KNOWN
+            .iter()
+            .find(|(known, _)| known == self)
+            .and_then(|(_, text)| serde_json::from_str(text).ok())
+            .unwrap_or(serde_json::Value::Null)
+    }
+
+    /// The variant for a wire value (`1` and `1.0` are the same number); unknown values
+    /// land in the catch-all.
+    fn from_wire(value: serde_json::Value) -> Self {
+        let known = Self::KNOWN.iter().find(|(_, text)| {
+            serde_json::from_str::<serde_json::Value>(text)
+                .is_ok_and(|known| same_json(&known, &value))
+        });
+        match known {
+            Some((known, _)) => known.clone(),
+            None => Self::other(value),
+        }
+    }
+}
+
+/// JSON equality that compares numbers by value, whatever their representation.
+fn same_json(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x == y || x.as_f64() == y.as_f64(),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_json(x, y))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
 /// `as_str`, `Display`, `FromStr` (infallible), `From<&str>`, `From<String>` and serde
 /// for a type implementing [`OpenStringEnum`]. Every value round-trips, known or not.
 ///
@@ -195,6 +248,69 @@ macro_rules! open_int_enum_traits {
             ) -> ::std::result::Result<Self, D::Error> {
                 <i64 as $crate::serde::Deserialize>::deserialize(deserializer)
                     .map($crate::OpenIntEnum::from_wire)
+            }
+        }
+    };
+}
+
+/// `value`, `Display` (strings as themselves, anything else as JSON), `From<Value>` and
+/// serde for a type implementing [`OpenValueEnum`].
+///
+/// ```
+/// #[derive(Debug, Clone, PartialEq)]
+/// pub enum Size { V1, Auto, Other(serde_json::Value) }
+/// impl sdk_runtime::OpenValueEnum for Size {
+///     const KNOWN: &'static [(Self, &'static str)] = &[(Size::V1, "1"), (Size::Auto, "\"auto\"")];
+///     fn other(value: serde_json::Value) -> Self { Size::Other(value) }
+///     fn as_other(&self) -> Option<&serde_json::Value> { match self { Size::Other(v) => Some(v), _ => None } }
+/// }
+/// sdk_runtime::open_value_enum_traits!(Size);
+///
+/// assert_eq!(serde_json::from_str::<Size>("1.0").unwrap(), Size::V1);
+/// assert_eq!(serde_json::to_string(&Size::Auto).unwrap(), "\"auto\"");
+/// assert_eq!(serde_json::from_str::<Size>("false").unwrap(), Size::Other(false.into()));
+/// assert_eq!(Size::Auto.to_string(), "auto");
+/// ```
+#[macro_export]
+macro_rules! open_value_enum_traits {
+    ($name:ident) => {
+        impl $name {
+            /// The value as sent on the wire.
+            pub fn value(&self) -> $crate::serde_json::Value {
+                $crate::OpenValueEnum::wire_value(self)
+            }
+        }
+
+        impl ::std::convert::From<$crate::serde_json::Value> for $name {
+            fn from(value: $crate::serde_json::Value) -> Self {
+                $crate::OpenValueEnum::from_wire(value)
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self.value() {
+                    $crate::serde_json::Value::String(text) => f.write_str(&text),
+                    other => ::std::write!(f, "{other}"),
+                }
+            }
+        }
+
+        impl $crate::serde::Serialize for $name {
+            fn serialize<S: $crate::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                $crate::serde::Serialize::serialize(&self.value(), serializer)
+            }
+        }
+
+        impl<'de> $crate::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                <$crate::serde_json::Value as $crate::serde::Deserialize>::deserialize(deserializer)
+                    .map($crate::OpenValueEnum::from_wire)
             }
         }
     };

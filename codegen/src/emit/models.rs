@@ -35,6 +35,7 @@ pub(crate) fn type_def(def: &TypeDef, types: &[TypeDef]) -> TokenStream {
         TypeKind::Struct(s) => struct_def(&docs, &name, s, types),
         TypeKind::StringEnum(variants) => string_enum(&docs, &name, variants),
         TypeKind::IntEnum(variants) => int_enum(&docs, &name, variants),
+        TypeKind::ValueEnum(variants) => value_enum(&docs, &name, variants),
         TypeKind::Union(union) => union_def(&docs, &name, union, types),
     }
 }
@@ -269,6 +270,44 @@ fn int_enum(docs: &TokenStream, name: &syn::Ident, variants: &[EnumVariant<i64>]
             }
         }
         sdk_runtime::open_int_enum_traits!(#name);
+    }
+}
+
+fn value_enum(
+    docs: &TokenStream,
+    name: &syn::Ident,
+    variants: &[EnumVariant<String>],
+) -> TokenStream {
+    let idents: Vec<syn::Ident> = variants.iter().map(|v| ident(&v.ident)).collect();
+    let values = variants.iter().map(|v| &v.value);
+    let variant_docs = variants
+        .iter()
+        .map(|v| format!(" `{}`", v.value.replace('`', "'")));
+    let gap = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
+    quote! {
+        #docs
+        #gap
+        /// Values of several JSON types. Open: an unknown value is kept in `Other`.
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #( #[doc = #variant_docs] #idents, )*
+            /// A value not known when this crate was generated.
+            Other(serde_json::Value),
+        }
+        impl sdk_runtime::OpenValueEnum for #name {
+            const KNOWN: &'static [(Self, &'static str)] = &[#( (#name::#idents, #values) ),*];
+            fn other(value: serde_json::Value) -> Self {
+                #name::Other(value)
+            }
+            fn as_other(&self) -> Option<&serde_json::Value> {
+                match self {
+                    #name::Other(value) => Some(value),
+                    _ => None,
+                }
+            }
+        }
+        sdk_runtime::open_value_enum_traits!(#name);
     }
 }
 

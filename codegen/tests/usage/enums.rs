@@ -19,6 +19,24 @@ fn values_round_trip() {
     let _: Option<OpenEnum> = Some(OpenEnum::KnownA);
 }
 
+#[test]
+fn mixed_type_values_are_an_open_enum() {
+    // `enum: [one, 2, true, 3.5]`: every value keeps its JSON type both ways.
+    for (variant, wire) in [(Mixed::One, "\"one\""), (Mixed::V2, "2"), (Mixed::True, "true"), (Mixed::V35, "3.5")] {
+        assert_eq!(serde_json::to_string(&variant).unwrap(), wire);
+        assert_eq!(serde_json::from_str::<Mixed>(wire).unwrap(), variant);
+    }
+    // The same number written another way is the same value; anything else is kept.
+    assert_eq!(serde_json::from_str::<Mixed>("2.0").unwrap(), Mixed::V2);
+    assert_eq!(serde_json::from_str::<Mixed>("\"2\"").unwrap(), Mixed::Other("2".into()));
+    assert_eq!(serde_json::from_str::<Mixed>("false").unwrap(), Mixed::Other(false.into()));
+    assert_eq!(serde_json::to_string(&Mixed::Other(serde_json::json!({"x": 1}))).unwrap(), r#"{"x":1}"#);
+    assert_eq!(Mixed::One.to_string(), "one");
+    assert_eq!(Mixed::V35.to_string(), "3.5");
+    let holder: EnumHolder = serde_json::from_str(r#"{"mixed": 2}"#).unwrap();
+    assert_eq!(holder.mixed, Some(Mixed::V2));
+}
+
 #[allow(dead_code)]
 async fn call(client: &Client) -> Result<EnumHolder, Error> {
     client.list_items(ListItemsParams { order: Some(Order::Desc), level: Some(ListItemsLevel::V1), inline_mode: None }).await
