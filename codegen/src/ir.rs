@@ -16,6 +16,10 @@ pub(crate) enum Ty {
     F32,
     F64,
     String,
+    /// `format: date-time`: `sdk_runtime::DateTime`, the wire text with a typed reading.
+    DateTime,
+    /// `format: date`: `sdk_runtime::Date`.
+    Date,
     /// Raw bytes (`format: binary` outside JSON, binary bodies).
     Bytes,
     /// A multipart file part.

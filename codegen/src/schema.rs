@@ -270,7 +270,11 @@ impl<'a> TypeSpace<'a> {
         }
         let primary = primary_type(schema);
         Ok(match primary.as_deref() {
-            Some("string") => Ty::String,
+            Some("string") => match schema.get("format").and_then(Value::as_str) {
+                Some("date-time") => Ty::DateTime,
+                Some("date") => Ty::Date,
+                _ => Ty::String,
+            },
             Some("boolean") => Ty::Bool,
             Some("integer") => integer_ty(schema),
             Some("number") => match schema.get("format").and_then(Value::as_str) {
@@ -909,6 +913,8 @@ fn ty_word(ty: &Ty) -> &'static str {
         Ty::I32 | Ty::I64 | Ty::U64 => "Integer",
         Ty::F32 | Ty::F64 => "Number",
         Ty::String => "String",
+        Ty::DateTime => "DateTime",
+        Ty::Date => "Date",
         Ty::Bytes | Ty::File => "Bytes",
         Ty::Vec(_) => "Array",
         Ty::Map(_) | Ty::JsonMap => "Object",

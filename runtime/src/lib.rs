@@ -35,6 +35,7 @@ mod client;
 mod config;
 pub mod double_option;
 mod error;
+mod formats;
 mod macros;
 mod pagination;
 pub mod params;
@@ -47,6 +48,7 @@ pub mod upload;
 pub use client::Client;
 pub use config::{ApiKeyScheme, ClientBuilder, Profile, RequestOptions};
 pub use error::{ApiError, Error};
+pub use formats::{Date, DateTime};
 pub use macros::{OpenIntEnum, OpenStringEnum, OpenValueEnum};
 pub use pagination::paginate;
 pub use request::{
@@ -63,6 +65,8 @@ pub use reqwest;
 pub use serde;
 /// Re-exported for the open-enum macros' expansions.
 pub use serde_json;
+/// Re-exported: [`DateTime::parse`] and [`Date::parse`] return its types.
+pub use time;
 
 #[cfg(test)]
 mod tests {

@@ -28,6 +28,8 @@ pub(crate) fn ty_tokens(ty: &Ty, types: &[TypeDef]) -> TokenStream {
         Ty::F32 => quote!(f32),
         Ty::F64 => quote!(f64),
         Ty::String => quote!(String),
+        Ty::DateTime => quote!(sdk_runtime::DateTime),
+        Ty::Date => quote!(sdk_runtime::Date),
         Ty::Bytes => quote!(bytes::Bytes),
         Ty::File => quote!(sdk_runtime::FilePart),
         Ty::Value => quote!(serde_json::Value),

@@ -9,7 +9,7 @@ fn null_in_type_lists_and_unions_is_an_option() {
     .unwrap();
     assert_eq!(pet.tag, Some(None));
     assert_eq!(pet.owner, Some(None));
-    assert_eq!(pet.born, Some(Some("2020-01-01".to_string())));
+    assert_eq!(pet.born, Some(Some("2020-01-01".into())));
     assert_eq!(pet.kind, Some(PetKind::Dog));
     let pet: Pet =
         serde_json::from_str(r#"{"id": 1, "name": "Rex", "owner": {"name": "Ann"}}"#).unwrap();
