@@ -339,11 +339,30 @@ impl ResponseBody {
 pub(crate) struct Pagination {
     /// Field of the params struct that carries the cursor.
     pub cursor_field: String,
-    /// Field of the page that holds the next cursor.
-    pub next_field: String,
-    pub next_is_option: bool,
-    /// Field of the page that holds the items, and the item type.
-    pub items_field: String,
-    pub items_is_option: bool,
+    /// Where the next page's cursor comes from.
+    pub next: NextCursor,
+    /// Field of the page that holds the items; `None` when the page is the list itself.
+    pub items: Option<FieldRef>,
     pub item_ty: Ty,
+    /// A boolean of the page saying whether another page follows (`has_more`).
+    pub more: Option<FieldRef>,
+}
+
+/// A field on the way to a value, with its full type (options included).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct FieldRef {
+    pub ident: String,
+    pub ty: Ty,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum NextCursor {
+    /// A field of the page, reached through these fields from the page.
+    Field(Vec<FieldRef>),
+    /// A field of the page's last item (Stripe's `starting_after`: the last id).
+    LastItem(Vec<FieldRef>),
+    /// The offset of this page plus its number of items; `first` when none was sent.
+    Offset { first: i64 },
+    /// The number of this page plus one; `first` when none was sent.
+    Page { first: i64 },
 }

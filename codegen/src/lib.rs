@@ -13,6 +13,7 @@ mod locate;
 mod naming;
 mod oas31;
 mod operation;
+mod pagination;
 mod pointer;
 mod render;
 mod schema;

@@ -8,13 +8,13 @@ use serde_json::Value;
 use crate::error::Error;
 use crate::ir::{
     BodyKind, BodyMedia, ClientFacts, Docs, ErrorShape, ErrorVariant, Field, Location, Operation,
-    Pagination, Param, RequestBody, ResponseBody, ResponseShape, StatusMatch, StatusVariant,
-    Struct, StructRole, Style, Ty, TypeDef, TypeKind,
+    Param, RequestBody, ResponseBody, ResponseShape, StatusMatch, StatusVariant, Struct,
+    StructRole, Style, Ty, TypeDef, TypeKind,
 };
 use crate::load::Spec;
 use crate::naming::{Scope, camel, snake};
-use crate::pointer;
 use crate::schema::{TypeSpace, default_json, docs, primary_type};
+use crate::{pagination, pointer};
 
 const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
@@ -294,7 +294,16 @@ fn operation<'a>(
     let response = responses(space, op, op_ptr, &type_base)?;
     let errors = errors(space, op, op_ptr, &type_base);
     let pagination = match op.get("x-pagination") {
-        Some(ext) => pagination(space, ext, &params, &response, op_ptr)?,
+        Some(ext) => Some(pagination::declared(
+            &space.types,
+            ext,
+            &params,
+            &response,
+            op_ptr,
+        )?),
+        None if method.eq_ignore_ascii_case("get") => {
+            pagination::inferred(&space.types, &params, &response)
+        }
         None => None,
     };
     Ok(Operation {
@@ -745,66 +754,6 @@ fn response_body<'a>(
         }
     }
     Ok(ResponseBody::Binary)
-}
-
-fn pagination(
-    space: &TypeSpace<'_>,
-    ext: &Value,
-    params: &[Param],
-    response: &ResponseShape,
-    op_ptr: &str,
-) -> Result<Option<Pagination>, Error> {
-    let ptr = format!("{op_ptr}/x-pagination");
-    let get = |key: &str| {
-        ext.get(key)
-            .and_then(Value::as_str)
-            .ok_or_else(|| Error::unsupported(ptr.clone(), format!("x-pagination needs `{key}`")))
-    };
-    let (cursor, next, items) = (get("cursor-param")?, get("next-cursor")?, get("items")?);
-    let Some(cursor_param) = params
-        .iter()
-        .find(|p| p.wire == cursor && p.location == Location::Query)
-    else {
-        return Err(Error::unsupported(
-            ptr,
-            format!("x-pagination: no query parameter `{cursor}`"),
-        ));
-    };
-    let ResponseShape::Single(ResponseBody::Json(Ty::Named(id))) = response else {
-        return Err(Error::unsupported(
-            ptr,
-            "x-pagination: the success response is not one JSON object type",
-        ));
-    };
-    let TypeKind::Struct(page) = &space.types[*id].kind else {
-        return Err(Error::unsupported(
-            ptr,
-            "x-pagination: the page is not an object",
-        ));
-    };
-    let field = |wire: &str| {
-        page.fields.iter().find(|f| f.wire == wire).ok_or_else(|| {
-            Error::unsupported(
-                ptr.clone(),
-                format!("x-pagination: the page has no field `{wire}`"),
-            )
-        })
-    };
-    let (next_field, items_field) = (field(next)?, field(items)?);
-    let Ty::Vec(item_ty) = &items_field.ty else {
-        return Err(Error::unsupported(
-            ptr,
-            format!("x-pagination: `{items}` is not an array"),
-        ));
-    };
-    Ok(Some(Pagination {
-        cursor_field: cursor_param.ident.clone(),
-        next_field: next_field.ident.clone(),
-        next_is_option: matches!(next_field.full_ty(), Ty::Option(_)),
-        items_field: items_field.ident.clone(),
-        items_is_option: matches!(items_field.full_ty(), Ty::Option(_)),
-        item_ty: (**item_ty).clone(),
-    }))
 }
 
 /// Spec-wide client facts: servers, security schemes and the `x-client` extension.

@@ -198,7 +198,7 @@ impl Client {
         let value = response.json::<ListSkillsResponse>()?;
         Ok(response.into_api_response(value))
     }
-    /// Every item of every page, fetched lazily: [`Client::list_skills`] again with `page` set from `next_page`, until the cursor is empty or a page has no items.
+    /// Every item of every page, fetched lazily: [`Client::list_skills`] again with `page` set from the page's `next_page`, until the cursor is empty or a page has no items.
     pub fn list_skills_stream(
         &self,
         params: ListSkillsParams,
@@ -212,7 +212,9 @@ impl Client {
                     params.page = Some(cursor);
                 }
                 let page = client.list_skills(params).await?;
-                Ok((page.data, page.next_page.map(|next| next.to_string())))
+                let next = page.next_page.as_ref().map(|v| v.to_string());
+                let items: Vec<Skill> = page.data;
+                Ok((items, next))
             }
         })
     }
@@ -441,7 +443,7 @@ impl Client {
         let value = response.json::<ListSkillVersionsResponse>()?;
         Ok(response.into_api_response(value))
     }
-    /// Every item of every page, fetched lazily: [`Client::list_skill_versions`] again with `page` set from `next_page`, until the cursor is empty or a page has no items.
+    /// Every item of every page, fetched lazily: [`Client::list_skill_versions`] again with `page` set from the page's `next_page`, until the cursor is empty or a page has no items.
     pub fn list_skill_versions_stream(
         &self,
         skill_id: &str,
@@ -458,7 +460,9 @@ impl Client {
                     params.page = Some(cursor);
                 }
                 let page = client.list_skill_versions(&skill_id, params).await?;
-                Ok((page.data, page.next_page.map(|next| next.to_string())))
+                let next = page.next_page.as_ref().map(|v| v.to_string());
+                let items: Vec<SkillVersion> = page.data;
+                Ok((items, next))
             }
         })
     }

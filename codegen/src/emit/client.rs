@@ -1,12 +1,12 @@
 //! `src/client.rs`: the `Client`, its builder, the spec's profile and one method per operation.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::emit::{doc_lines, ident, ty_tokens};
 use crate::ir::{
-    BodyKind, BodyMedia, ClientFacts, Location, Model, Operation, Param, ResponseBody,
-    ResponseShape, StatusMatch, Style, Ty, TypeDef, TypeKind,
+    BodyKind, BodyMedia, ClientFacts, FieldRef, Location, Model, NextCursor, Operation, Param,
+    ResponseBody, ResponseShape, StatusMatch, Style, Ty, TypeDef, TypeKind,
 };
 
 /// The operation at `index`: its methods in an `impl Client` block of their own, and
@@ -277,8 +277,6 @@ fn operation(op: &Operation, types: &[TypeDef]) -> TokenStream {
         let stream = format_ident!("{}", crate::naming::suffixed(&op.ident, "_stream"));
         let item = ty_tokens(&page.item_ty, types);
         let cursor = ident(&page.cursor_field);
-        let next = ident(&page.next_field);
-        let items = ident(&page.items_field);
         let owned: Vec<TokenStream> = op
             .path_params
             .iter()
@@ -311,13 +309,80 @@ fn operation(op: &Operation, types: &[TypeDef]) -> TokenStream {
                 params.#cursor = Some(cursor.parse().map_err(|_| Error::InvalidArgument(format!(#message)))?);
             }
         };
-        let next_value = if page.next_is_option { quote!(page.#next) } else { quote!(Some(page.#next)) };
-        let items_value = if page.items_is_option { quote!(page.#items.unwrap_or_default()) } else { quote!(page.#items) };
+        let current = match page.next {
+            NextCursor::Offset { first } | NextCursor::Page { first } => {
+                let first = Literal::i128_unsuffixed(i128::from(first));
+                quote!(let current: i128 = params.#cursor.map_or(#first, i128::from);)
+            }
+            _ => TokenStream::new(),
+        };
+        // An absent or null flag says nothing: the other stops still apply.
+        let more = page.more.as_ref().map(|flag| {
+            let field = ident(&flag.ident);
+            match option_depth(&flag.ty) {
+                0 => quote!(let more = page.#field;),
+                1 => quote!(let more = page.#field != Some(false);),
+                _ => quote!(let more = page.#field.flatten() != Some(false);),
+            }
+        });
+        let items_value = match &page.items {
+            None => quote!(page),
+            Some(field) => {
+                let items = ident(&field.ident);
+                match option_depth(&field.ty) {
+                    0 => quote!(page.#items),
+                    1 => quote!(page.#items.unwrap_or_default()),
+                    _ => quote!(page.#items.flatten().unwrap_or_default()),
+                }
+            }
+        };
+        let (next_before, next_after) = match &page.next {
+            NextCursor::Field(path) => {
+                let next = match reach(quote!(page), path) {
+                    Reach::Plain(place) => quote!(Some(#place.to_string())),
+                    Reach::Optional(chain) => quote!(#chain.map(|v| v.to_string())),
+                };
+                (quote!(let next = #next;), TokenStream::new())
+            }
+            NextCursor::LastItem(path) => {
+                let next = match reach(quote!(item), path) {
+                    Reach::Plain(place) => quote!(items.last().map(|item| #place.to_string())),
+                    Reach::Optional(chain) => {
+                        quote!(items.last().and_then(|item| #chain).map(|v| v.to_string()))
+                    }
+                };
+                (TokenStream::new(), quote!(let next = #next;))
+            }
+            NextCursor::Offset { .. } => {
+                (TokenStream::new(), quote!(let next = Some((current + items.len() as i128).to_string());))
+            }
+            NextCursor::Page { .. } => (TokenStream::new(), quote!(let next = Some((current + 1).to_string());)),
+        };
+        let result = if more.is_some() {
+            quote!(Ok((items, next.filter(|_| more))))
+        } else {
+            quote!(Ok((items, next)))
+        };
+        let how = match &page.next {
+            NextCursor::Field(path) => {
+                let wire: Vec<&str> = path.iter().map(|f| crate::naming::unraw(&f.ident)).collect();
+                format!("`{}` set from the page's `{}`", page.cursor_field, wire.join("."))
+            }
+            NextCursor::LastItem(path) => {
+                let wire: Vec<&str> = path.iter().map(|f| crate::naming::unraw(&f.ident)).collect();
+                format!("`{}` set from the last item's `{}`", page.cursor_field, wire.join("."))
+            }
+            NextCursor::Offset { .. } => format!("`{}` moved past the items received", page.cursor_field),
+            NextCursor::Page { .. } => format!("`{}` set to the next page number", page.cursor_field),
+        };
+        let until = if page.more.is_some() {
+            "until the page says no more follow, the cursor is empty or a page has no items"
+        } else {
+            "until the cursor is empty or a page has no items"
+        };
         let doc = format!(
-            " Every item of every page, fetched lazily: [`Client::{}`] again with `{}` set from `{}`, until the cursor is empty or a page has no items.",
+            " Every item of every page, fetched lazily: [`Client::{}`] again with {how}, {until}.",
             crate::naming::unraw(&op.ident),
-            page.cursor_field,
-            page.next_field
         );
         quote! {
             #[doc = #doc]
@@ -333,8 +398,13 @@ fn operation(op: &Operation, types: &[TypeDef]) -> TokenStream {
                         if let Some(cursor) = cursor {
                             #set_cursor
                         }
+                        #current
                         let page = client.#name(#(#call_args),*).await?;
-                        Ok((#items_value, #next_value.map(|next| next.to_string())))
+                        #more
+                        #next_before
+                        let items: Vec<#item> = #items_value;
+                        #next_after
+                        #result
                     }
                 })
             }
@@ -727,4 +797,44 @@ fn body_enum(op: &Operation, types: &[TypeDef]) -> Option<TokenStream> {
         #[derive(Debug, Clone, PartialEq)]
         pub enum #name { #(#variants)* }
     })
+}
+
+/// How many `Option`s wrap `ty`.
+fn option_depth(ty: &Ty) -> usize {
+    match ty {
+        Ty::Option(inner) => 1 + option_depth(inner),
+        _ => 0,
+    }
+}
+
+/// The value at `path` below `root` (a page or an item): a plain place expression while
+/// every field on the way is required, else an `Option<&T>` that is `None` where an
+/// optional field on the way is absent or null.
+enum Reach {
+    Plain(TokenStream),
+    Optional(TokenStream),
+}
+
+fn reach(root: TokenStream, path: &[FieldRef]) -> Reach {
+    let unwrap = |access: TokenStream, ty: &Ty| match option_depth(ty) {
+        1 => quote!(#access.as_ref()),
+        _ => quote!(#access.as_ref().and_then(Option::as_ref)),
+    };
+    let mut out = Reach::Plain(root);
+    for step in path {
+        let field = ident(&step.ident);
+        let optional = option_depth(&step.ty) > 0;
+        out = match out {
+            Reach::Plain(place) if !optional => Reach::Plain(quote!(#place.#field)),
+            Reach::Plain(place) => Reach::Optional(unwrap(quote!(#place.#field), &step.ty)),
+            Reach::Optional(chain) if !optional => {
+                Reach::Optional(quote!(#chain.map(|v| &v.#field)))
+            }
+            Reach::Optional(chain) => {
+                let inner = unwrap(quote!(v.#field), &step.ty);
+                Reach::Optional(quote!(#chain.and_then(|v| #inner)))
+            }
+        };
+    }
+    out
 }
