@@ -60,6 +60,7 @@ fn generate_inner(spec: &Spec, settings: &Settings) -> Result<Vec<GeneratedFile>
     space.find_form_components();
     space.add_components()?;
     let operations = operation::operations(spec, &mut space)?;
+    operation::incoming_payloads(spec, &mut space);
     space.box_cycles();
     let model = ir::Model {
         types: space.types,

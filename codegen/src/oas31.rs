@@ -22,7 +22,8 @@
 //!
 //! In the document: a missing `paths` or operation `responses` becomes `{}`, `info.summary`
 //! stands in for a missing `info.description`, and a `mutualTLS` security scheme
-//! becomes an `http` one the client notes as not applied. `webhooks`, `$defs`,
+//! becomes an `http` one the client notes as not applied. `webhooks` and callbacks are
+//! rewritten like paths (their request bodies become types); `$defs`,
 //! `jsonSchemaDialect`, `if`/`then`/`else` and the like stay where they are, unread.
 //! The rewrite is idempotent: a normalized document normalizes to itself.
 
@@ -53,17 +54,22 @@ pub(crate) fn normalize(doc: &mut Value) {
     for item in values_mut(root.get_mut("paths")) {
         path_item(item);
     }
+    // Read for the types of the requests they describe.
+    for item in values_mut(root.get_mut("webhooks")) {
+        path_item(item);
+    }
     let Some(components) = root.get_mut("components").and_then(Value::as_object_mut) else {
         return;
     };
     type Normalize = fn(&mut Value);
-    let sections: [(&str, Normalize); 7] = [
+    let sections: [(&str, Normalize); 8] = [
         ("schemas", schema),
         ("parameters", parameter),
         ("headers", parameter),
         ("responses", response),
         ("requestBodies", request_body),
         ("pathItems", path_item),
+        ("callbacks", callback),
         ("securitySchemes", security_scheme),
     ];
     for (key, normalize) in sections {
@@ -117,6 +123,12 @@ fn operation(op: &mut Value) {
         request_body(body);
     }
     values_mut(op.get_mut("responses")).for_each(response);
+    values_mut(op.get_mut("callbacks")).for_each(callback);
+}
+
+/// A Callback Object: path items by runtime expression.
+fn callback(callback: &mut Value) {
+    values_mut(Some(callback)).for_each(path_item);
 }
 
 /// A Parameter Object or a Header Object: a schema, or content with one.
@@ -917,10 +929,10 @@ mod tests {
             doc["components"]["parameters"]["Q"]["content"]["application/json"]["schema"],
             json!({"enum": [1]})
         );
-        // Webhooks are not read, so not rewritten.
+        // Webhooks are read (for the types of their requests), so rewritten too.
         assert_eq!(
             doc["webhooks"]["w"]["post"]["requestBody"]["content"]["application/json"]["schema"],
-            json!({"type": ["string", "null"]})
+            json!({"type": "string", "nullable": true})
         );
         assert!(is_31(&doc));
         assert!(!is_31(&json!({"openapi": "3.0.3"})));

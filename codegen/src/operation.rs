@@ -86,6 +86,119 @@ fn share_error_enums(operations: &mut [Operation]) {
     }
 }
 
+/// Types for the JSON bodies of requests the server sends (a 3.1 document's `webhooks`,
+/// operations' `callbacks`), so receivers can decode them; components they `$ref` are
+/// models already. Such a body the generator cannot type is left out: it describes no
+/// call this client makes, so it must not cost the whole crate.
+pub(crate) fn incoming_payloads<'a>(spec: &'a Spec, space: &mut TypeSpace<'a>) {
+    // (path item, its pointer, the type name hint, a doc note)
+    let mut items: Vec<(&'a Value, String, String, String)> = Vec::new();
+    if let Some(webhooks) = spec.raw.get("webhooks").and_then(Value::as_object) {
+        for (name, item) in webhooks {
+            let ptr = format!("#/webhooks/{}", pointer::escape(name));
+            let note = format!("The body of the `{name}` webhook's requests to you.");
+            items.push((
+                item,
+                ptr,
+                format!("{}Webhook", camel(name, "Incoming")),
+                note,
+            ));
+        }
+    }
+    let paths = spec.raw.get("paths").and_then(Value::as_object);
+    for (path, item) in paths.into_iter().flatten() {
+        let item_ptr = format!("#/paths/{}", pointer::escape(path));
+        let Ok((item, item_ptr)) = space.deref(item, &item_ptr) else {
+            continue;
+        };
+        for method in METHODS {
+            let Some(callbacks) = item
+                .get(*method)
+                .and_then(|op| op.get("callbacks"))
+                .and_then(Value::as_object)
+            else {
+                continue;
+            };
+            for (name, callback) in callbacks {
+                let ptr = format!("{item_ptr}/{method}/callbacks/{}", pointer::escape(name));
+                let Ok((callback, ptr)) = space.deref(callback, &ptr) else {
+                    continue;
+                };
+                for (expression, item) in callback.as_object().into_iter().flatten() {
+                    let ptr = format!("{ptr}/{}", pointer::escape(expression));
+                    let note = format!(
+                        "The body of the `{name}` callback's requests to you (set up by `{} {path}`).",
+                        method.to_ascii_uppercase()
+                    );
+                    items.push((
+                        item,
+                        ptr,
+                        format!("{}Callback", camel(name, "Incoming")),
+                        note,
+                    ));
+                }
+            }
+        }
+    }
+    let mut bodies: Vec<(&'a Value, String, String, String)> = Vec::new();
+    for (item, ptr, hint, note) in items {
+        let Ok((item, ptr)) = space.deref(item, &ptr) else {
+            continue;
+        };
+        for method in METHODS {
+            let Some(body) = item.get(*method).and_then(|op| op.get("requestBody")) else {
+                continue;
+            };
+            let Ok((body, body_ptr)) = space.deref(body, &format!("{ptr}/{method}/requestBody"))
+            else {
+                continue;
+            };
+            let content = body.get("content").and_then(Value::as_object);
+            let json = content
+                .into_iter()
+                .flatten()
+                .find(|(media, _)| is_json_media(media));
+            if let Some((media, entry)) = json
+                && let Some(schema) = entry.get("schema")
+            {
+                let ptr = format!("{body_ptr}/content/{}/schema", pointer::escape(media));
+                bodies.push((schema, ptr, hint.clone(), note.clone()));
+            }
+        }
+    }
+    let known = space.types.len();
+    for (schema, ptr, hint, note) in bodies {
+        let before = space.types.len();
+        let Ok(ty) = space.ty(schema, &ptr, &hint) else {
+            // Types this body pushed could be half-built: drop them and stop, since
+            // the next bodies could refer to them.
+            space.types.truncate(before);
+            return;
+        };
+        // A type made for this body (not a component) says what it is for.
+        let ty = match ty {
+            Ty::Option(inner) => *inner,
+            other => other,
+        };
+        if let Ty::Named(id) = ty
+            && id >= known
+            && space.types[id].docs.description.is_none()
+        {
+            space.types[id].docs.description = Some(note);
+        }
+    }
+}
+
+fn is_json_media(media: &str) -> bool {
+    let essence = media
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json")
+}
+
 fn list<'v>(value: &'v Value, key: &str) -> &'v [Value] {
     value
         .get(key)

@@ -217,3 +217,22 @@ fn byte_order_mark_and_unquoted_version_are_read() {
     generates("\u{feff}openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\n");
     generates("openapi: 3.0\ninfo: {title: T, version: 1}\npaths: {}\n");
 }
+
+#[test]
+fn a_webhook_the_generator_cannot_type_costs_nothing_else() {
+    // A dangling `$ref` in a request the server sends leaves that one type out; the same
+    // in an operation of the client is an error.
+    let webhook = "openapi: 3.1.0\ninfo: {title: T, version: '1'}\nwebhooks:\n  a:\n    post:\n      requestBody: {content: {application/json: {schema: {type: object, properties: {x: {type: string}}}}}}\n  b:\n    post:\n      requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/Nope'}}}}\n";
+    let spec = Spec::parse(webhook, "spec.yaml").unwrap_or_else(|e| panic!("{e}"));
+    let files = codegen::generate(&spec, &settings()).unwrap_or_else(|e| panic!("{e}"));
+    let models = files.iter().find(|f| f.path == "src/models.rs").unwrap();
+    assert!(!models.contents.contains("Nope"), "{}", models.contents);
+    assert!(
+        models.contents.contains("pub struct AWebhook"),
+        "{}",
+        models.contents
+    );
+    let operation = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    post:\n      requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/Nope'}}}}\n      responses: {'204': {description: ok}}\n";
+    let message = error(operation);
+    assert!(message.contains("Nope"), "{message}");
+}

@@ -95,3 +95,10 @@ fn a_content_media_type_is_a_file_in_a_form() {
     };
     let _ = params;
 }
+
+#[test]
+fn webhook_bodies_are_types() {
+    let event: InventoryLowWebhook = serde_json::from_str(r#"{"sku": "A-1", "remaining": null}"#).unwrap();
+    assert_eq!(event.sku, "A-1");
+    assert_eq!(event.remaining, Some(None));
+}
