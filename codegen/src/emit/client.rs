@@ -287,6 +287,8 @@ fn operation(op: &Operation, types: &[TypeDef]) -> TokenStream {
                     _ => quote!(let #arg = #arg.clone();),
                 }
             })
+            // Each page's request sends the same body (Stripe gives its GET lists one).
+            .chain(op.body.is_some().then(|| quote!(let body = body.clone();)))
             .collect();
         let call_args: Vec<TokenStream> = op
             .path_params
@@ -298,7 +300,8 @@ fn operation(op: &Operation, types: &[TypeDef]) -> TokenStream {
                     _ => quote!(#arg.clone()),
                 }
             })
-            .chain(std::iter::once(quote!(params)))
+            .chain(op.params_type.is_some().then(|| quote!(params)))
+            .chain(op.body.is_some().then(|| quote!(body)))
             .collect();
         let cursor_is_string = op.params.iter().any(|p| p.ident == page.cursor_field && p.ty == Ty::String);
         let set_cursor = if cursor_is_string {
@@ -365,12 +368,12 @@ fn operation(op: &Operation, types: &[TypeDef]) -> TokenStream {
         };
         let how = match &page.next {
             NextCursor::Field(path) => {
-                let wire: Vec<&str> = path.iter().map(|f| crate::naming::unraw(&f.ident)).collect();
-                format!("`{}` set from the page's `{}`", page.cursor_field, wire.join("."))
+                let fields: Vec<&str> = path.iter().map(|f| crate::naming::unraw(&f.ident)).collect();
+                format!("`{}` set from the page's `{}`", page.cursor_field, fields.join("."))
             }
             NextCursor::LastItem(path) => {
-                let wire: Vec<&str> = path.iter().map(|f| crate::naming::unraw(&f.ident)).collect();
-                format!("`{}` set from the last item's `{}`", page.cursor_field, wire.join("."))
+                let fields: Vec<&str> = path.iter().map(|f| crate::naming::unraw(&f.ident)).collect();
+                format!("`{}` set from the last item's `{}`", page.cursor_field, fields.join("."))
             }
             NextCursor::Offset { .. } => format!("`{}` moved past the items received", page.cursor_field),
             NextCursor::Page { .. } => format!("`{}` set to the next page number", page.cursor_field),

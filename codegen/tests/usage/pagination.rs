@@ -91,6 +91,18 @@ async fn starting_after_the_last_id_while_has_more() {
 }
 
 #[tokio::test]
+async fn a_list_that_takes_a_body_pages_too() {
+    let (base, seen) = serve(|target| match query(target, "starting_after") {
+        None => format!(r#"{{"data":{},"has_more":true}}"#, items(&["a"])),
+        Some(_) => format!(r#"{{"data":{},"has_more":false}}"#, items(&["b"])),
+    });
+    let body = ListWithBodyBody { expand: Some(vec!["x".into()]) };
+    let got = ids(client(&base).list_with_body_stream(Default::default(), Some(body))).await;
+    assert_eq!(got, ["a", "b"]);
+    assert_eq!(seen.lock().unwrap().len(), 2);
+}
+
+#[tokio::test]
 async fn last_id_with_has_more() {
     let (base, seen) = serve(|target| match query(target, "after_id") {
         None => format!(r#"{{"data":{},"has_more":true,"first_id":"a","last_id":"b"}}"#, items(&["a", "b"])),
