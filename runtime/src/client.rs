@@ -84,8 +84,8 @@ impl Client {
     }
 
     /// Sends `request`, retrying connection errors, timeouts and retryable
-    /// statuses. Returns `Ok` only for 2xx (and 3xx that were not followed);
-    /// any other status becomes [`Error::Api`] once retries are used up.
+    /// statuses. Returns `Ok` only for 2xx (and 3xx that were not followed, except
+    /// 304 Not Modified); any other status becomes [`Error::Api`] once retries are used up.
     pub async fn execute(&self, request: Request) -> Result<RawResponse, Error> {
         let prepared = self.prepare(&request)?;
         let max_retries = self.options.max_retries.unwrap_or(self.inner.max_retries);
@@ -126,7 +126,11 @@ impl Client {
             Ok(Err(e)) => (transport_error(e, timeout), None),
             Ok(Ok((status, headers, body))) => {
                 tracing::Span::current().record("status", status.as_u16());
-                if status.is_success() || status.is_redirection() {
+                // A 304 has no body to decode: it is reported like an error status
+                // (as octokit does), with the headers (`etag`) a conditional caller needs.
+                if status.is_success()
+                    || (status.is_redirection() && status != StatusCode::NOT_MODIFIED)
+                {
                     let request_id = request_id_from_headers(self.inner.profile, &headers);
                     return Step::Done(Ok(RawResponse {
                         status,

@@ -7,7 +7,7 @@ use serde::de::DeserializeOwned;
 use crate::config::Profile;
 use crate::error::Error;
 
-/// A successful (2xx, or unfollowed 3xx) response with its whole body.
+/// A successful (2xx, or unfollowed 3xx other than 304) response with its whole body.
 #[derive(Debug, Clone)]
 pub struct RawResponse {
     /// The status.

@@ -45,6 +45,25 @@ async fn retries_500_then_returns_200() {
 }
 
 #[tokio::test]
+async fn not_modified_is_an_api_error_with_its_headers() {
+    let server = TestServer::start(vec![
+        Reply::raw(304, "application/json", b"").header("etag", "\"v1\""),
+        Reply::json(200, "{}"),
+    ])
+    .await;
+    let mut request = get("/v1/things");
+    request.header("If-None-Match", "\"v1\"".to_string());
+    let error = client(&server)
+        .execute(request)
+        .await
+        .expect_err("304 has no body to return");
+    let api = error.api_error().expect("an API error");
+    assert_eq!(api.status, StatusCode::NOT_MODIFIED);
+    assert_eq!(api.headers.get("etag").unwrap(), "\"v1\"");
+    assert_eq!(server.requests().len(), 1, "not retried");
+}
+
+#[tokio::test]
 async fn retry_after_ms_is_waited() {
     let server = TestServer::start(vec![
         Reply::json(
