@@ -79,9 +79,11 @@ pub(crate) fn declared(
     })
 }
 
-/// Query parameters that carry an opaque cursor, by normalised name (see [`norm`]).
+/// Query parameters that carry a cursor, by normalised name (see [`norm`]); `page` too,
+/// when the page hands back the next one (`next_page`) as the same kind of value.
 const CURSOR_PARAMS: &[&str] = &[
     "cursor",
+    "page",
     "pagecursor",
     "startcursor",
     "pagetoken",
@@ -98,6 +100,7 @@ const CURSOR_PARAMS: &[&str] = &[
 /// Response fields that hand back the next cursor, by normalised name.
 const NEXT_FIELDS: &[&str] = &[
     "nextcursor",
+    "nextpage",
     "nextpagecursor",
     "endcursor",
     "nextpagetoken",
@@ -180,6 +183,9 @@ pub(crate) fn inferred(
     if let (Some(page), Some((items, item_ty))) = (page, &items) {
         if let Some(param) = query(CURSOR_PARAMS).filter(|p| is_scalar(types, &p.ty))
             && let Some(path) = next_cursor_path(types, page)
+            && path
+                .last()
+                .is_some_and(|next| is_integer(types, &next.ty) == is_integer(types, &param.ty))
         {
             return Some(Pagination {
                 cursor_field: param.ident.clone(),

@@ -103,6 +103,17 @@ async fn a_list_that_takes_a_body_pages_too() {
 }
 
 #[tokio::test]
+async fn page_set_from_next_page() {
+    let (base, seen) = serve(|target| match query(target, "page") {
+        None => format!(r#"{{"data":{},"has_more":true,"next_page":"p2"}}"#, items(&["a"])),
+        Some("p2") => format!(r#"{{"data":{},"has_more":false,"next_page":"p3"}}"#, items(&["b"])),
+        Some(_) => format!(r#"{{"data":{},"has_more":false,"next_page":null}}"#, items(&["never"])),
+    });
+    assert_eq!(ids(client(&base).list_page_tokens_stream(Default::default())).await, ["a", "b"]);
+    assert_eq!(seen.lock().unwrap().len(), 2);
+}
+
+#[tokio::test]
 async fn last_id_with_has_more() {
     let (base, seen) = serve(|target| match query(target, "after_id") {
         None => format!(r#"{{"data":{},"has_more":true,"first_id":"a","last_id":"b"}}"#, items(&["a", "b"])),
