@@ -10,8 +10,8 @@ use serde_json::Value;
 
 use crate::error::Error;
 use crate::ir::{
-    FieldRef, Location, NextCursor, Pagination, Param, ResponseBody, ResponseShape, Struct, Ty,
-    TypeDef, TypeKind,
+    Field, FieldRef, Location, NextCursor, Pagination, Param, ResponseBody, ResponseShape, Struct,
+    Ty, TypeDef, TypeKind,
 };
 
 /// Pagination declared with `x-pagination: {cursor-param, next-cursor, items}`.
@@ -249,7 +249,7 @@ pub(crate) fn inferred(
 /// The field holding the next cursor: at the top of the page, or one level down in an
 /// object such as `meta` or `pagination`.
 fn next_cursor_path(types: &[TypeDef], page: &Struct) -> Option<Vec<FieldRef>> {
-    fn direct<'s>(types: &[TypeDef], s: &'s Struct) -> Option<&'s crate::ir::Field> {
+    fn direct<'s>(types: &[TypeDef], s: &'s Struct) -> Option<&'s Field> {
         NEXT_FIELDS.iter().find_map(|name| {
             s.fields
                 .iter()
@@ -269,7 +269,7 @@ fn next_cursor_path(types: &[TypeDef], page: &Struct) -> Option<Vec<FieldRef>> {
     })
 }
 
-fn items_field<'t>(types: &[TypeDef], page: &'t Struct) -> Option<&'t crate::ir::Field> {
+fn items_field<'t>(types: &[TypeDef], page: &'t Struct) -> Option<&'t Field> {
     let lists: Vec<_> = page
         .fields
         .iter()
@@ -284,7 +284,7 @@ fn items_field<'t>(types: &[TypeDef], page: &'t Struct) -> Option<&'t crate::ir:
     }
 }
 
-fn field_ref(field: &crate::ir::Field) -> FieldRef {
+fn field_ref(field: &Field) -> FieldRef {
     FieldRef {
         ident: field.ident.clone(),
         ty: field.full_ty(),

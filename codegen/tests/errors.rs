@@ -236,3 +236,14 @@ fn a_webhook_the_generator_cannot_type_costs_nothing_else() {
     let message = error(operation);
     assert!(message.contains("Nope"), "{message}");
 }
+
+#[test]
+fn a_declared_pagination_with_a_required_cursor_is_refused_clearly() {
+    let text = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      x-pagination: {cursor-param: page, next-cursor: next, items: data}\n      parameters:\n        - {name: page, in: query, required: true, schema: {type: string}}\n      responses:\n        '200':\n          description: ok\n          content: {application/json: {schema: {type: object, properties: {next: {type: string}, data: {type: array, items: {type: string}}}}}}\n";
+    let message = error(text);
+    assert!(
+        message.contains("#/paths/~1a/get/x-pagination"),
+        "{message}"
+    );
+    assert!(message.contains("`page` is required"), "{message}");
+}

@@ -366,14 +366,16 @@ fn operation(op: &Operation, types: &[TypeDef]) -> TokenStream {
         } else {
             quote!(Ok((items, next)))
         };
+        let dotted = |path: &[FieldRef]| {
+            let fields: Vec<&str> = path.iter().map(|f| crate::naming::unraw(&f.ident)).collect();
+            fields.join(".")
+        };
         let how = match &page.next {
             NextCursor::Field(path) => {
-                let fields: Vec<&str> = path.iter().map(|f| crate::naming::unraw(&f.ident)).collect();
-                format!("`{}` set from the page's `{}`", page.cursor_field, fields.join("."))
+                format!("`{}` set from the page's `{}`", page.cursor_field, dotted(path))
             }
             NextCursor::LastItem(path) => {
-                let fields: Vec<&str> = path.iter().map(|f| crate::naming::unraw(&f.ident)).collect();
-                format!("`{}` set from the last item's `{}`", page.cursor_field, fields.join("."))
+                format!("`{}` set from the last item's `{}`", page.cursor_field, dotted(path))
             }
             NextCursor::Offset { .. } => format!("`{}` moved past the items received", page.cursor_field),
             NextCursor::Page { .. } => format!("`{}` set to the next page number", page.cursor_field),

@@ -201,16 +201,21 @@ fn form_encoding(s: &Struct) -> TokenStream {
     out
 }
 
+/// The idents of enum variants whose values are text, and a doc line quoting each value.
+fn text_variants(variants: &[EnumVariant<String>]) -> (Vec<syn::Ident>, Vec<String>) {
+    variants
+        .iter()
+        .map(|v| (ident(&v.ident), format!(" `{}`", v.value.replace('`', "'"))))
+        .unzip()
+}
+
 fn string_enum(
     docs: &TokenStream,
     name: &syn::Ident,
     variants: &[EnumVariant<String>],
 ) -> TokenStream {
-    let idents: Vec<syn::Ident> = variants.iter().map(|v| ident(&v.ident)).collect();
+    let (idents, variant_docs) = text_variants(variants);
     let values = variants.iter().map(|v| &v.value);
-    let variant_docs = variants
-        .iter()
-        .map(|v| format!(" `{}`", v.value.replace('`', "'")));
     quote! {
         #docs
         ///
@@ -278,11 +283,8 @@ fn value_enum(
     name: &syn::Ident,
     variants: &[EnumVariant<String>],
 ) -> TokenStream {
-    let idents: Vec<syn::Ident> = variants.iter().map(|v| ident(&v.ident)).collect();
+    let (idents, variant_docs) = text_variants(variants);
     let values = variants.iter().map(|v| &v.value);
-    let variant_docs = variants
-        .iter()
-        .map(|v| format!(" `{}`", v.value.replace('`', "'")));
     let gap = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
     quote! {
         #docs
