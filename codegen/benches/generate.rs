@@ -23,6 +23,7 @@ fn settings() -> codegen::Settings {
         runtime_dependency: r#"{ path = "../runtime" }"#.into(),
         standalone: true,
         spec_path_from_crate: Some("spec.json".into()),
+        overlay_path_from_crate: None,
         regenerate_command: "cargo xtask bench".into(),
     }
 }

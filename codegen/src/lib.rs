@@ -5,6 +5,7 @@
 //! `schema` and `operation` (spec → IR, naming) → `emit` (IR → tokens) → `render`
 //! (syn + prettyplease → text).
 
+mod changes;
 mod emit;
 mod error;
 mod ir;
@@ -13,14 +14,20 @@ mod locate;
 mod naming;
 mod oas31;
 mod operation;
+mod overlay;
 mod pagination;
 mod pointer;
 mod render;
 mod schema;
+mod select;
+mod surface;
 mod value;
 
+pub use changes::{Change, ChangeReport, Verdict, bump_version, compare};
 pub use error::{Error, Location};
-pub use load::{Spec, fingerprint};
+pub use load::{Spec, Warning, effective_document, fingerprint, mock_document};
+pub use overlay::Overlay;
+pub use select::SelectionSummary;
 
 /// Where generated code finds the hand-written runtime crate, and how the output crate is named.
 #[derive(Debug, Clone)]
@@ -36,6 +43,9 @@ pub struct Settings {
     /// Path of the spec relative to the generated crate's root; enables the build-time
     /// staleness check. `None` leaves the check out.
     pub spec_path_from_crate: Option<String>,
+    /// Path of the overlay relative to the generated crate's root, when the spec has one;
+    /// the staleness check then covers it too.
+    pub overlay_path_from_crate: Option<String>,
     /// The command quoted in every `@generated` header.
     pub regenerate_command: String,
 }
@@ -55,18 +65,23 @@ pub fn generate(spec: &Spec, settings: &Settings) -> Result<Vec<GeneratedFile>, 
     generate_inner(spec, settings).map_err(|e| spec.locate(e))
 }
 
-fn generate_inner(spec: &Spec, settings: &Settings) -> Result<Vec<GeneratedFile>, Error> {
+/// The IR of a loaded spec: every type and operation, named, in spec order.
+pub(crate) fn model(spec: &Spec) -> Result<ir::Model, Error> {
     let mut space = schema::TypeSpace::new(&spec.raw);
     space.find_form_components();
     space.add_components()?;
     let operations = operation::operations(spec, &mut space)?;
     operation::incoming_payloads(spec, &mut space);
     space.box_cycles();
-    let model = ir::Model {
+    Ok(ir::Model {
         types: space.types,
         operations,
         client: operation::client_facts(spec),
-    };
+    })
+}
+
+fn generate_inner(spec: &Spec, settings: &Settings) -> Result<Vec<GeneratedFile>, Error> {
+    let model = model(spec)?;
 
     let header = format!(
         "{GENERATED_MARKER} by `{}` from {}. Do not edit: change the spec and regenerate.",
@@ -84,9 +99,18 @@ fn generate_inner(spec: &Spec, settings: &Settings) -> Result<Vec<GeneratedFile>
             "# {header}\n\n# prettyplease formats the generated code, the same on every machine; rustfmt leaves it be.\ndisable_all_formatting = true\n"
         ),
     });
+    files.push(GeneratedFile {
+        path: "api-surface.txt".into(),
+        contents: surface::render(&model, &header),
+    });
     if let Some(spec_path) = &settings.spec_path_from_crate {
-        let tokens =
-            emit::crate_files::build_rs(spec_path, &spec.fingerprint, &settings.regenerate_command);
+        let mut inputs = vec![(spec_path.clone(), spec.fingerprint.clone())];
+        if let (Some(path), Some(fingerprint)) =
+            (&settings.overlay_path_from_crate, &spec.overlay_fingerprint)
+        {
+            inputs.push((path.clone(), fingerprint.clone()));
+        }
+        let tokens = emit::crate_files::build_rs(&inputs, &settings.regenerate_command);
         files.push(GeneratedFile {
             path: "build.rs".into(),
             contents: render::rust_file(tokens, &header, "build.rs")?,
@@ -96,6 +120,9 @@ fn generate_inner(spec: &Spec, settings: &Settings) -> Result<Vec<GeneratedFile>
         &model.client,
         &spec.fingerprint,
         settings.spec_path_from_crate.as_deref(),
+        spec.overlay_fingerprint
+            .as_deref()
+            .map(|fingerprint| (fingerprint, settings.overlay_path_from_crate.as_deref())),
     );
     files.push(GeneratedFile {
         path: "src/lib.rs".into(),

@@ -1,18 +1,71 @@
 //! Reading a spec's text (YAML or JSON, told apart by content) into `openapiv3` types.
 
 use crate::error::{Error, Location};
+use crate::overlay::{Overlay, Touched};
+use crate::select::{Selection, SelectionSummary};
 
 /// A parsed OpenAPI document plus what the generator needs to know about its text.
 #[derive(Debug, Clone)]
 pub struct Spec {
     pub api: openapiv3::OpenAPI,
     /// The raw document, for `x-` extensions and `$ref`s that `openapiv3` does not model.
+    /// With an overlay, the effective document: selected, overlaid and pruned.
     pub raw: serde_json::Value,
     /// Stable hash of the spec's text (see [`fingerprint`]).
     pub fingerprint: String,
+    /// Stable hash of the overlay's text, when there is one.
+    pub overlay_fingerprint: Option<String>,
     pub source_name: String,
+    /// What the tolerant reader stood in for, to be shown to the user.
+    pub warnings: Vec<Warning>,
+    /// What the overlay's `x-select` kept, when it has one.
+    pub selection: Option<SelectionSummary>,
     /// The text, kept to turn pointers in errors into lines and columns.
     text: String,
+    /// The overlay and the nodes its actions wrote, so errors there point into it.
+    overlay: Option<(Overlay, Vec<Touched>)>,
+}
+
+/// Something the document lacks or gets wrong that the reader stood in for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// JSON pointer into the document.
+    pub pointer: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "at {}: {}", self.pointer, self.message)
+    }
+}
+
+/// Fills in required fields a real document may lack where the stand-in is obvious (an
+/// empty `info.version`, a title), recording a warning for each, instead of refusing it.
+fn stand_ins(raw: &mut serde_json::Value, warnings: &mut Vec<Warning>) {
+    use serde_json::Value;
+    let Some(root) = raw.as_object_mut() else {
+        return;
+    };
+    let info = root
+        .entry("info")
+        .or_insert_with(|| Value::Object(serde_json::Map::new()));
+    let Some(info) = info.as_object_mut() else {
+        return;
+    };
+    for (key, stand_in) in [("title", "API"), ("version", "")] {
+        if !info.get(key).is_some_and(Value::is_string)
+            && !info.get(key).is_some_and(Value::is_number)
+        {
+            warnings.push(Warning {
+                pointer: format!("#/info/{key}"),
+                message: format!(
+                    "the document has no `info.{key}`, which OpenAPI requires; read as {stand_in:?}"
+                ),
+            });
+            info.insert(key.to_string(), Value::String(stand_in.to_string()));
+        }
+    }
 }
 
 /// Refuses documents that are not OpenAPI 3.0 or 3.1 before typed parsing gives a vaguer
@@ -264,6 +317,17 @@ fn inside_paths(doc: &serde_json::Value) -> Option<(String, String)> {
 impl Spec {
     /// Parses `text`; `source_name` (a file path) is quoted in errors.
     pub fn parse(text: &str, source_name: &str) -> Result<Spec, Error> {
+        Spec::parse_with_overlay(text, source_name, None)
+    }
+
+    /// Parses `text` and, when given, applies `overlay` to it: first its `x-select` rule
+    /// (on the document as written), then its actions in order, then the pruning of what
+    /// the selected operations do not reach. Errors point into whichever file caused them.
+    pub fn parse_with_overlay(
+        text: &str,
+        source_name: &str,
+        overlay: Option<&Overlay>,
+    ) -> Result<Spec, Error> {
         let with_source = |mut e: Error| {
             e.source_name = Some(source_name.to_string());
             e
@@ -278,8 +342,8 @@ impl Spec {
         // the typed view is made from the raw document as for YAML (below), which patches
         // what it can and gives the error a pointer.
         let (raw, quick, fingerprint) = std::thread::scope(|scope| {
-            let quick =
-                json.then(|| scope.spawn(|| serde_json::from_str::<openapiv3::OpenAPI>(text).ok()));
+            let quick = (json && overlay.is_none())
+                .then(|| scope.spawn(|| serde_json::from_str::<openapiv3::OpenAPI>(text).ok()));
             let raw = raw_document(text, json);
             let fingerprint = raw.is_ok().then(|| fingerprint(original));
             let quick = quick.and_then(|handle| handle.join().ok().flatten());
@@ -294,6 +358,12 @@ impl Spec {
             e.location = crate::locate::position(text, &e.pointer);
             with_source(e)
         })?;
+        let (selection, touched) = match overlay {
+            Some(overlay) => apply_overlay(&mut raw, overlay)?,
+            None => (None, Vec::new()),
+        };
+        let mut warnings = Vec::new();
+        stand_ins(&mut raw, &mut warnings);
         let oas31 = crate::oas31::is_31(&raw);
         if oas31 {
             // Both views below come from the 3.0 shapes of the document.
@@ -324,10 +394,107 @@ impl Spec {
             api,
             raw,
             fingerprint: fingerprint.unwrap_or_default(),
+            overlay_fingerprint: overlay.map(Overlay::fingerprint),
             source_name: source_name.to_string(),
+            warnings,
+            selection,
             text: text.to_string(),
+            overlay: overlay.map(|o| (o.clone(), touched)),
         })
     }
+}
+
+/// Applies an overlay to a document: its `x-select` rule first (on the document as
+/// published, so the rule speaks of what upstream names), then its actions, then the
+/// pruning of what the kept operations do not reach.
+fn apply_overlay(
+    raw: &mut serde_json::Value,
+    overlay: &Overlay,
+) -> Result<(Option<SelectionSummary>, Vec<Touched>), Error> {
+    let rule = overlay
+        .extension("x-select")
+        .map(|rule| Selection::read(rule, "#/x-select"))
+        .transpose()
+        .map_err(|e| overlay.error(&e.pointer, e.message))?;
+    let selected = rule
+        .map(|rule| rule.remove_unselected(raw))
+        .transpose()
+        .map_err(|e| overlay.error(&e.pointer, e.message))?;
+    let touched = overlay.apply_tracked(raw)?;
+    let selection = selected.map(|selected| selected.prune(raw));
+    check_version(raw).map_err(|e| overlay.error("#", e.message))?;
+    Ok((selection, touched))
+}
+
+/// The document a spec and its overlay make together, as JSON: what a mock server or any
+/// other OpenAPI tool should be given to see the API this generator sees.
+pub fn effective_document(
+    text: &str,
+    source_name: &str,
+    overlay: &Overlay,
+) -> Result<String, Error> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let with_source = |mut e: Error| {
+        e.source_name = Some(source_name.to_string());
+        e.location = e
+            .location
+            .or_else(|| crate::locate::position(text, &e.pointer));
+        e
+    };
+    let mut raw = read_value(text).map_err(with_source)?;
+    check_version(&raw).map_err(with_source)?;
+    apply_overlay(&mut raw, overlay)?;
+    Ok(serde_json::to_string_pretty(&raw).unwrap_or_default())
+}
+
+/// [`effective_document`] for mock servers that match path keys literally (Prism among
+/// them): a path key's query string (`/v1/skills?beta=true`) becomes a required,
+/// single-value query parameter of each of its operations, so the mock still checks that
+/// the client sends it.
+pub fn mock_document(text: &str, source_name: &str, overlay: &Overlay) -> Result<String, Error> {
+    use serde_json::{Map, Value, json};
+    let effective = effective_document(text, source_name, overlay)?;
+    let mut document: Value = serde_json::from_str(&effective).unwrap_or_default();
+    let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else {
+        return Ok(effective);
+    };
+    let mut moved = Map::new();
+    for (key, mut item) in std::mem::take(paths) {
+        let (path, pairs) = crate::operation::request_path(&key);
+        if pairs.is_empty() {
+            moved.insert(key, item);
+            continue;
+        }
+        if let Some(item) = item.as_object_mut() {
+            for (method, operation) in item.iter_mut() {
+                if !crate::operation::METHODS.contains(&method.as_str()) {
+                    continue;
+                }
+                let Some(operation) = operation.as_object_mut() else {
+                    continue;
+                };
+                let parameters = operation
+                    .entry("parameters")
+                    .or_insert_with(|| Value::Array(Vec::new()));
+                if let Some(parameters) = parameters.as_array_mut() {
+                    for (name, value) in &pairs {
+                        parameters.push(json!({
+                            "name": name, "in": "query", "required": true,
+                            "schema": {"type": "string", "enum": [value]}
+                        }));
+                    }
+                }
+            }
+        }
+        moved.insert(path, item);
+    }
+    *paths = moved;
+    Ok(serde_json::to_string_pretty(&document).unwrap_or(effective))
+}
+
+/// A document's text as a value: JSON read as JSON, anything else as (tolerant) YAML.
+pub(crate) fn read_value(text: &str) -> Result<serde_json::Value, Error> {
+    raw_document(text, looks_like_json(text))
 }
 
 /// The raw document: JSON read as JSON, anything else as (tolerant) YAML.
@@ -379,6 +546,21 @@ pub fn fingerprint(text: &str) -> String {
 impl Spec {
     /// Adds the source name and, where the pointer can be found in the text, line and column.
     pub(crate) fn locate(&self, mut error: Error) -> Error {
+        if let Some((overlay, touched)) = &self.overlay
+            && error.pointer.starts_with("#/")
+            && let Some(action) = Touched::last_covering(touched, &error.pointer)
+        {
+            // The node was written by the overlay: point at the action that wrote it.
+            let mut located = overlay.error(
+                &format!("#/actions/{action}"),
+                format!(
+                    "{} (at {} of the document with the overlay applied, written by action {action})",
+                    error.message, error.pointer
+                ),
+            );
+            located.pointer = format!("#/actions/{action}");
+            return located;
+        }
         error.source_name = Some(self.source_name.clone());
         if error.location.is_none() && error.pointer.starts_with("#/") {
             error.location = crate::locate::position(&self.text, &error.pointer);

@@ -16,7 +16,8 @@ use crate::naming::{Scope, camel, snake};
 use crate::schema::{TypeSpace, default_json, docs, primary_type};
 use crate::{pagination, pointer};
 
-const METHODS: &[&str] = &[
+/// The operation keys of a Path Item Object.
+pub(crate) const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
@@ -455,7 +456,7 @@ fn operation<'a>(
 /// write `/#X-Amz-Target=...` to keep keys unique; fragments never reach the server),
 /// with a leading `/` and its literal text percent-encoded (`{templates}` left for the
 /// parameters), and the pairs of any `?query` written into it.
-fn request_path(key: &str) -> (String, Vec<(String, String)>) {
+pub(crate) fn request_path(key: &str) -> (String, Vec<(String, String)>) {
     let key = key.split('#').next().unwrap_or_default();
     let (path, query) = key.split_once('?').unwrap_or((key, ""));
     let mut out = String::with_capacity(path.len() + 1);
@@ -650,7 +651,8 @@ fn form_type<'a>(
         return Ok(Ty::Vec(Box::new(Ty::File)));
     }
     let base = if space.form_components.contains(&resolved_ptr) {
-        pointer::last_segment(&resolved_ptr).to_string()
+        let key = pointer::last_segment(&resolved_ptr);
+        crate::schema::component_name(&key, resolved).to_string()
     } else {
         format!("{type_base}Form")
     };

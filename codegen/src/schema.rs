@@ -39,6 +39,20 @@ fn count_refs(value: &Value, counts: &mut HashMap<String, usize>) {
     }
 }
 
+/// What a component schema's type is named after: its `x-rust-name` when it has one,
+/// else its key.
+pub(crate) fn component_name<'s>(key: &'s str, schema: &'s Value) -> &'s str {
+    schema
+        .get("x-rust-name")
+        .and_then(Value::as_str)
+        .filter(|name| !name.trim().is_empty())
+        .unwrap_or(key)
+}
+
+fn component_type_name(key: &str, schema: &Value) -> String {
+    type_name(component_name(key, schema))
+}
+
 impl<'a> TypeSpace<'a> {
     pub(crate) fn new(raw: &'a Value) -> Self {
         TypeSpace {
@@ -67,7 +81,7 @@ impl<'a> TypeSpace<'a> {
             if self.form_components.contains(&ptr) {
                 continue;
             }
-            let id = self.placeholder(type_name(key), &ptr);
+            let id = self.placeholder(component_type_name(key, schema), &ptr);
             pending.push((id, ptr, schema));
         }
         for (id, ptr, schema) in pending {
@@ -146,7 +160,7 @@ impl<'a> TypeSpace<'a> {
                 && !self.form_components.contains(&target_ptr)
             {
                 // A component not registered (add_components not run): build it now.
-                let name = type_name(&pointer::last_segment(&target_ptr));
+                let name = component_type_name(&pointer::last_segment(&target_ptr), resolved);
                 self.named_always(resolved, &target_ptr, &name)?
             } else {
                 self.named_always(resolved, &target_ptr, hint)?

@@ -10,6 +10,7 @@ fn settings() -> Settings {
         runtime_dependency: "{ path = \"../runtime\" }".into(),
         standalone: true,
         spec_path_from_crate: None,
+        overlay_path_from_crate: None,
         regenerate_command: "test".into(),
     }
 }

@@ -195,7 +195,7 @@ fn profile(facts: &ClientFacts, crate_name: &str, crate_version: &str) -> TokenS
 }
 
 /// The argument type of a path parameter.
-fn path_arg_ty(param: &Param, types: &[TypeDef]) -> TokenStream {
+pub(crate) fn path_arg_ty(param: &Param, types: &[TypeDef]) -> TokenStream {
     match &param.ty {
         Ty::String => quote!(&str),
         other => ty_tokens(other, types),

@@ -57,8 +57,12 @@ pub(crate) fn lib_rs(
     facts: &ClientFacts,
     fingerprint: &str,
     spec_path: Option<&str>,
+    overlay: Option<(&str, Option<&str>)>,
 ) -> TokenStream {
-    let mut text = format!("{}\n\nVersion `{}` of the API.", facts.title, facts.version);
+    let mut text = facts.title.clone();
+    if !facts.version.is_empty() {
+        text.push_str(&format!("\n\nVersion `{}` of the API.", facts.version));
+    }
     if let Some(description) = &facts.description {
         text.push_str("\n\n");
         text.push_str(description);
@@ -72,6 +76,18 @@ pub(crate) fn lib_rs(
         ),
         None => " Fingerprint of the spec this crate was generated from.".to_string(),
     };
+    let overlay_const = overlay.map(|(fingerprint, path)| {
+        let doc = match path {
+            Some(path) => format!(
+                " Fingerprint of `{path}`, the overlay applied to the spec; `build.rs` compares it."
+            ),
+            None => " Fingerprint of the overlay applied to the spec.".to_string(),
+        };
+        quote! {
+            #[doc = #doc]
+            pub const OVERLAY_FINGERPRINT: &str = #fingerprint;
+        }
+    });
     quote! {
         #inner_docs
         // Descriptions come from the spec as written: links, HTML and lists in them are
@@ -100,35 +116,41 @@ pub(crate) fn lib_rs(
 
         #[doc = #spec_doc]
         pub const SPEC_FINGERPRINT: &str = #fingerprint;
+        #overlay_const
     }
 }
 
-/// Fails the build, naming the command to run, when the spec changed after the last
-/// regeneration. Silent when the spec is not where it was (the crate was copied elsewhere).
-pub(crate) fn build_rs(spec_path: &str, fingerprint: &str, command: &str) -> TokenStream {
+/// Fails the build, naming the command to run, when an input (the spec, its overlay)
+/// changed after the last regeneration. `inputs` are paths relative to the crate with the
+/// fingerprint each had. Silent for an input that is not where it was (the crate was
+/// copied elsewhere).
+pub(crate) fn build_rs(inputs: &[(String, String)], command: &str) -> TokenStream {
     let message = format!(
-        "error: {spec_path} changed after this crate was generated (fingerprint {{actual}}, crate has {{expected}}).\nRun `{command}` to regenerate it."
+        "error: {{path}} changed after this crate was generated (fingerprint {{actual}}, crate has {{expected}}).\nRun `{command}` to regenerate it."
     );
+    let paths = inputs.iter().map(|(path, _)| path);
+    let fingerprints = inputs.iter().map(|(_, fingerprint)| fingerprint);
     quote! {
         //! Checks that the crate is as new as its spec.
         use std::path::Path;
 
-        const SPEC: &str = #spec_path;
-        const EXPECTED: &str = #fingerprint;
+        /// Each input of the generator, relative to this crate, and its fingerprint then.
+        const INPUTS: &[(&str, &str)] = &[#((#paths, #fingerprints)),*];
 
         fn main() {
             let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default();
-            let spec = Path::new(&manifest_dir).join(SPEC);
             println!("cargo:rerun-if-changed=build.rs");
-            let Ok(text) = std::fs::read_to_string(&spec) else {
-                return;
-            };
-            println!("cargo:rerun-if-changed={}", spec.display());
-            let actual = fingerprint(&text);
-            if actual != EXPECTED {
-                let expected = EXPECTED;
-                eprintln!(#message);
-                std::process::exit(1);
+            for &(path, expected) in INPUTS {
+                let input = Path::new(&manifest_dir).join(path);
+                let Ok(text) = std::fs::read_to_string(&input) else {
+                    continue;
+                };
+                println!("cargo:rerun-if-changed={}", input.display());
+                let actual = fingerprint(&text);
+                if actual != expected {
+                    eprintln!(#message);
+                    std::process::exit(1);
+                }
             }
         }
 

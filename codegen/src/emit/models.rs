@@ -108,21 +108,10 @@ fn field(f: &Field, role: StructRole, types: &[TypeDef]) -> TokenStream {
         );
     }
     let name = ident(&f.ident);
+    let ty = ty_tokens(&field_ty(f, role), types);
     if f.flatten {
-        let ty = ty_tokens(&f.ty, types);
         return quote! { #docs #[serde(flatten)] pub #name: #ty, };
     }
-    let form_files =
-        role == StructRole::Form && matches!(&f.ty, Ty::Vec(inner) if **inner == Ty::File);
-    let full = match role {
-        // A list of files is empty rather than absent.
-        _ if form_files => f.ty.clone(),
-        // A form has no null: a part is sent or it is not.
-        StructRole::Form if !f.required => f.ty.clone().option(),
-        StructRole::Form => f.ty.clone(),
-        _ => f.full_ty(),
-    };
-    let ty = ty_tokens(&full, types);
     let mut serde_args = Vec::new();
     if role == StructRole::Model {
         if crate::naming::unraw(&f.ident) != f.wire {
@@ -143,6 +132,24 @@ fn field(f: &Field, role: StructRole, types: &[TypeDef]) -> TokenStream {
     }
     let serde = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
     quote! { #docs #serde pub #name: #ty, }
+}
+
+/// The type a field has in its generated struct: the `Option`s of a model or parameter,
+/// a form's own rules, a flattened variant as it is.
+pub(crate) fn field_ty(f: &Field, role: StructRole) -> Ty {
+    if f.flatten {
+        return f.ty.clone();
+    }
+    let form_files =
+        role == StructRole::Form && matches!(&f.ty, Ty::Vec(inner) if **inner == Ty::File);
+    match role {
+        // A list of files is empty rather than absent.
+        _ if form_files => f.ty.clone(),
+        // A form has no null: a part is sent or it is not.
+        StructRole::Form if !f.required => f.ty.clone().option(),
+        StructRole::Form => f.ty.clone(),
+        _ => f.full_ty(),
+    }
 }
 
 /// Statements adding each field of a form to `form`.

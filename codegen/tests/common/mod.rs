@@ -47,6 +47,7 @@ pub fn settings(name: &str, runtime: String) -> Settings {
         runtime_dependency: runtime,
         standalone: true,
         spec_path_from_crate: None,
+        overlay_path_from_crate: None,
         regenerate_command: format!("codegen fixture test {name}"),
     }
 }
