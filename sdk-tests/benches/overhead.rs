@@ -6,7 +6,7 @@
 //! `reqwest::Client` settings:
 //!
 //! - `get_skill/reqwest_bare`: reqwest with the same headers the SDK sends, a status
-//!   check, the request id read, and the body decoded into `anthropic_skills::Skill`;
+//!   check, the request id read, and the body decoded into `anthropic_skills::BetaGetSkillResponse`;
 //! - `get_skill/sdk_client`: `anthropic_skills::Client::get_skill`.
 //!
 //! Before measuring, both are sent once to a recording server and must send the same
@@ -16,7 +16,7 @@
 use std::convert::Infallible;
 use std::time::Duration;
 
-use anthropic_skills::{Client, GetSkillParams, Skill};
+use anthropic_skills::{BetaGetSkillResponse as Skill, Client, GetSkillParams};
 use bytes::Bytes;
 use criterion::{Criterion, criterion_group, criterion_main};
 use http_body_util::Full;

@@ -4,8 +4,8 @@
 use std::time::{Duration, Instant};
 
 use anthropic_skills::{
-    Client, Error, ErrorResponse, ErrorType, GetSkillError, GetSkillParams,
-    ListSkillVersionsParams, ListSkillsParams, SkillType,
+    BetaGetSkillResponse, Client, Error, ErrorResponse, ErrorResponseError, ErrorType,
+    GetSkillError, GetSkillParams, ListSkillVersionsParams, ListSkillsParams,
 };
 use futures::{StreamExt, TryStreamExt};
 use sdk_tests::{
@@ -33,7 +33,7 @@ fn retry_counts(server: &TestServer) -> Vec<String> {
         .collect()
 }
 
-async fn get(client: &Client) -> Result<anthropic_skills::Skill, Error> {
+async fn get(client: &Client) -> Result<BetaGetSkillResponse, Error> {
     client.get_skill("skill_1", GetSkillParams::default()).await
 }
 
@@ -77,7 +77,10 @@ async fn retries_stop_after_max_retries() {
     let Some(GetSkillError::ServerError(body)) = GetSkillError::from_error(&error) else {
         panic!("expected the spec's 5XX body, got {error:?}");
     };
-    assert_eq!(body.error.r#type, ErrorType::OverloadedError);
+    assert!(
+        matches!(body.error, ErrorResponseError::BetaOverloadedError(_)),
+        "{body:?}"
+    );
 
     let server = TestServer::start([overloaded(), overloaded()]);
     let client = server.builder().max_retries(0).build().unwrap();
@@ -152,7 +155,10 @@ async fn bad_request_is_not_retried() {
         "400 Bad Request invalid_request_error: limit: too big (request-id req_header_id)"
     );
     let body: ErrorResponse = api.json().expect("typed error body");
-    assert_eq!(body.error.r#type, ErrorType::InvalidRequestError);
+    let ErrorResponseError::BetaInvalidRequestError(detail) = &body.error else {
+        panic!("expected an invalid_request_error, got {body:?}");
+    };
+    assert_eq!(detail.message, "limit: too big");
     assert_eq!(body.request_id.as_deref(), Some("req_body_id"));
     // The operation's own error enum decodes the body the spec describes for 4XX.
     let Some(GetSkillError::ClientError(typed)) = GetSkillError::from_error(&error) else {
@@ -324,8 +330,7 @@ async fn unknown_fields_and_enum_values_are_accepted() {
     let client = server.client();
 
     let decoded = get(&client).await.expect("unknown values decode");
-    assert_eq!(decoded.r#type, SkillType::Other("skill_v2".into()));
-    assert_eq!(decoded.r#type.as_str(), "skill_v2");
+    assert_eq!(decoded.r#type, "skill_v2");
     assert_eq!(decoded.source, "partner");
     // Re-serializing keeps the unknown enum value as sent.
     assert_eq!(serde_json::to_value(&decoded).unwrap()["type"], "skill_v2");
@@ -334,17 +339,17 @@ async fn unknown_fields_and_enum_values_are_accepted() {
         .list_skill_versions("skill_1", ListSkillVersionsParams::default())
         .await
         .expect("unknown values in a page decode");
-    assert_eq!(versions.data[0].r#type.as_str(), "skill_version_v9");
+    assert_eq!(versions.data[0].r#type, "skill_version_v9");
 
     let error = get(&client).await.expect_err("400");
     let api = error.api_error().expect("api error");
     assert_eq!(api.error_type.as_deref(), Some("brand_new_error"));
     let body: ErrorResponse = api.json().expect("unknown error type decodes");
-    assert_eq!(
-        body.error.r#type,
-        ErrorType::Other("brand_new_error".into())
-    );
-    assert_eq!(body.error.message, "something new");
+    let ErrorResponseError::Other(unknown) = &body.error else {
+        panic!("an unknown error type is kept whole, got {body:?}");
+    };
+    assert_eq!(unknown["type"], "brand_new_error");
+    assert_eq!(unknown["message"], "something new");
     assert_eq!(ErrorType::from("not_found_error"), ErrorType::NotFoundError);
     // The typed view of the error's type, straight from the error.
     assert_eq!(

@@ -130,12 +130,12 @@ fn cargo() -> std::ffi::OsString {
     std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
 }
 
-/// Cargo's target directory: `CARGO_TARGET_DIR` (relative to the root) or `target/`.
-fn target_dir(root: &Path) -> PathBuf {
-    match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(dir) => root.join(dir),
-        None => root.join("target"),
-    }
+/// Cargo's target directory, as cargo reports it (see [`crate::util::target_dir`]).
+fn target_dir(_root: &Path) -> PathBuf {
+    crate::util::target_dir().unwrap_or_else(|e| {
+        eprintln!("warning: {e:#}; using target/");
+        crate::util::repo_root().join("target")
+    })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -524,6 +524,7 @@ pub fn run_one(spec_path: &str) -> Result<ExitCode> {
         runtime_dependency: r#"{ path = "../runtime" }"#.into(),
         standalone: true,
         spec_path_from_crate: Some("spec.json".into()),
+        overlay_path_from_crate: None,
         regenerate_command: "cargo xtask bench".into(),
     };
     let files = codegen::generate(&spec, &settings)?;

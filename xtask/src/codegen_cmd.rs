@@ -7,25 +7,31 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
-use codegen::{GeneratedFile, Settings, Spec};
+use codegen::{GeneratedFile, Overlay, Settings, Spec};
 use heck::ToKebabCase;
 
+use crate::api_changes::{ApiChanges, api_changes};
 use crate::ensure::{ChangeKind, Mode, Report, ensure_files};
 use crate::util::{display_path, relative_path, repo_root, resolve, shell_quote, toml_string};
 
 /// One SDK crate generated inside this workspace. Paths are relative to the repository root.
 pub struct WorkspaceCrate {
+    /// The OpenAPI document, as its publisher wrote it.
     pub spec: &'static str,
+    /// Our additions and corrections to it, as an Overlay document.
+    pub overlay: Option<&'static str>,
     pub out: &'static str,
-    pub version: &'static str,
 }
 
 /// The workspace's generated crates; adding a spec is adding a row.
 pub const WORKSPACE_CRATES: &[WorkspaceCrate] = &[WorkspaceCrate {
-    spec: "spec/skills.yaml",
+    spec: "spec/anthropic-openapi.json",
+    overlay: Some("spec/skills-overlay.yaml"),
     out: "generated",
-    version: "0.1.0",
 }];
+
+/// The version of a crate generated for the first time; later ones follow its API changes.
+const FIRST_VERSION: &str = "0.1.0";
 
 /// The hand-written runtime crate every generated crate depends on (relative to the root).
 const RUNTIME_DIR: &str = "runtime";
@@ -42,6 +48,7 @@ pub enum Target {
     /// One spec to a standalone crate, paths as the user typed them.
     Standalone {
         spec: String,
+        overlay: Option<String>,
         out: String,
         name: Option<String>,
     },
@@ -53,6 +60,8 @@ pub struct Job {
     pub spec_path: PathBuf,
     /// How the spec is named in error messages.
     pub spec_display: String,
+    /// The overlay applied to the spec, and how it is named in messages.
+    pub overlay: Option<(PathBuf, String)>,
     pub out_dir: PathBuf,
     /// Crate name given by the user; otherwise derived from the spec (see [`default_crate_name`]).
     pub name: Option<String>,
@@ -62,22 +71,69 @@ pub struct Job {
     pub settings: Settings,
 }
 
+/// What one job produced in memory: the crate's files and what changed in its API.
+#[derive(Debug)]
+pub struct Generated {
+    pub files: Vec<GeneratedFile>,
+    /// `None` when there was no earlier crate to compare with.
+    pub changes: Option<ApiChanges>,
+    /// What the reader stood in for in the spec, already formatted for the terminal.
+    pub warnings: Vec<String>,
+}
+
 impl Job {
-    /// Reads, parses and generates in memory; touches nothing on disk.
-    pub fn generate(&self) -> Result<Vec<GeneratedFile>> {
+    /// Reads and parses the spec (and overlay); touches nothing on disk.
+    pub fn load(&self) -> Result<Spec> {
         let text = std::fs::read_to_string(&self.spec_path)
             .with_context(|| format!("reading spec {}", self.spec_display))?;
+        let overlay = match &self.overlay {
+            Some((path, display)) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("reading overlay {display}"))?;
+                Some(Overlay::parse(&text, display)?)
+            }
+            None => None,
+        };
         // codegen::Error's Display carries file:line:column, so it is reported bare.
-        let spec = Spec::parse(&text, &self.spec_display)?;
+        Ok(Spec::parse_with_overlay(
+            &text,
+            &self.spec_display,
+            overlay.as_ref(),
+        )?)
+    }
+
+    /// Generates the crate in memory, its version moved by what changed in its API since
+    /// the crate on disk, and a changelog entry for that; touches nothing on disk.
+    pub fn generate(&self) -> Result<Generated> {
+        let spec = self.load()?;
+        let warnings = spec
+            .warnings
+            .iter()
+            .map(|w| format!("warning: {}: {w}", self.spec_display))
+            .collect();
         let crate_name = match &self.name {
             Some(name) => name.clone(),
             None => default_crate_name(&spec, self.file_stem.as_deref())?,
         };
+        let current = crate::api_changes::current_version(&self.out_dir)?;
         let settings = Settings {
             crate_name,
+            crate_version: current.clone().unwrap_or_else(|| FIRST_VERSION.to_string()),
             ..self.settings.clone()
         };
-        Ok(codegen::generate(&spec, &settings)?)
+        let files = codegen::generate(&spec, &settings)?;
+        let (files, changes) = api_changes(&self.out_dir, files, current.as_deref(), |version| {
+            let settings = Settings {
+                crate_version: version.to_string(),
+                ..settings.clone()
+            };
+            Ok(codegen::generate(&spec, &settings)?)
+        })?;
+        Ok(Generated {
+            files,
+            changes,
+            warnings,
+        })
     }
 }
 
@@ -86,15 +142,31 @@ pub fn run(target: &Target, mode: Mode) -> Result<bool> {
     let start = Instant::now();
     let jobs = match target {
         Target::Workspace => workspace_jobs(&repo_root())?,
-        Target::Standalone { spec, out, name } => vec![standalone_job(spec, out, name.as_deref())?],
+        Target::Standalone {
+            spec,
+            overlay,
+            out,
+            name,
+        } => vec![standalone_job(
+            spec,
+            overlay.as_deref(),
+            out,
+            name.as_deref(),
+        )?],
     };
     // Generate every crate before writing any, so one bad spec leaves all outputs untouched.
     let outputs = jobs.iter().map(Job::generate).collect::<Result<Vec<_>>>()?;
 
     let mut in_sync = true;
-    for (job, files) in jobs.iter().zip(&outputs) {
-        let report = ensure_files(&job.out_dir, files, mode)?;
+    for (job, generated) in jobs.iter().zip(&outputs) {
+        for warning in &generated.warnings {
+            eprintln!("{warning}");
+        }
         let label = format!("{}/", display_path(&job.out_dir).trim_end_matches('/'));
+        if let Some(changes) = &generated.changes {
+            print!("{}", changes.display(&label, mode));
+        }
+        let report = ensure_files(&job.out_dir, &generated.files, mode)?;
         print_report(&label, &report, start);
         in_sync &= report.is_clean();
     }
@@ -146,6 +218,7 @@ pub fn workspace_jobs(root: &Path) -> Result<Vec<Job>> {
         .map(|krate| {
             let out_dir = root.join(krate.out);
             let spec_path = root.join(krate.spec);
+            let overlay_path = krate.overlay.map(|overlay| root.join(overlay));
             let runtime_rel = relative_path(&out_dir, &runtime).context("runtime path")?;
             Ok(Job {
                 // Repository-relative, so generated headers do not depend on the working directory.
@@ -154,12 +227,16 @@ pub fn workspace_jobs(root: &Path) -> Result<Vec<Job>> {
                 name: None,
                 settings: Settings {
                     crate_name: String::new(),
-                    crate_version: krate.version.to_string(),
+                    crate_version: FIRST_VERSION.to_string(),
                     runtime_dependency: format!("{{ path = {} }}", toml_string(&runtime_rel)),
                     standalone: false,
                     spec_path_from_crate: relative_path(&out_dir, &spec_path),
+                    overlay_path_from_crate: overlay_path
+                        .as_ref()
+                        .and_then(|overlay| relative_path(&out_dir, overlay)),
                     regenerate_command: WORKSPACE_COMMAND.to_string(),
                 },
+                overlay: overlay_path.zip(krate.overlay.map(str::to_string)),
                 spec_path,
                 out_dir,
             })
@@ -167,8 +244,13 @@ pub fn workspace_jobs(root: &Path) -> Result<Vec<Job>> {
         .collect()
 }
 
-/// The job for `--spec FILE --out DIR [--name CRATE]`.
-pub fn standalone_job(spec: &str, out: &str, name: Option<&str>) -> Result<Job> {
+/// The job for `--spec FILE [--overlay FILE] --out DIR [--name CRATE]`.
+pub fn standalone_job(
+    spec: &str,
+    overlay: Option<&str>,
+    out: &str,
+    name: Option<&str>,
+) -> Result<Job> {
     if let Some(name) = name {
         validate_crate_name(name)?;
     }
@@ -178,15 +260,17 @@ pub fn standalone_job(spec: &str, out: &str, name: Option<&str>) -> Result<Job> 
     let runtime = runtime
         .to_str()
         .context("the repository path is not valid UTF-8")?;
-    let spec_path_from_crate = match (resolve(&out_dir), resolve(&spec_path)) {
-        (Some(out), Some(spec)) => relative_path(&out, &spec),
+    let from_crate = |input: &Path| match (resolve(&out_dir), resolve(input)) {
+        (Some(out), Some(input)) => relative_path(&out, &input),
         _ => None,
     };
-    let mut command = format!(
-        "cargo xtask codegen --spec {} --out {}",
-        shell_quote(spec),
-        shell_quote(out)
-    );
+    let spec_path_from_crate = from_crate(&spec_path);
+    let overlay_path_from_crate = overlay.and_then(|overlay| from_crate(Path::new(overlay)));
+    let mut command = format!("cargo xtask codegen --spec {}", shell_quote(spec));
+    if let Some(overlay) = overlay {
+        command.push_str(&format!(" --overlay {}", shell_quote(overlay)));
+    }
+    command.push_str(&format!(" --out {}", shell_quote(out)));
     if let Some(name) = name {
         command.push_str(&format!(" --name {}", shell_quote(name)));
     }
@@ -196,12 +280,14 @@ pub fn standalone_job(spec: &str, out: &str, name: Option<&str>) -> Result<Job> 
         name: name.map(str::to_string),
         settings: Settings {
             crate_name: String::new(),
-            crate_version: "0.1.0".to_string(),
+            crate_version: FIRST_VERSION.to_string(),
             runtime_dependency: format!("{{ path = {} }}", toml_string(runtime)),
             standalone: true,
             spec_path_from_crate,
+            overlay_path_from_crate,
             regenerate_command: command,
         },
+        overlay: overlay.map(|overlay| (PathBuf::from(overlay), overlay.to_string())),
         spec_path,
         out_dir,
     })
@@ -290,9 +376,9 @@ mod freshness {
     #[test]
     fn workspace_crates_match_spec_and_generator() {
         for job in workspace_jobs(&repo_root()).expect("workspace jobs") {
-            let files = job.generate().expect("the workspace spec generates");
-            let report =
-                ensure_files(&job.out_dir, &files, Mode::Check).expect("check mode reads only");
+            let generated = job.generate().expect("the workspace spec generates");
+            let report = ensure_files(&job.out_dir, &generated.files, Mode::Check)
+                .expect("check mode reads only");
             assert!(
                 report.is_clean(),
                 "{} is stale; run `cargo xtask codegen`:\n{}",
@@ -363,7 +449,11 @@ mod tests {
         assert_eq!(s.runtime_dependency, r#"{ path = "../runtime" }"#);
         assert_eq!(
             s.spec_path_from_crate.as_deref(),
-            Some("../spec/skills.yaml")
+            Some("../spec/anthropic-openapi.json")
+        );
+        assert_eq!(
+            s.overlay_path_from_crate.as_deref(),
+            Some("../spec/skills-overlay.yaml")
         );
         assert_eq!(s.regenerate_command, "cargo xtask codegen");
         assert!(!s.standalone);
@@ -379,6 +469,7 @@ mod tests {
         let out = dir.path().join("out/petstore");
         let job = standalone_job(
             spec_path.to_str().unwrap(),
+            None,
             out.to_str().unwrap(),
             Some("pets"),
         )
@@ -406,7 +497,7 @@ mod tests {
             s.regenerate_command
         );
         assert_eq!(job.file_stem.as_deref(), Some("pet store"));
-        assert!(standalone_job("a.yaml", "out", Some("bad name")).is_err());
+        assert!(standalone_job("a.yaml", None, "out", Some("bad name")).is_err());
     }
 
     #[test]
@@ -418,7 +509,13 @@ mod tests {
         fs::create_dir_all(out.join("src")).unwrap();
         fs::write(out.join("src/lib.rs"), "// @generated old\n").unwrap();
 
-        let job = standalone_job(spec_path.to_str().unwrap(), out.to_str().unwrap(), None).unwrap();
+        let job = standalone_job(
+            spec_path.to_str().unwrap(),
+            None,
+            out.to_str().unwrap(),
+            None,
+        )
+        .unwrap();
         let err = job.generate().unwrap_err();
         let shown = format!("{err:#}");
         let prefix = format!("{}:", spec_path.display());

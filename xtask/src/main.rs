@@ -1,6 +1,7 @@
 //! Project automation, run as `cargo xtask <command>` (an alias in `.cargo/config.toml`).
 //! All of the project's I/O lives here; `codegen` itself is pure.
 
+mod api_changes;
 mod bench_cmd;
 mod codegen_cmd;
 mod ensure;
@@ -24,9 +25,11 @@ usage: cargo xtask <command>
 
 commands:
   codegen [--check]
-      Regenerate the workspace's SDK crates (generated/ from spec/skills.yaml).
-  codegen --spec FILE --out DIR [--name CRATE] [--check]
-      Generate a standalone crate (buildable anywhere) from any OpenAPI 3.0 or 3.1 spec.
+      Regenerate the workspace's SDK crates (generated/ from spec/anthropic-openapi.json
+      and spec/skills-overlay.yaml), printing what changed in their public API.
+  codegen --spec FILE [--overlay FILE] --out DIR [--name CRATE] [--check]
+      Generate a standalone crate (buildable anywhere) from any OpenAPI 3.0 or 3.1 spec,
+      with an OpenAPI Overlay (1.0 or 1.1) applied to it first when given.
       --check writes nothing: it shows stale files and exits 1 if there are any.
   test [-- ARGS...]
       Install the test tools (Prism, via npm ci in tools/prism) and run
@@ -145,7 +148,7 @@ fn parse_bench(args: &[String]) -> Result<Command, String> {
 }
 
 fn parse_codegen(args: &[String]) -> Result<Command, String> {
-    let (mut spec, mut out, mut name, mut check) = (None, None, None, false);
+    let (mut spec, mut overlay, mut out, mut name, mut check) = (None, None, None, None, false);
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         // Accept both `--flag value` and `--flag=value`.
@@ -160,6 +163,7 @@ fn parse_codegen(args: &[String]) -> Result<Command, String> {
             }
             "-h" | "--help" => return Ok(Command::Help),
             "--spec" => &mut spec,
+            "--overlay" => &mut overlay,
             "--out" => &mut out,
             "--name" => &mut name,
             _ => return Err(format!("unexpected argument {arg:?} for codegen")),
@@ -180,9 +184,15 @@ fn parse_codegen(args: &[String]) -> Result<Command, String> {
     }
     let mode = if check { Mode::Check } else { Mode::Write };
     let target = match (spec, out, name) {
-        (None, None, None) => Target::Workspace,
-        (Some(spec), Some(out), name) => Target::Standalone { spec, out, name },
+        (None, None, None) if overlay.is_none() => Target::Workspace,
+        (Some(spec), Some(out), name) => Target::Standalone {
+            spec,
+            overlay,
+            out,
+            name,
+        },
         (None, None, Some(_)) => return Err("--name needs --spec and --out".into()),
+        (None, None, None) => return Err("--overlay needs --spec and --out".into()),
         _ => return Err("--spec and --out go together".into()),
     };
     Ok(Command::Codegen { target, mode })
@@ -218,10 +228,11 @@ mod tests {
             })
         );
         assert_eq!(
-            parse("codegen --spec a.yaml --out=o --name n --check"),
+            parse("codegen --spec a.yaml --overlay=b.yaml --out=o --name n --check"),
             Ok(Command::Codegen {
                 target: Target::Standalone {
                     spec: "a.yaml".into(),
+                    overlay: Some("b.yaml".into()),
                     out: "o".into(),
                     name: Some("n".into())
                 },
@@ -288,6 +299,7 @@ mod tests {
             "codegen --spec a.yaml",
             "codegen --out o",
             "codegen --name n",
+            "codegen --overlay o.yaml",
             "codegen --spec",
             "codegen --spec a --spec b --out o",
             "codegen --frobnicate",

@@ -13,8 +13,8 @@ use crate::util::repo_root;
 
 /// Where Prism's `package.json` lives, relative to the repository root.
 const PRISM_DIR: &str = "tools/prism";
-/// The spec the SDK tests hand to Prism.
-const TEST_SPEC: &str = "spec/skills.yaml";
+/// Where, under cargo's target directory, the document Prism mocks is written.
+const PRISM_SPEC: &str = "prism/skills-effective.json";
 
 /// Installs Prism if needed and runs the workspace's tests; `cargo_args` go to `cargo test`.
 pub fn run(cargo_args: &[String]) -> Result<ExitCode> {
@@ -33,13 +33,14 @@ pub fn run(cargo_args: &[String]) -> Result<ExitCode> {
         }
     }
 
+    let prism_spec = write_prism_spec()?;
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
         .current_dir(&root)
         .args(["test", "--workspace"])
         .args(cargo_args)
         .env("PRISM_BIN", &prism_bin)
-        .env("SPEC_PATH", root.join(TEST_SPEC))
+        .env("SPEC_PATH", &prism_spec)
         .status()
         .context("running cargo test")?;
     if !status.success() || std::env::var_os(SKIP_CORPUS_ENV).is_some() {
@@ -52,6 +53,29 @@ pub fn run(cargo_args: &[String]) -> Result<ExitCode> {
         .status()
         .context("running the corpus script")?;
     Ok(exit_code(corpus))
+}
+
+/// Writes the document Prism mocks: the workspace crate's spec with its overlay applied,
+/// what the generator reads, with query strings in path keys (`?beta=true`) as required
+/// query parameters, since Prism matches path keys literally.
+fn write_prism_spec() -> Result<PathBuf> {
+    let root = repo_root();
+    let krate = &crate::codegen_cmd::WORKSPACE_CRATES[0];
+    let text = fs::read_to_string(root.join(krate.spec))
+        .with_context(|| format!("reading {}", krate.spec))?;
+    let document = match krate.overlay {
+        Some(overlay_path) => {
+            let overlay_text = fs::read_to_string(root.join(overlay_path))
+                .with_context(|| format!("reading {overlay_path}"))?;
+            let overlay = codegen::Overlay::parse(&overlay_text, overlay_path)?;
+            codegen::mock_document(&text, krate.spec, &overlay)?
+        }
+        None => text,
+    };
+    let path = crate::util::target_dir()?.join(PRISM_SPEC);
+    fs::create_dir_all(path.parent().context("the Prism spec has a folder")?)?;
+    fs::write(&path, document).with_context(|| format!("writing {}", path.display()))?;
+    Ok(path)
 }
 
 /// Set to skip the corpus of public specs (it takes minutes) in a local run.

@@ -11,6 +11,30 @@ pub fn repo_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// Cargo's target directory for this workspace, as cargo itself reports it (so
+/// `CARGO_TARGET_DIR`, `build.target-dir` in a config file and the default all count).
+pub fn target_dir() -> anyhow::Result<PathBuf> {
+    use anyhow::Context;
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = std::process::Command::new(cargo)
+        .current_dir(repo_root())
+        .args(["metadata", "--format-version", "1", "--no-deps"])
+        .output()
+        .context("running cargo metadata")?;
+    anyhow::ensure!(
+        output.status.success(),
+        "cargo metadata failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let metadata: serde_json::Value =
+        serde_json::from_slice(&output.stdout).context("reading cargo metadata's output")?;
+    let dir = metadata
+        .get("target_directory")
+        .and_then(serde_json::Value::as_str)
+        .context("cargo metadata gave no target_directory")?;
+    Ok(PathBuf::from(dir))
+}
+
 /// Absolute, symlink-free form of `path`, which need not exist yet: its longest existing
 /// ancestor is canonicalized and the rest appended. `None` if that is not possible (e.g. a
 /// `..` below a missing directory).
