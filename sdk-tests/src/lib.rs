@@ -1,6 +1,6 @@
 //! Test support for the SDK's end-to-end tests (`tests/*.rs`):
 //!
-//! - [`Prism`]: the Prism mock server, built from `spec/skills.yaml`, in a child process.
+//! - [`Prism`]: the Prism mock server, built from `spec/` (Anthropic's document with the overlay applied), in a child process.
 //! - [`TestServer`]: a local HTTP server with scripted (and faulty) responses that
 //!   records every request it receives.
 //! - [`parse_multipart`]: reads back the multipart bodies the SDK sends.

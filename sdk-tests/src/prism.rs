@@ -18,7 +18,8 @@ const LOG_LINES: usize = 200;
 /// started, when dropped.
 ///
 /// Reads `PRISM_BIN` (default `<repo>/tools/prism/node_modules/.bin/prism`) and
-/// `SPEC_PATH` (default `<repo>/spec/skills.yaml`). A missing binary is a test
+/// `SPEC_PATH`, the document to mock, which `cargo xtask test` writes (Anthropic's with
+/// the overlay applied). A missing binary or document is a test
 /// failure, never a skip: `cargo xtask test` installs it.
 pub struct Prism {
     child: Child,
@@ -35,7 +36,7 @@ impl Prism {
             .unwrap_or_else(|| crate::repo_root().join("tools/prism/node_modules/.bin/prism"));
         let spec = std::env::var_os("SPEC_PATH")
             .map(PathBuf::from)
-            .unwrap_or_else(|| crate::repo_root().join("spec/skills.yaml"));
+            .unwrap_or_default();
         assert!(
             bin.is_file(),
             "the Prism mock server is not installed at {} (PRISM_BIN). \
@@ -44,7 +45,8 @@ impl Prism {
         );
         assert!(
             spec.is_file(),
-            "spec not found at {} (SPEC_PATH)",
+            "the document to mock is not at {:?} (SPEC_PATH). \
+             Run `cargo xtask test`, which writes it from spec/ and runs the tests.",
             spec.display()
         );
 

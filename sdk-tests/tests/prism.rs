@@ -1,5 +1,5 @@
 //! Every operation of the generated client, and the example program, against the
-//! Prism mock server built from `spec/skills.yaml`.
+//! Prism mock server built from `spec/` (Anthropic's document with the overlay applied).
 //!
 //! Prism starts once for this binary: one test function runs every case in turn
 //! (each in its own task, so one failing case does not hide the others) and the
