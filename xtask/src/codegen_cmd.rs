@@ -79,6 +79,8 @@ pub struct Generated {
     pub changes: Option<ApiChanges>,
     /// What the reader stood in for in the spec, already formatted for the terminal.
     pub warnings: Vec<String>,
+    /// What the overlay's `x-select` kept, as a line for the terminal.
+    pub selection: Option<String>,
 }
 
 impl Job {
@@ -111,6 +113,12 @@ impl Job {
             .iter()
             .map(|w| format!("warning: {}: {w}", self.spec_display))
             .collect();
+        let selection = spec.selection.map(|s| {
+            format!(
+                "{} of {} operations selected; {} of {} schemas reached",
+                s.operations_kept, s.operations_total, s.schemas_kept, s.schemas_total
+            )
+        });
         let crate_name = match &self.name {
             Some(name) => name.clone(),
             None => default_crate_name(&spec, self.file_stem.as_deref())?,
@@ -133,6 +141,7 @@ impl Job {
             files,
             changes,
             warnings,
+            selection,
         })
     }
 }
@@ -163,6 +172,9 @@ pub fn run(target: &Target, mode: Mode) -> Result<bool> {
             eprintln!("{warning}");
         }
         let label = format!("{}/", display_path(&job.out_dir).trim_end_matches('/'));
+        if let Some(selection) = &generated.selection {
+            println!("{label}: {selection}");
+        }
         if let Some(changes) = &generated.changes {
             print!("{}", changes.display(&label, mode));
         }
@@ -574,6 +586,9 @@ mod upgrades {
             };
             let first = workspace.regenerate();
             assert!(first.changes.is_none(), "nothing to compare with yet");
+            // The eight Skills operations, and about two dozen of the document's schemas.
+            let selection = first.selection.expect("the overlay selects");
+            assert!(selection.starts_with("8 of "), "{selection}");
             workspace
         }
 
