@@ -32,12 +32,23 @@ async fn default_headers() {
     let req = only_request(&server);
     assert_eq!(req.method, "GET");
     assert_eq!(req.path, "/v1/skills/skill_1");
-    assert_eq!(req.query, None);
+    // The published path is `/v1/skills/{skill_id}?beta=true`, as the official SDKs call it.
+    assert_eq!(req.query.as_deref(), Some("beta=true"));
     assert_eq!(req.header("x-api-key"), Some(TEST_API_KEY));
     assert_eq!(req.header("authorization"), None);
     assert_eq!(req.header_values("anthropic-version"), ["2023-06-01"]);
     assert_eq!(req.header_values("anthropic-beta"), ["skills-2025-10-02"]);
-    assert_eq!(req.header("user-agent"), Some("anthropic-skills/0.1.0"));
+    // The crate's version moves with its API (see generated/CHANGELOG.md).
+    let manifest = include_str!("../../generated/Cargo.toml");
+    let version = manifest
+        .lines()
+        .find_map(|line| line.strip_prefix("version = "))
+        .expect("the generated crate has a version")
+        .trim_matches('"');
+    assert_eq!(
+        req.header("user-agent"),
+        Some(format!("anthropic-skills/{version}").as_str())
+    );
     assert_eq!(req.header("accept"), Some("application/json"));
     assert_eq!(req.header("x-stainless-retry-count"), Some("0"));
     assert_eq!(req.header("content-type"), None);
@@ -254,21 +265,23 @@ async fn list_query_string() {
         .unwrap();
 
     let requests = server.requests();
-    // Spec order (page, limit, source); reserved characters of the cursor encoded.
+    // The path's own `beta=true` first, then spec order (page, limit, source); reserved
+    // characters of the cursor encoded.
     assert_eq!(
         requests[0].query.as_deref(),
-        Some("page=page_MjAy%2B%2F%3D%26x&limit=5&source=custom")
+        Some("beta=true&page=page_MjAy%2B%2F%3D%26x&limit=5&source=custom")
     );
     assert_eq!(
         requests[0].query_pairs(),
         [
+            ("beta".to_owned(), "true".to_owned()),
             ("page".to_owned(), "page_MjAy+/=&x".to_owned()),
             ("limit".to_owned(), "5".to_owned()),
             ("source".to_owned(), "custom".to_owned()),
         ]
     );
-    // Unset parameters are left out: no `?` at all.
-    assert_eq!(requests[1].query, None);
+    // Unset parameters are left out: only the path's own query stays.
+    assert_eq!(requests[1].query.as_deref(), Some("beta=true"));
     assert_eq!(requests[1].path, "/v1/skills");
 }
 
@@ -289,7 +302,7 @@ async fn list_versions_query_string() {
         .unwrap();
     let req = only_request(&server);
     assert_eq!(req.path, "/v1/skills/skill_1/versions");
-    assert_eq!(req.query.as_deref(), Some("page=p2&limit=1000"));
+    assert_eq!(req.query.as_deref(), Some("beta=true&page=p2&limit=1000"));
 }
 
 #[tokio::test]
@@ -444,7 +457,7 @@ async fn path_parameters_are_one_encoded_segment() {
         ]
     );
     for req in server.requests() {
-        assert_eq!(req.query, None, "{req:?}");
+        assert_eq!(req.query.as_deref(), Some("beta=true"), "{req:?}");
     }
 
     let server = TestServer::start([Reply::json(200, &skill_version_json("a/b", "1/2"))]);
