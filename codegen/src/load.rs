@@ -54,9 +54,8 @@ fn stand_ins(raw: &mut serde_json::Value, warnings: &mut Vec<Warning>) {
         return;
     };
     for (key, stand_in) in [("title", "API"), ("version", "")] {
-        if !info.get(key).is_some_and(Value::is_string)
-            && !info.get(key).is_some_and(Value::is_number)
-        {
+        // A number (`version: 1.0`) is read as text later; anything else is missing.
+        if !matches!(info.get(key), Some(Value::String(_) | Value::Number(_))) {
             warnings.push(Warning {
                 pointer: format!("#/info/{key}"),
                 message: format!(
@@ -433,6 +432,53 @@ pub fn effective_document(
     source_name: &str,
     overlay: &Overlay,
 ) -> Result<String, Error> {
+    let document = overlaid(text, source_name, overlay)?;
+    Ok(serde_json::to_string_pretty(&document).unwrap_or_default())
+}
+
+/// [`effective_document`] for mock servers that match path keys literally (Prism among
+/// them): a path key's query string (`/v1/skills?beta=true`) becomes a required,
+/// single-value query parameter of each of its operations, so the mock still checks that
+/// the client sends it.
+pub fn mock_document(text: &str, source_name: &str, overlay: &Overlay) -> Result<String, Error> {
+    use serde_json::{Value, json};
+    let mut document = overlaid(text, source_name, overlay)?;
+    if let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) {
+        let mut moved = serde_json::Map::new();
+        for (key, mut item) in std::mem::take(paths) {
+            let (path, pairs) = crate::operation::request_path(&key);
+            if pairs.is_empty() {
+                moved.insert(key, item);
+                continue;
+            }
+            let operations = item
+                .as_object_mut()
+                .into_iter()
+                .flatten()
+                .filter(|(method, _)| crate::operation::METHODS.contains(&method.as_str()))
+                .filter_map(|(_, operation)| operation.as_object_mut());
+            for operation in operations {
+                let parameters = operation
+                    .entry("parameters")
+                    .or_insert_with(|| Value::Array(Vec::new()));
+                if let Some(parameters) = parameters.as_array_mut() {
+                    parameters.extend(pairs.iter().map(|(name, value)| {
+                        json!({
+                            "name": name, "in": "query", "required": true,
+                            "schema": {"type": "string", "enum": [value]}
+                        })
+                    }));
+                }
+            }
+            moved.insert(path, item);
+        }
+        *paths = moved;
+    }
+    Ok(serde_json::to_string_pretty(&document).unwrap_or_default())
+}
+
+/// The document read from `text` with `overlay` applied (selection, actions, pruning).
+fn overlaid(text: &str, source_name: &str, overlay: &Overlay) -> Result<serde_json::Value, Error> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let with_source = |mut e: Error| {
         e.source_name = Some(source_name.to_string());
@@ -444,52 +490,7 @@ pub fn effective_document(
     let mut raw = read_value(text).map_err(with_source)?;
     check_version(&raw).map_err(with_source)?;
     apply_overlay(&mut raw, overlay)?;
-    Ok(serde_json::to_string_pretty(&raw).unwrap_or_default())
-}
-
-/// [`effective_document`] for mock servers that match path keys literally (Prism among
-/// them): a path key's query string (`/v1/skills?beta=true`) becomes a required,
-/// single-value query parameter of each of its operations, so the mock still checks that
-/// the client sends it.
-pub fn mock_document(text: &str, source_name: &str, overlay: &Overlay) -> Result<String, Error> {
-    use serde_json::{Map, Value, json};
-    let effective = effective_document(text, source_name, overlay)?;
-    let mut document: Value = serde_json::from_str(&effective).unwrap_or_default();
-    let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else {
-        return Ok(effective);
-    };
-    let mut moved = Map::new();
-    for (key, mut item) in std::mem::take(paths) {
-        let (path, pairs) = crate::operation::request_path(&key);
-        if pairs.is_empty() {
-            moved.insert(key, item);
-            continue;
-        }
-        if let Some(item) = item.as_object_mut() {
-            for (method, operation) in item.iter_mut() {
-                if !crate::operation::METHODS.contains(&method.as_str()) {
-                    continue;
-                }
-                let Some(operation) = operation.as_object_mut() else {
-                    continue;
-                };
-                let parameters = operation
-                    .entry("parameters")
-                    .or_insert_with(|| Value::Array(Vec::new()));
-                if let Some(parameters) = parameters.as_array_mut() {
-                    for (name, value) in &pairs {
-                        parameters.push(json!({
-                            "name": name, "in": "query", "required": true,
-                            "schema": {"type": "string", "enum": [value]}
-                        }));
-                    }
-                }
-            }
-        }
-        moved.insert(path, item);
-    }
-    *paths = moved;
-    Ok(serde_json::to_string_pretty(&document).unwrap_or(effective))
+    Ok(raw)
 }
 
 /// A document's text as a value: JSON read as JSON, anything else as (tolerant) YAML.
@@ -551,15 +552,13 @@ impl Spec {
             && let Some(action) = Touched::last_covering(touched, &error.pointer)
         {
             // The node was written by the overlay: point at the action that wrote it.
-            let mut located = overlay.error(
+            return overlay.error(
                 &format!("#/actions/{action}"),
                 format!(
                     "{} (at {} of the document with the overlay applied, written by action {action})",
                     error.message, error.pointer
                 ),
             );
-            located.pointer = format!("#/actions/{action}");
-            return located;
         }
         error.source_name = Some(self.source_name.clone());
         if error.location.is_none() && error.pointer.starts_with("#/") {

@@ -248,3 +248,81 @@ fn a_declared_pagination_with_a_required_cursor_is_refused_clearly() {
     );
     assert!(message.contains("`page` is required"), "{message}");
 }
+
+/// An upstream document, and an overlay that writes a broken `$ref` into it.
+const UPSTREAM: &str = "openapi: 3.1.0\ninfo: {title: T}\npaths:\n  /items?beta=true:\n    get:\n      operationId: list\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Broken'}\ncomponents:\n  schemas:\n    Item: {type: object}\n";
+
+fn with_overlay(upstream: &str, overlay: &str) -> Result<Vec<codegen::GeneratedFile>, String> {
+    let overlay = codegen::Overlay::parse(overlay, "overlay.yaml").map_err(|e| e.to_string())?;
+    let spec = Spec::parse_with_overlay(upstream, "upstream.yaml", Some(&overlay))
+        .map_err(|e| e.to_string())?;
+    codegen::generate(&spec, &settings()).map_err(|e| e.to_string())
+}
+
+#[test]
+fn errors_point_into_the_file_that_caused_them() {
+    // The upstream's own broken `$ref` is reported in the upstream file.
+    let overlay = "overlay: 1.1.0\ninfo: {title: o, version: '1'}\nactions:\n  - target: $.info\n    update: {version: '2'}\n";
+    let message = with_overlay(UPSTREAM, overlay).unwrap_err();
+    assert!(message.starts_with("upstream.yaml:12:"), "{message}");
+
+    // A broken `$ref` the overlay wrote is reported at the action that wrote it.
+    let fixed = UPSTREAM.replace("Broken", "Item");
+    let overlay = "overlay: 1.1.0\ninfo: {title: o, version: '1'}\nactions:\n  - target: $.info\n    update: {version: '2'}\n  - target: $.paths['/items?beta=true'].get\n    description: a parameter of a missing type\n    update:\n      parameters:\n        - {name: q, in: query, schema: {$ref: '#/components/schemas/Missing'}}\n";
+    let message = with_overlay(&fixed, overlay).unwrap_err();
+    assert!(
+        message.starts_with("overlay.yaml:6:") && message.contains(" at #/actions/1: "),
+        "{message}"
+    );
+    assert!(message.contains("written by action 1"), "{message}");
+}
+
+#[test]
+fn a_missing_info_version_is_a_warning_not_a_refusal() {
+    let spec = Spec::parse(&UPSTREAM.replace("Broken", "Item"), "upstream.yaml").unwrap();
+    let warnings: Vec<String> = spec.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(
+        warnings,
+        [
+            "at #/info/version: the document has no `info.version`, which OpenAPI requires; read as \"\""
+        ]
+    );
+    codegen::generate(&spec, &settings()).expect("generates");
+    // Given by the overlay, the stand-in is not needed.
+    let overlay = codegen::Overlay::parse(
+        "overlay: 1.0.0\ninfo: {title: o, version: '1'}\nactions:\n  - target: $.info\n    update: {version: '2'}\n",
+        "overlay.yaml",
+    )
+    .unwrap();
+    let spec = Spec::parse_with_overlay(
+        &UPSTREAM.replace("Broken", "Item"),
+        "u.yaml",
+        Some(&overlay),
+    )
+    .unwrap();
+    assert!(spec.warnings.is_empty(), "{:?}", spec.warnings);
+}
+
+#[test]
+fn the_mock_document_keeps_path_queries_as_required_parameters() {
+    let overlay = codegen::Overlay::parse(
+        "overlay: 1.1.0\ninfo: {title: o, version: '1'}\nactions:\n  - target: $.info\n    update: {version: '2'}\n",
+        "overlay.yaml",
+    )
+    .unwrap();
+    let upstream = UPSTREAM.replace("Broken", "Item");
+    let effective: serde_json::Value =
+        serde_json::from_str(&codegen::effective_document(&upstream, "u.yaml", &overlay).unwrap())
+            .unwrap();
+    assert_eq!(effective["info"]["version"], "2");
+    assert!(effective["paths"].get("/items?beta=true").is_some());
+    let mock: serde_json::Value =
+        serde_json::from_str(&codegen::mock_document(&upstream, "u.yaml", &overlay).unwrap())
+            .unwrap();
+    assert!(mock["paths"].get("/items?beta=true").is_none());
+    assert_eq!(
+        mock["paths"]["/items"]["get"]["parameters"],
+        serde_json::json!([{"name": "beta", "in": "query", "required": true,
+            "schema": {"type": "string", "enum": ["true"]}}])
+    );
+}
