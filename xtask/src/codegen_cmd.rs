@@ -662,7 +662,10 @@ mod upgrades {
         );
         assert!(text.contains("\"skills-archive-2026-09-01\""), "{text}");
         assert!(
-            text.contains("POST /v1/skills/{skill_id}/archive?beta=true"),
+            text.contains(
+                "additive: new operation `Client::beta_archive_skill_v1_skills_skill_id_archive_post` \
+                 (`POST /v1/skills/{skill_id}/archive?beta=true`)"
+            ),
             "{text}"
         );
         assert!(text.contains("size_bytes"), "{text}");
