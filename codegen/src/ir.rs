@@ -1,6 +1,13 @@
 //! The intermediate representation between the spec and the emitters: every type and
 //! operation the crate will contain, already named, in spec order.
 
+// The spec's own vocabulary, shared rather than copied: methods, parameter locations
+// and styles, media kinds and path templates mean the same here as in the spec.
+pub(crate) use crate::spec::path::PathPiece;
+pub(crate) use crate::spec::view::{
+    HttpMethod, MediaKind as BodyKind, ParamLocation as Location, ParamStyle as Style,
+};
+
 /// Index into [`Model::types`].
 pub(crate) type TypeId = usize;
 
@@ -186,12 +193,12 @@ pub(crate) struct ClientFacts {
 #[derive(Debug, Clone)]
 pub(crate) struct Operation {
     pub ident: String,
-    pub method: String,
+    pub method: HttpMethod,
     /// The path as the spec writes it (for docs).
     pub path: String,
     /// The path requests go to: fragment dropped, literal text percent-encoded, any
     /// query string moved to [`Operation::fixed_query`].
-    pub request_path: String,
+    pub request_path: Vec<PathPiece>,
     /// Query pairs written into the spec's path (`/search?mode=full`), always sent.
     pub fixed_query: Vec<(String, String)>,
     pub docs: Docs,
@@ -207,25 +214,6 @@ pub(crate) struct Operation {
     /// The error bodies the spec describes, by status.
     pub errors: Option<ErrorShape>,
     pub pagination: Option<Pagination>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Location {
-    Path,
-    Query,
-    Header,
-    Cookie,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Style {
-    Form,
-    Simple,
-    DeepObject,
-    PipeDelimited,
-    SpaceDelimited,
-    Label,
-    Matrix,
 }
 
 #[derive(Debug, Clone)]
@@ -259,15 +247,6 @@ pub(crate) struct BodyMedia {
     pub kind: BodyKind,
     pub ty: Ty,
     pub variant: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum BodyKind {
-    Json,
-    Multipart,
-    Form,
-    Text,
-    Binary,
 }
 
 /// What a successful call returns.

@@ -9,25 +9,20 @@ mod changes;
 mod emit;
 mod error;
 mod ir;
-mod load;
-mod locate;
 mod naming;
-mod oas31;
 mod operation;
-mod overlay;
 mod pagination;
-mod pointer;
 mod render;
 mod schema;
-mod select;
+mod spec;
 mod surface;
-mod value;
 
 pub use changes::{Change, ChangeReport, Verdict, bump_version, compare};
 pub use error::{Error, Location};
-pub use load::{Spec, Warning, effective_document, fingerprint, mock_document};
-pub use overlay::Overlay;
-pub use select::SelectionSummary;
+pub use spec::{
+    Overlay, SelectionSummary, Spec, Statistics, Warning, effective_document, fingerprint,
+    mock_document,
+};
 
 /// Where generated code finds the hand-written runtime crate, and how the output crate is named.
 #[derive(Debug, Clone)]
@@ -67,16 +62,17 @@ pub fn generate(spec: &Spec, settings: &Settings) -> Result<Vec<GeneratedFile>, 
 
 /// The IR of a loaded spec: every type and operation, named, in spec order.
 pub(crate) fn model(spec: &Spec) -> Result<ir::Model, Error> {
-    let mut space = schema::TypeSpace::new(&spec.raw);
+    let doc = spec.document();
+    let mut space = schema::TypeSpace::new(doc);
     space.find_form_components();
     space.add_components()?;
-    let operations = operation::operations(spec, &mut space)?;
-    operation::incoming_payloads(spec, &mut space);
+    let operations = operation::operations(doc, &mut space)?;
+    operation::incoming_payloads(doc, &mut space);
     space.box_cycles();
     Ok(ir::Model {
         types: space.types,
         operations,
-        client: operation::client_facts(spec),
+        client: operation::client_facts(doc),
     })
 }
 
@@ -85,7 +81,8 @@ fn generate_inner(spec: &Spec, settings: &Settings) -> Result<Vec<GeneratedFile>
 
     let header = format!(
         "{GENERATED_MARKER} by `{}` from {}. Do not edit: change the spec and regenerate.",
-        settings.regenerate_command, spec.source_name
+        settings.regenerate_command,
+        spec.source_name()
     );
     let mut files = Vec::new();
     let has_build = settings.spec_path_from_crate.is_some();
@@ -104,11 +101,12 @@ fn generate_inner(spec: &Spec, settings: &Settings) -> Result<Vec<GeneratedFile>
         contents: surface::render(&model, &header),
     });
     if let Some(spec_path) = &settings.spec_path_from_crate {
-        let mut inputs = vec![(spec_path.clone(), spec.fingerprint.clone())];
-        if let (Some(path), Some(fingerprint)) =
-            (&settings.overlay_path_from_crate, &spec.overlay_fingerprint)
-        {
-            inputs.push((path.clone(), fingerprint.clone()));
+        let mut inputs = vec![(spec_path.clone(), spec.fingerprint().to_string())];
+        if let (Some(path), Some(fingerprint)) = (
+            &settings.overlay_path_from_crate,
+            spec.overlay_fingerprint(),
+        ) {
+            inputs.push((path.clone(), fingerprint.to_string()));
         }
         let tokens = emit::crate_files::build_rs(&inputs, &settings.regenerate_command);
         files.push(GeneratedFile {
@@ -118,10 +116,9 @@ fn generate_inner(spec: &Spec, settings: &Settings) -> Result<Vec<GeneratedFile>
     }
     let lib = emit::crate_files::lib_rs(
         &model.client,
-        &spec.fingerprint,
+        spec.fingerprint(),
         settings.spec_path_from_crate.as_deref(),
-        spec.overlay_fingerprint
-            .as_deref()
+        spec.overlay_fingerprint()
             .map(|fingerprint| (fingerprint, settings.overlay_path_from_crate.as_deref())),
     );
     files.push(GeneratedFile {

@@ -6,29 +6,22 @@
 //! worse than none, so an operation pages only when its parameter and its response both
 //! say so unambiguously.
 
-use serde_json::Value;
-
 use crate::error::Error;
 use crate::ir::{
     Field, FieldRef, Location, NextCursor, Pagination, Param, ResponseBody, ResponseShape, Struct,
     Ty, TypeDef, TypeKind,
 };
+use crate::spec::view::PaginationExtension;
 
 /// Pagination declared with `x-pagination: {cursor-param, next-cursor, items}`.
 pub(crate) fn declared(
     types: &[TypeDef],
-    ext: &Value,
+    ext: PaginationExtension<'_>,
     params: &[Param],
     response: &ResponseShape,
-    op_ptr: &str,
 ) -> Result<Pagination, Error> {
-    let ptr = format!("{op_ptr}/x-pagination");
-    let get = |key: &str| {
-        ext.get(key)
-            .and_then(Value::as_str)
-            .ok_or_else(|| Error::unsupported(ptr.clone(), format!("x-pagination needs `{key}`")))
-    };
-    let (cursor, next, items) = (get("cursor-param")?, get("next-cursor")?, get("items")?);
+    let ptr = ext.pointer.clone();
+    let (cursor, next, items) = (ext.cursor_param, ext.next_cursor, ext.items);
     let Some(cursor_param) = params
         .iter()
         .find(|p| p.wire == cursor && p.location == Location::Query)

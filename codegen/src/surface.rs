@@ -188,7 +188,10 @@ fn response_text(body: &ResponseBody, types: &[TypeDef]) -> String {
 
 fn operation(out: &mut Lines, op: &Operation, types: &[TypeDef]) {
     let name = op.ident.as_str();
-    out.fact(&["operation", name], &format!("{} {}", op.method, op.path));
+    out.fact(
+        &["operation", name],
+        &format!("{} {}", op.method.wire(), op.path),
+    );
     for p in &op.path_params {
         let ty = compact(&path_arg_ty(p, types).to_string());
         out.fact(&["operation", name, "path", &p.wire], &ty);

@@ -163,7 +163,7 @@ fn tolerated_deviations_still_generate() {
     // A number as version, 3.1-style type lists and bounds beyond i64 are read leniently.
     let text = "openapi: 3.0.0\ninfo: {title: T, version: 1.0}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        n: {type: integer, maximum: 18446744073709551615}\n        s: {type: [string, 'null']}\n";
     let spec = Spec::parse(text, "spec.yaml").unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(spec.api.info.version, "1.0");
+    assert_eq!(spec.version(), "1.0");
     let files = codegen::generate(&spec, &settings()).unwrap_or_else(|e| panic!("{e}"));
     let models = files
         .iter()
@@ -280,7 +280,7 @@ fn errors_point_into_the_file_that_caused_them() {
 #[test]
 fn a_missing_info_version_is_a_warning_not_a_refusal() {
     let spec = Spec::parse(&UPSTREAM.replace("Broken", "Item"), "upstream.yaml").unwrap();
-    let warnings: Vec<String> = spec.warnings.iter().map(|w| w.to_string()).collect();
+    let warnings: Vec<String> = spec.warnings().iter().map(|w| w.to_string()).collect();
     assert_eq!(
         warnings,
         [
@@ -300,7 +300,7 @@ fn a_missing_info_version_is_a_warning_not_a_refusal() {
         Some(&overlay),
     )
     .unwrap();
-    assert!(spec.warnings.is_empty(), "{:?}", spec.warnings);
+    assert!(spec.warnings().is_empty(), "{:?}", spec.warnings());
 }
 
 #[test]

@@ -535,10 +535,11 @@ pub fn run_one(spec_path: &str) -> Result<ExitCode> {
         _ => f64::NAN,
     };
 
+    let statistics = spec.statistics();
     let run = OneRun {
         bytes: text.len() as u64,
-        operations: count_operations(&spec.raw),
-        schemas: count_schemas(&spec.raw),
+        operations: statistics.operations as u64,
+        schemas: statistics.schemas as u64,
         lines: files
             .iter()
             .map(|f| f.contents.lines().count() as u64)
@@ -552,34 +553,6 @@ pub fn run_one(spec_path: &str) -> Result<ExitCode> {
     drop((files, spec, text));
     println!("{}", run.to_json());
     Ok(ExitCode::SUCCESS)
-}
-
-const METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
-/// Path × method entries under `paths`.
-fn count_operations(raw: &serde_json::Value) -> u64 {
-    raw.get("paths")
-        .and_then(serde_json::Value::as_object)
-        .map_or(0, |paths| {
-            paths
-                .values()
-                .filter_map(serde_json::Value::as_object)
-                .map(|item| {
-                    item.keys()
-                        .filter(|k| METHODS.contains(&k.as_str()))
-                        .count() as u64
-                })
-                .sum()
-        })
-}
-
-/// Entries under `components.schemas`.
-fn count_schemas(raw: &serde_json::Value) -> u64 {
-    raw.pointer("/components/schemas")
-        .and_then(serde_json::Value::as_object)
-        .map_or(0, |s| s.len() as u64)
 }
 
 /// Clock ticks per second of `/proc/<pid>/stat`'s times (`USER_HZ`, 100 on Linux).
@@ -855,21 +828,6 @@ mod tests {
         let s = summarize(&[run(10.0, 1), run(20.0, 1)]);
         assert_eq!(s.wall_ms, 15.0);
         assert_eq!(s.runs, 2);
-    }
-
-    #[test]
-    fn counts_operations_and_schemas() {
-        let raw = serde_json::json!({
-            "paths": {
-                "/a": {"get": {}, "post": {}, "parameters": [], "summary": "x"},
-                "/b": {"delete": {}, "x-internal": {}},
-            },
-            "components": {"schemas": {"A": {}, "B": {}}}
-        });
-        assert_eq!(count_operations(&raw), 3);
-        assert_eq!(count_schemas(&raw), 2);
-        assert_eq!(count_operations(&serde_json::json!({})), 0);
-        assert_eq!(count_schemas(&serde_json::json!({})), 0);
     }
 
     #[test]

@@ -109,11 +109,11 @@ impl Job {
     pub fn generate(&self) -> Result<Generated> {
         let spec = self.load()?;
         let warnings = spec
-            .warnings
+            .warnings()
             .iter()
             .map(|w| format!("warning: {}: {w}", self.spec_display))
             .collect();
-        let selection = spec.selection.map(|s| {
+        let selection = spec.selection().map(|s| {
             format!(
                 "{} of {} operations selected; {} of {} schemas reached",
                 s.operations_kept, s.operations_total, s.schemas_kept, s.schemas_total
@@ -314,13 +314,8 @@ fn file_stem(path: &Path) -> Option<String> {
 /// The crate name a spec asks for: `info.x-crate-name`, else its title in kebab case, else
 /// the spec's file stem; the first that yields a valid package name once sanitized.
 pub fn default_crate_name(spec: &Spec, file_stem: Option<&str>) -> Result<String> {
-    let explicit = spec
-        .raw
-        .get("info")
-        .and_then(|i| i.get("x-crate-name"))
-        .and_then(|v| v.as_str());
-    let title = spec.api.info.title.to_kebab_case();
-    [explicit, Some(title.as_str()), file_stem]
+    let title = spec.title().to_kebab_case();
+    [spec.crate_name(), Some(title.as_str()), file_stem]
         .into_iter()
         .flatten()
         .find_map(sanitize_crate_name)

@@ -5,8 +5,8 @@ use quote::{format_ident, quote};
 
 use crate::emit::{doc_lines, ident, ty_tokens};
 use crate::ir::{
-    BodyKind, BodyMedia, ClientFacts, FieldRef, Location, Model, NextCursor, Operation, Param,
-    ResponseBody, ResponseShape, StatusMatch, Style, Ty, TypeDef, TypeKind,
+    BodyKind, BodyMedia, ClientFacts, FieldRef, HttpMethod, Location, Model, NextCursor, Operation,
+    Param, PathPiece, ResponseBody, ResponseShape, StatusMatch, Style, Ty, TypeDef, TypeKind,
 };
 
 /// The operation at `index`: its methods in an `impl Client` block of their own, and
@@ -264,7 +264,11 @@ fn operation(op: &Operation, types: &[TypeDef]) -> TokenStream {
         doc.push_str(description);
         doc.push_str("\n\n");
     }
-    doc.push_str(&format!("`{} {}`", op.method, op.path.replace('`', "'")));
+    doc.push_str(&format!(
+        "`{} {}`",
+        op.method.wire(),
+        op.path.replace('`', "'")
+    ));
     let docs = doc_lines(&doc);
     let deprecated = op.docs.deprecated.then(|| quote!(#[deprecated]));
     let raw_doc = format!(
@@ -434,16 +438,16 @@ fn operation(op: &Operation, types: &[TypeDef]) -> TokenStream {
     }
 }
 
-fn method_tokens(method: &str) -> TokenStream {
+fn method_tokens(method: HttpMethod) -> TokenStream {
     match method {
-        "GET" => quote!(sdk_runtime::http::Method::GET),
-        "PUT" => quote!(sdk_runtime::http::Method::PUT),
-        "POST" => quote!(sdk_runtime::http::Method::POST),
-        "DELETE" => quote!(sdk_runtime::http::Method::DELETE),
-        "OPTIONS" => quote!(sdk_runtime::http::Method::OPTIONS),
-        "HEAD" => quote!(sdk_runtime::http::Method::HEAD),
-        "PATCH" => quote!(sdk_runtime::http::Method::PATCH),
-        _ => quote!(sdk_runtime::http::Method::TRACE),
+        HttpMethod::Get => quote!(sdk_runtime::http::Method::GET),
+        HttpMethod::Put => quote!(sdk_runtime::http::Method::PUT),
+        HttpMethod::Post => quote!(sdk_runtime::http::Method::POST),
+        HttpMethod::Delete => quote!(sdk_runtime::http::Method::DELETE),
+        HttpMethod::Options => quote!(sdk_runtime::http::Method::OPTIONS),
+        HttpMethod::Head => quote!(sdk_runtime::http::Method::HEAD),
+        HttpMethod::Patch => quote!(sdk_runtime::http::Method::PATCH),
+        HttpMethod::Trace => quote!(sdk_runtime::http::Method::TRACE),
     }
 }
 
@@ -464,15 +468,16 @@ fn build_request(op: &Operation) -> TokenStream {
     // Path: literal pieces and encoded parameters, checked before anything is sent.
     let mut format = String::new();
     let mut format_args = Vec::new();
-    let mut rest = op.request_path.as_str();
     // A parameter may appear twice in a template: encode it once.
     let mut encoded: Vec<&str> = Vec::new();
-    while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else {
-            break;
+    for piece in &op.request_path {
+        let wire = match piece {
+            PathPiece::Literal(text) => {
+                format.push_str(&text.replace('{', "{{").replace('}', "}}"));
+                continue;
+            }
+            PathPiece::Param(wire) => wire.as_str(),
         };
-        format.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
-        let wire = &rest[start + 1..start + len];
         if let Some(p) = op.path_params.iter().find(|p| p.wire == wire) {
             let arg = ident(&p.ident);
             let style = style_tokens(p.style);
@@ -493,10 +498,8 @@ fn build_request(op: &Operation) -> TokenStream {
             format.push_str("{}");
             format_args.push(quote!(#value));
         }
-        rest = &rest[start + len + 1..];
     }
-    format.push_str(&rest.replace('{', "{{").replace('}', "}}"));
-    let method = method_tokens(&op.method);
+    let method = method_tokens(op.method);
     let operation_name = &op.ident;
     let operation_name = crate::naming::unraw(operation_name);
     let path = if format_args.is_empty() {

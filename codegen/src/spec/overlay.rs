@@ -46,7 +46,7 @@ impl Overlay {
     /// Reads an overlay (YAML or JSON); `source_name` (a file path) is quoted in errors.
     pub fn parse(text: &str, source_name: &str) -> Result<Overlay, Error> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let raw = crate::load::read_value(text).map_err(|mut e| {
+        let raw = crate::spec::load::read_value(text).map_err(|mut e| {
             e.source_name = Some(source_name.to_string());
             e
         })?;
@@ -68,7 +68,7 @@ impl Overlay {
 
     /// Stable hash of the overlay's text, as [`crate::fingerprint`] computes it.
     pub fn fingerprint(&self) -> String {
-        crate::load::fingerprint(&self.text)
+        crate::spec::load::fingerprint(&self.text)
     }
 
     /// The root object's value for `key` (an `x-` extension), if any.
@@ -81,7 +81,7 @@ impl Overlay {
         Error {
             source_name: Some(self.source_name.clone()),
             pointer: pointer.to_string(),
-            location: crate::locate::position(&self.text, pointer),
+            location: crate::spec::locate::position(&self.text, pointer),
             message: message.into(),
         }
     }
@@ -359,7 +359,7 @@ fn merge(
     written: &mut Vec<String>,
 ) -> Result<(), String> {
     for (key, new) in update {
-        let here = format!("{at}/{}", crate::pointer::escape(key));
+        let here = format!("{at}/{}", crate::spec::pointer::escape(key));
         let Some(old) = target.get_mut(key) else {
             target.insert(key.clone(), new.clone());
             written.push(format!("#{here}"));

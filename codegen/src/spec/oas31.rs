@@ -93,10 +93,6 @@ fn items_mut(node: Option<&mut Value>) -> impl Iterator<Item = &mut Value> {
         .flat_map(|items| items.iter_mut())
 }
 
-const METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
 fn path_item(item: &mut Value) {
     let Some(item) = item.as_object_mut() else {
         return;
@@ -104,7 +100,7 @@ fn path_item(item: &mut Value) {
     for (key, value) in item.iter_mut() {
         if key == "parameters" {
             items_mut(Some(value)).for_each(parameter);
-        } else if METHODS.contains(&key.as_str()) {
+        } else if crate::spec::view::HttpMethod::from_key(key).is_some() {
             operation(value);
         }
     }

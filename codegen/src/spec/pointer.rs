@@ -14,20 +14,22 @@ fn unescape(token: &str) -> String {
     token.replace("~1", "/").replace("~0", "~")
 }
 
-/// `$ref` values are URI fragments, so `%7B` and friends may appear in them.
-fn percent_decode(token: &str) -> String {
-    if !token.contains('%') {
-        return token.to_string();
+/// `%XX` escapes decoded (`$ref` values are URI fragments, so `%7B` and friends may
+/// appear in them, and so may path keys); malformed escapes are kept as written.
+pub(crate) fn percent_decode(text: &str) -> String {
+    if !text.contains('%') {
+        return text.to_string();
     }
-    let bytes = token.as_bytes();
+    let bytes = text.as_bytes();
+    let hex = |b: u8| (b as char).to_digit(16);
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%'
             && i + 2 < bytes.len()
-            && let Ok(byte) = u8::from_str_radix(&token[i + 1..i + 3], 16)
+            && let (Some(high), Some(low)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
         {
-            out.push(byte);
+            out.push((high * 16 + low) as u8);
             i += 3;
             continue;
         }
@@ -112,4 +114,19 @@ fn resolve_within<'v>(root: &'v Value, reference: &str, hops: usize) -> Result<&
         current = next.ok_or_else(nothing)?;
     }
     Ok(current)
+}
+
+#[cfg(test)]
+mod percent_tests {
+    use super::percent_decode;
+
+    #[test]
+    fn escapes_decode_and_malformed_ones_stay() {
+        assert_eq!(percent_decode("a%20b%7Bc%7d"), "a b{c}");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%zz%4"), "%zz%4");
+        // A multi-byte character right after `%` is kept, not split.
+        assert_eq!(percent_decode("%a\u{e9}"), "%a\u{e9}");
+        assert_eq!(percent_decode("a+b"), "a+b");
+    }
 }

@@ -26,7 +26,7 @@ use std::collections::HashSet;
 use serde_json::Value;
 
 use crate::error::Error;
-use crate::operation::METHODS;
+use crate::spec::view::HttpMethod;
 
 /// The rule of `x-select`.
 #[derive(Debug, Clone, Default)]
@@ -75,7 +75,7 @@ impl Selection {
         for key in object.keys() {
             if key != "include" && key != "exclude" {
                 return Err(Error::unsupported(
-                    format!("{at}/{}", crate::pointer::escape(key)),
+                    format!("{at}/{}", crate::spec::pointer::escape(key)),
                     format!("`x-select` has `include` and `exclude`, not `{key}`"),
                 ));
             }
@@ -116,7 +116,7 @@ impl Selection {
                 };
                 let mut dropped = false;
                 item.retain(|key, operation| {
-                    if !METHODS.contains(&key.as_str()) {
+                    if HttpMethod::from_key(key).is_none() {
                         return true;
                     }
                     total += 1;
@@ -125,7 +125,7 @@ impl Selection {
                     dropped |= !keep;
                     keep
                 });
-                !dropped || item.keys().any(|key| METHODS.contains(&key.as_str()))
+                !dropped || item.keys().any(|key| HttpMethod::from_key(key).is_some())
             });
         }
         if kept == 0 {
@@ -170,7 +170,7 @@ impl Rule {
         for (key, field) in object {
             let Some(text) = field.as_str() else {
                 return Err(Error::unsupported(
-                    format!("{at}/{}", crate::pointer::escape(key)),
+                    format!("{at}/{}", crate::spec::pointer::escape(key)),
                     format!("`{key}` is text"),
                 ));
             };
@@ -180,7 +180,7 @@ impl Rule {
                 "tag" => &mut rule.tag,
                 other => {
                     return Err(Error::unsupported(
-                        format!("{at}/{}", crate::pointer::escape(other)),
+                        format!("{at}/{}", crate::spec::pointer::escape(other)),
                         format!(
                             "a rule has `path-prefix`, `operation-id` and `tag`, not `{other}`"
                         ),
@@ -322,7 +322,7 @@ fn references(value: &Value, in_extension: bool, out: &mut Vec<String>) {
 
 /// `#/components/schemas/Pet/properties/x` → (`schemas`, `Pet`), tokens unescaped.
 fn component_of(reference: &str) -> Option<(String, String)> {
-    let canonical = crate::pointer::canonical(reference);
+    let canonical = crate::spec::pointer::canonical(reference);
     let mut tokens = canonical.strip_prefix("#/components/")?.split('/');
     let unescape = |t: &str| t.replace("~1", "/").replace("~0", "~");
     let kind = unescape(tokens.next()?);

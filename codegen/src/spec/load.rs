@@ -1,29 +1,39 @@
-//! Reading a spec's text (YAML or JSON, told apart by content) into `openapiv3` types.
+//! Reading a spec's text (YAML or JSON, told apart by content) into the raw document the
+//! views read, checked against `openapiv3`'s model of OpenAPI so that a malformed
+//! document is refused with a pointer before any stage reads it.
 
 use crate::error::{Error, Location};
-use crate::overlay::{Overlay, Touched};
-use crate::select::{Selection, SelectionSummary};
+use crate::spec::overlay::{Overlay, Touched};
+use crate::spec::select::{Selection, SelectionSummary};
 
 /// A parsed OpenAPI document plus what the generator needs to know about its text.
 #[derive(Debug, Clone)]
 pub struct Spec {
-    pub api: openapiv3::OpenAPI,
-    /// The raw document, for `x-` extensions and `$ref`s that `openapiv3` does not model.
-    /// With an overlay, the effective document: selected, overlaid and pruned.
-    pub raw: serde_json::Value,
+    /// The document every stage reads through [`Spec::document`]: 3.1 rewritten to 3.0
+    /// shapes and, with an overlay, selected, overlaid and pruned.
+    raw: serde_json::Value,
     /// Stable hash of the spec's text (see [`fingerprint`]).
-    pub fingerprint: String,
+    fingerprint: String,
     /// Stable hash of the overlay's text, when there is one.
-    pub overlay_fingerprint: Option<String>,
-    pub source_name: String,
+    overlay_fingerprint: Option<String>,
+    source_name: String,
     /// What the tolerant reader stood in for, to be shown to the user.
-    pub warnings: Vec<Warning>,
+    warnings: Vec<Warning>,
     /// What the overlay's `x-select` kept, when it has one.
-    pub selection: Option<SelectionSummary>,
+    selection: Option<SelectionSummary>,
     /// The text, kept to turn pointers in errors into lines and columns.
     text: String,
     /// The overlay and the nodes its actions wrote, so errors there point into it.
     overlay: Option<(Overlay, Vec<Touched>)>,
+}
+
+/// The size of a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Statistics {
+    /// Operations under `paths`.
+    pub operations: usize,
+    /// Schemas under `components.schemas`.
+    pub schemas: usize,
 }
 
 /// Something the document lacks or gets wrong that the reader stood in for.
@@ -54,8 +64,11 @@ fn stand_ins(raw: &mut serde_json::Value, warnings: &mut Vec<Warning>) {
         return;
     };
     for (key, stand_in) in [("title", "API"), ("version", "")] {
-        // A number (`version: 1.0`) is read as text later; anything else is missing.
-        if !matches!(info.get(key), Some(Value::String(_) | Value::Number(_))) {
+        // A number (`version: 1.0` in YAML) is the text it was written as.
+        if let Some(number) = info.get_mut(key).filter(|v| v.is_number()) {
+            *number = Value::String(number.to_string());
+        }
+        if !matches!(info.get(key), Some(Value::String(_))) {
             warnings.push(Warning {
                 pointer: format!("#/info/{key}"),
                 message: format!(
@@ -93,8 +106,8 @@ fn json_pointer(path: &serde_path_to_error::Path) -> String {
     path.iter()
         .filter_map(|segment| match segment {
             Segment::Seq { index } => Some(index.to_string()),
-            Segment::Map { key } => Some(crate::pointer::escape(key)),
-            Segment::Enum { variant } => Some(crate::pointer::escape(variant)),
+            Segment::Map { key } => Some(crate::spec::pointer::escape(key)),
+            Segment::Enum { variant } => Some(crate::spec::pointer::escape(variant)),
             Segment::Unknown => None,
         })
         .collect::<Vec<_>>()
@@ -224,7 +237,7 @@ fn inside_paths(doc: &serde_json::Value) -> Option<(String, String)> {
         };
         Some((pointer, error.inner().to_string()))
     }
-    let escape = crate::pointer::escape;
+    let escape = crate::spec::pointer::escape;
     for (key, item) in doc.get("paths")?.as_object()? {
         if key.starts_with("x-") {
             continue;
@@ -239,7 +252,7 @@ fn inside_paths(doc: &serde_json::Value) -> Option<(String, String)> {
         for (name, value) in item {
             let at = format!("{item_at}/{}", escape(name));
             let deeper = match name.as_str() {
-                "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace" => {
+                key if crate::spec::view::HttpMethod::from_key(key).is_some() => {
                     check::<Operation>(value, &at).map(|found| operation_part(value, &at, found))
                 }
                 "parameters" => list::<ReferenceOr<Parameter>>(value, &at),
@@ -276,7 +289,10 @@ fn inside_paths(doc: &serde_json::Value) -> Option<(String, String)> {
             .filter_map(|(media, entry)| {
                 let schema = entry.get("schema")?;
                 Some((
-                    format!("{at}/content/{}/schema", crate::pointer::escape(media)),
+                    format!(
+                        "{at}/content/{}/schema",
+                        crate::spec::pointer::escape(media)
+                    ),
                     schema,
                 ))
             });
@@ -298,7 +314,7 @@ fn inside_paths(doc: &serde_json::Value) -> Option<(String, String)> {
                 .and_then(Value::as_object)
                 .and_then(|responses| {
                     responses.iter().find_map(|(code, v)| {
-                        let at = format!("{at}/responses/{}", crate::pointer::escape(code));
+                        let at = format!("{at}/responses/{}", crate::spec::pointer::escape(code));
                         check::<ReferenceOr<Response>>(v, &at)
                             .map(|found| in_schemas(v, &at, found))
                     })
@@ -314,6 +330,66 @@ fn inside_paths(doc: &serde_json::Value) -> Option<(String, String)> {
 }
 
 impl Spec {
+    /// The typed view of the document.
+    pub(crate) fn document(&self) -> crate::spec::view::Document<'_> {
+        crate::spec::view::Document::new(&self.raw)
+    }
+
+    /// The document as the generator reads it (a 3.1 document in 3.0 shapes; with an
+    /// overlay, selected, overlaid and pruned), as JSON text.
+    pub fn document_json(&self) -> String {
+        serde_json::to_string_pretty(&self.raw).unwrap_or_default()
+    }
+
+    /// `info.title` (the tolerant reader stands in for a missing one).
+    pub fn title(&self) -> &str {
+        self.document().title().unwrap_or_default()
+    }
+
+    /// `info.version` (the tolerant reader stands in for a missing one).
+    pub fn version(&self) -> &str {
+        self.document().version().unwrap_or_default()
+    }
+
+    /// The package name the spec asks for (`info.x-crate-name`), if any.
+    pub fn crate_name(&self) -> Option<&str> {
+        self.document().crate_name()
+    }
+
+    /// How many operations and component schemas the document (as generated) has.
+    pub fn statistics(&self) -> Statistics {
+        let (operations, schemas) = self.document().statistics();
+        Statistics {
+            operations,
+            schemas,
+        }
+    }
+
+    /// Stable hash of the spec's text (see [`fingerprint`]).
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
+    /// Stable hash of the overlay's text, when there is one.
+    pub fn overlay_fingerprint(&self) -> Option<&str> {
+        self.overlay_fingerprint.as_deref()
+    }
+
+    /// The name the spec was read under (a file path), as errors quote it.
+    pub fn source_name(&self) -> &str {
+        &self.source_name
+    }
+
+    /// What the tolerant reader stood in for, to be shown to the user.
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+
+    /// What the overlay's `x-select` kept, when it has one.
+    pub fn selection(&self) -> Option<&SelectionSummary> {
+        self.selection.as_ref()
+    }
+
     /// Parses `text`; `source_name` (a file path) is quoted in errors.
     pub fn parse(text: &str, source_name: &str) -> Result<Spec, Error> {
         Spec::parse_with_overlay(text, source_name, None)
@@ -354,7 +430,7 @@ impl Spec {
             *version = serde_json::Value::String(version.to_string());
         }
         check_version(&raw).map_err(|mut e| {
-            e.location = crate::locate::position(text, &e.pointer);
+            e.location = crate::spec::locate::position(text, &e.pointer);
             with_source(e)
         })?;
         let (selection, touched) = match overlay {
@@ -363,34 +439,37 @@ impl Spec {
         };
         let mut warnings = Vec::new();
         stand_ins(&mut raw, &mut warnings);
-        let oas31 = crate::oas31::is_31(&raw);
+        let oas31 = crate::spec::oas31::is_31(&raw);
         if oas31 {
             // Both views below come from the 3.0 shapes of the document.
-            crate::oas31::normalize(&mut raw);
+            crate::spec::oas31::normalize(&mut raw);
         }
-        let api = match quick.filter(|_| !oas31) {
-            Some(api) => api,
-            None => typed(&raw).map_err(|e| {
-                let pointer = if e.pointer.is_empty() {
-                    "#".to_string()
-                } else {
-                    format!("#/{}", e.pointer)
-                };
-                let location = crate::locate::position(text, &pointer);
-                with_source(Error {
-                    source_name: None,
-                    pointer,
-                    location,
-                    message: format!(
-                        "not a valid OpenAPI {} document: {}",
-                        if oas31 { "3.1" } else { "3.0" },
-                        e.message
-                    ),
+        // The typed parse is a check: its value is not kept, since the views read the
+        // raw document (where every `$ref` and extension is).
+        match quick.filter(|_| !oas31) {
+            Some(_) => {}
+            None => typed(&raw)
+                .map_err(|e| {
+                    let pointer = if e.pointer.is_empty() {
+                        "#".to_string()
+                    } else {
+                        format!("#/{}", e.pointer)
+                    };
+                    let location = crate::spec::locate::position(text, &pointer);
+                    with_source(Error {
+                        source_name: None,
+                        pointer,
+                        location,
+                        message: format!(
+                            "not a valid OpenAPI {} document: {}",
+                            if oas31 { "3.1" } else { "3.0" },
+                            e.message
+                        ),
+                    })
                 })
-            })?,
-        };
+                .map(drop)?,
+        }
         Ok(Spec {
-            api,
             raw,
             fingerprint: fingerprint.unwrap_or_default(),
             overlay_fingerprint: overlay.map(Overlay::fingerprint),
@@ -446,7 +525,8 @@ pub fn mock_document(text: &str, source_name: &str, overlay: &Overlay) -> Result
     if let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) {
         let mut moved = serde_json::Map::new();
         for (key, mut item) in std::mem::take(paths) {
-            let (path, pairs) = crate::operation::request_path(&key);
+            let (pieces, pairs) = crate::spec::path::request_path(&key);
+            let path = crate::spec::path::template_text(&pieces);
             if pairs.is_empty() {
                 moved.insert(key, item);
                 continue;
@@ -455,7 +535,7 @@ pub fn mock_document(text: &str, source_name: &str, overlay: &Overlay) -> Result
                 .as_object_mut()
                 .into_iter()
                 .flatten()
-                .filter(|(method, _)| crate::operation::METHODS.contains(&method.as_str()))
+                .filter(|(method, _)| crate::spec::view::HttpMethod::from_key(method).is_some())
                 .filter_map(|(_, operation)| operation.as_object_mut());
             for operation in operations {
                 let parameters = operation
@@ -484,7 +564,7 @@ fn overlaid(text: &str, source_name: &str, overlay: &Overlay) -> Result<serde_js
         e.source_name = Some(source_name.to_string());
         e.location = e
             .location
-            .or_else(|| crate::locate::position(text, &e.pointer));
+            .or_else(|| crate::spec::locate::position(text, &e.pointer));
         e
     };
     let mut raw = read_value(text).map_err(with_source)?;
@@ -511,7 +591,7 @@ fn raw_document(text: &str, json: bool) -> Result<serde_json::Value, Error> {
             message: format!("invalid JSON: {e}"),
         })
     } else {
-        crate::value::from_yaml(text).map_err(|e| Error {
+        crate::spec::value::from_yaml(text).map_err(|e| Error {
             source_name: None,
             pointer: "#".into(),
             location: e.location().map(|l| Location {
@@ -562,7 +642,7 @@ impl Spec {
         }
         error.source_name = Some(self.source_name.clone());
         if error.location.is_none() && error.pointer.starts_with("#/") {
-            error.location = crate::locate::position(&self.text, &error.pointer);
+            error.location = crate::spec::locate::position(&self.text, &error.pointer);
         }
         error
     }

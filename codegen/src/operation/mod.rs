@@ -1,0 +1,165 @@
+//! Paths and operations become [`Operation`]s: names, parameters with their styles,
+//! request bodies per media type, success responses, errors and pagination.
+//!
+//! One file per concern: `params`, `bodies`, `responses`, `client` (spec-wide client facts), `incoming` (webhook and callback
+//! bodies).
+
+mod bodies;
+mod client;
+mod incoming;
+mod params;
+mod responses;
+
+use std::collections::HashMap;
+
+use crate::error::Error;
+use crate::ir::{Docs, Field, HttpMethod, Operation, Struct, StructRole, TypeDef, TypeKind};
+use crate::naming::{Scope, camel, snake};
+use crate::pagination;
+use crate::schema::TypeSpace;
+use crate::spec::view::{Document, OperationView, ParameterView};
+
+pub(crate) use client::client_facts;
+pub(crate) use incoming::incoming_payloads;
+
+/// Method names the generated `Client` already has.
+const CLIENT_METHODS: &[&str] = &[
+    "new",
+    "builder",
+    "builder_from_env",
+    "from_env",
+    "with_options",
+    "runtime",
+    "base_url",
+    "clone",
+    "fmt",
+];
+
+pub(crate) fn operations<'a>(
+    doc: Document<'a>,
+    space: &mut TypeSpace<'a>,
+) -> Result<Vec<Operation>, Error> {
+    let mut names = Scope::with_reserved(CLIENT_METHODS);
+    let mut out = Vec::new();
+    for (path, item) in doc.paths() {
+        let item = space.deref(&item)?;
+        let shared: Vec<ParameterView<'a>> = item.parameters().collect();
+        for (method, op) in item.operations() {
+            let base = match op.operation_id() {
+                Some(id) => snake(id, "operation"),
+                None => snake(&format!("{} {path}", method.key()), "operation"),
+            };
+            // The emitter adds `<name>_with_response` and `<name>_stream` beside each one.
+            let ident = names.claim_with(base, &["_with_response", "_stream"]);
+            out.push(operation(space, ident, method, path, &op, &shared)?);
+        }
+    }
+    share_error_enums(&mut out);
+    Ok(out)
+}
+
+/// Operations whose error enums would be identical reuse the first one through a type
+/// alias: large specs repeat the same few error responses on every operation.
+fn share_error_enums(operations: &mut [Operation]) {
+    let mut first: HashMap<String, (String, String)> = HashMap::new();
+    for op in operations {
+        let Some(errors) = op.errors.as_mut() else {
+            continue;
+        };
+        let key = format!("{:?}", errors.variants);
+        match first.get(&key) {
+            Some(earlier) => errors.same_as = Some(earlier.clone()),
+            None => {
+                first.insert(key, (op.ident.clone(), errors.name.clone()));
+            }
+        }
+    }
+}
+
+fn operation<'a>(
+    space: &mut TypeSpace<'a>,
+    ident: String,
+    method: HttpMethod,
+    path: &str,
+    op: &OperationView<'a>,
+    shared: &[ParameterView<'a>],
+) -> Result<Operation, Error> {
+    let type_base = camel(crate::naming::unraw(&ident), "Operation");
+    let (request_path, fixed_query) = crate::spec::path::request_path(path);
+    let mut arg_scope = Scope::with_reserved(&["self", "params", "body", "options"]);
+    let declared = shared.iter().cloned().chain(op.parameters()).collect();
+    let params::Parameters {
+        path: path_params,
+        other: params,
+        constant_headers,
+    } = params::parameters(space, declared, &request_path, &type_base, &mut arg_scope)?;
+
+    let params_type = if params.is_empty() {
+        None
+    } else {
+        let name = space.claim_name(&format!("{type_base}Params"));
+        let fields = params
+            .iter()
+            .map(|p| Field {
+                ident: p.ident.clone(),
+                wire: p.wire.clone(),
+                ty: p.ty.clone(),
+                required: p.required,
+                nullable: false,
+                docs: p.docs.clone(),
+                read_only: false,
+                write_only: false,
+                upload: None,
+                flatten: false,
+            })
+            .collect();
+        space.push(TypeDef {
+            name: name.clone(),
+            docs: Docs {
+                description: Some(format!("Query, header and cookie parameters of [`Client::{ident}`](crate::Client::{ident}).")),
+                ..Docs::default()
+            },
+            kind: TypeKind::Struct(Struct { fields, additional: None, role: StructRole::Params }),
+            pointer: op.parameters_pointer(),
+        });
+        Some(name)
+    };
+
+    let body = match op.request_body() {
+        Some(body) => Some(bodies::request_body(space, &body, &type_base)?),
+        None => None,
+    };
+    let response = responses::responses(space, op, &type_base)?;
+    let errors = responses::errors(space, op, &type_base);
+    let pagination = match op.pagination() {
+        Some(declared) => Some(pagination::declared(
+            &space.types,
+            declared?,
+            &params,
+            &response,
+        )?),
+        None if method == HttpMethod::Get => pagination::inferred(&space.types, &params, &response),
+        None => None,
+    };
+    Ok(Operation {
+        ident,
+        method,
+        path: path.to_string(),
+        request_path,
+        fixed_query,
+        docs: Docs {
+            description: op.description().map(str::to_string),
+            deprecated: op.deprecated(),
+            default: None,
+        },
+        summary: op.summary().map(str::to_string),
+        path_params,
+        params,
+        params_type,
+        constant_headers,
+        body,
+        response,
+        errors,
+        pagination,
+    })
+}

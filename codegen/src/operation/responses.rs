@@ -1,0 +1,226 @@
+//! Responses: what a successful call returns (one type, or an enum by status), and the
+//! error bodies the spec describes, by status.
+
+use crate::error::Error;
+use crate::ir::{
+    ErrorShape, ErrorVariant, ResponseBody, ResponseShape, StatusMatch, StatusVariant, Ty,
+};
+use crate::naming::{Scope, camel};
+use crate::schema::TypeSpace;
+use crate::spec::view::{JsonType, OperationView, ResponseView};
+
+pub(super) fn responses<'a>(
+    space: &mut TypeSpace<'a>,
+    op: &OperationView<'a>,
+    type_base: &str,
+) -> Result<ResponseShape, Error> {
+    let mut success: Vec<(&str, ResponseView<'a>)> = Vec::new();
+    let mut default = None;
+    for (key, response) in op.responses() {
+        if key.is_success() {
+            success.push((key.as_str(), response));
+        } else if key.is_default() {
+            // A response for any status stands for success when nothing else does.
+            default = Some(("2XX", response));
+        }
+    }
+    if success.is_empty() {
+        success.extend(default);
+    }
+    let mut bodies = Vec::new();
+    for (code, response) in &success {
+        let hint = if success.len() == 1 {
+            format!("{type_base}Response")
+        } else {
+            format!("{type_base}Response{}", camel(code, ""))
+        };
+        bodies.push((*code, response_body(space, response, &hint)?));
+    }
+    let first = bodies
+        .first()
+        .map(|(_, b)| b.clone())
+        .unwrap_or(ResponseBody::Empty);
+    // One type only when every success status has it: a 204 beside a 200 with a body
+    // cannot decode as that body, so such operations return an enum by status.
+    if bodies.iter().all(|(_, b)| *b == first) {
+        return Ok(ResponseShape::Single(first));
+    }
+    let name = space.claim_name(&format!("{type_base}Response"));
+    let mut scope = Scope::default();
+    let variants = bodies
+        .into_iter()
+        .map(|(code, body)| StatusVariant {
+            ident: scope.claim(status_word(code)),
+            status: code.parse().ok(),
+            body,
+        })
+        .collect();
+    Ok(ResponseShape::ByStatus { name, variants })
+}
+
+/// The error responses (`4XX`, `5XX`, exact or ranges, and `default` beside success
+/// statuses; the client returns 3xx as responses, never as errors) as
+/// an enum, when at least one of them has a body worth decoding. Error schemas the
+/// generator cannot type become `serde_json::Value` rather than failing the spec: they
+/// only ever describe a failure.
+pub(super) fn errors<'a>(
+    space: &mut TypeSpace<'a>,
+    op: &OperationView<'a>,
+    type_base: &str,
+) -> Option<ErrorShape> {
+    let has_success = op.responses().any(|(key, _)| key.is_success());
+    let mut entries: Vec<(StatusMatch, &str, ResponseView<'a>)> = Vec::new();
+    for (key, response) in op.responses() {
+        let status = if key.is_default() {
+            if !has_success {
+                continue;
+            }
+            StatusMatch::Default
+        } else {
+            match error_status(key.as_str()) {
+                Some(status) => status,
+                None => continue,
+            }
+        };
+        let code = key.as_str();
+        // `4XX` and `4xx` both written: the first one describes the class.
+        if entries.iter().all(|(seen, _, _)| *seen != status) {
+            entries.push((status, code, response));
+        }
+    }
+    if entries.is_empty() {
+        return None;
+    }
+    let mut scope = Scope::with_reserved(&["Self"]);
+    let mut variants = Vec::new();
+    for (status, code, response) in entries {
+        let hint = format!("{type_base}Error{}", camel(code, ""));
+        let body = response_body(space, &response, &hint).unwrap_or(ResponseBody::Json(Ty::Value));
+        variants.push(ErrorVariant {
+            ident: scope.claim(match status {
+                StatusMatch::Default => "Default".to_string(),
+                _ => error_word(code),
+            }),
+            status,
+            body,
+        });
+    }
+    if variants.iter().all(|v| v.body == ResponseBody::Empty) {
+        return None;
+    }
+    Some(ErrorShape {
+        name: space.claim_name(&format!("{type_base}Error")),
+        same_as: None,
+        variants,
+    })
+}
+
+/// `404` or `4XX` (any case) for the 4xx and 5xx classes the client reports as errors.
+fn error_status(code: &str) -> Option<StatusMatch> {
+    let bytes = code.as_bytes();
+    if bytes.len() != 3 || !matches!(bytes[0], b'4' | b'5') {
+        return None;
+    }
+    let class = u16::from(bytes[0] - b'0');
+    if bytes[1..].eq_ignore_ascii_case(b"xx") {
+        return Some(StatusMatch::Range(class));
+    }
+    code.parse().ok().map(StatusMatch::Exact)
+}
+
+fn error_word(code: &str) -> String {
+    match code.to_ascii_uppercase().as_str() {
+        "400" => "BadRequest".into(),
+        "401" => "Unauthorized".into(),
+        "402" => "PaymentRequired".into(),
+        "403" => "Forbidden".into(),
+        "404" => "NotFound".into(),
+        "405" => "MethodNotAllowed".into(),
+        "406" => "NotAcceptable".into(),
+        "408" => "RequestTimeout".into(),
+        "409" => "Conflict".into(),
+        "410" => "Gone".into(),
+        "412" => "PreconditionFailed".into(),
+        "413" => "PayloadTooLarge".into(),
+        "415" => "UnsupportedMediaType".into(),
+        "422" => "UnprocessableEntity".into(),
+        "429" => "TooManyRequests".into(),
+        "500" => "InternalServerError".into(),
+        "501" => "NotImplemented".into(),
+        "502" => "BadGateway".into(),
+        "503" => "ServiceUnavailable".into(),
+        "504" => "GatewayTimeout".into(),
+        "4XX" => "ClientError".into(),
+        "5XX" => "ServerError".into(),
+        other => format!("Status{}", camel(other, "")),
+    }
+}
+
+fn status_word(code: &str) -> String {
+    match code {
+        "200" => "Ok".into(),
+        "201" => "Created".into(),
+        "202" => "Accepted".into(),
+        "203" => "NonAuthoritativeInformation".into(),
+        "204" => "NoContent".into(),
+        "205" => "ResetContent".into(),
+        "206" => "PartialContent".into(),
+        "2XX" | "2xx" => "Success".into(),
+        other => format!("Status{}", camel(other, "")),
+    }
+}
+
+/// What a response's body decodes as: JSON (the first JSON media type), text, or bytes.
+fn response_body<'a>(
+    space: &mut TypeSpace<'a>,
+    response: &ResponseView<'a>,
+    hint: &str,
+) -> Result<ResponseBody, Error> {
+    let response = space.deref(response)?;
+    let content: Vec<_> = response.content().collect();
+    if content.is_empty() {
+        return Ok(ResponseBody::Empty);
+    }
+    if let Some((_, entry)) = content.iter().find(|(media, _)| media.is_json()) {
+        return Ok(match entry.schema() {
+            Some(schema) => ResponseBody::Json(space.ty(&schema, hint)?),
+            None => ResponseBody::Json(Ty::Value),
+        });
+    }
+    if content.iter().any(|(media, _)| media.is_text()) {
+        return Ok(ResponseBody::Text);
+    }
+    if let Some((_, entry)) = content.iter().find(|(media, _)| media.is_any()) {
+        // `*/*` with an object schema is JSON in practice; without one, bytes.
+        if let Some(schema) = entry
+            .schema()
+            .filter(|s| s.primary_type() != Some(JsonType::String))
+        {
+            return Ok(ResponseBody::Json(space.ty(&schema, hint)?));
+        }
+    }
+    Ok(ResponseBody::Binary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_statuses_are_4xx_and_5xx_exact_or_ranges() {
+        assert_eq!(error_status("404"), Some(StatusMatch::Exact(404)));
+        assert_eq!(error_status("5xx"), Some(StatusMatch::Range(5)));
+        assert_eq!(error_status("4XX"), Some(StatusMatch::Range(4)));
+        assert_eq!(error_status("302"), None);
+        assert_eq!(error_status("40"), None);
+        assert_eq!(error_status("4x1"), None);
+    }
+
+    #[test]
+    fn status_words_name_variants() {
+        assert_eq!(error_word("4xx"), "ClientError");
+        assert_eq!(error_word("418"), "StatusV418");
+        assert_eq!(status_word("2XX"), "Success");
+        assert_eq!(status_word("299"), "StatusV299");
+    }
+}
