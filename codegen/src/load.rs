@@ -7,6 +7,7 @@ use crate::select::{Selection, SelectionSummary};
 /// A parsed OpenAPI document plus what the generator needs to know about its text.
 #[derive(Debug, Clone)]
 pub struct Spec {
+    /// The document, typed.
     pub api: openapiv3::OpenAPI,
     /// The raw document, for `x-` extensions and `$ref`s that `openapiv3` does not model.
     /// With an overlay, the effective document: selected, overlaid and pruned.
@@ -15,6 +16,7 @@ pub struct Spec {
     pub fingerprint: String,
     /// Stable hash of the overlay's text, when there is one.
     pub overlay_fingerprint: Option<String>,
+    /// Name of the spec's source (usually its file path), for messages.
     pub source_name: String,
     /// What the tolerant reader stood in for, to be shown to the user.
     pub warnings: Vec<Warning>,
@@ -31,6 +33,7 @@ pub struct Spec {
 pub struct Warning {
     /// JSON pointer into the document.
     pub pointer: String,
+    /// What was wrong and what the reader did instead.
     pub message: String,
 }
 
