@@ -21,8 +21,11 @@ use indexmap::IndexMap;
 /// How a new surface relates to the old one, from least to most disruptive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Verdict {
+    /// The public API is the same.
     Unchanged,
+    /// Only additions: code written against the old crate still compiles and works.
     Additive,
+    /// At least one change may break code written against the old crate.
     Breaking,
 }
 
@@ -49,6 +52,7 @@ pub struct Change {
 /// then additions in the new one's.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ChangeReport {
+    /// The changes, in the order described above.
     pub changes: Vec<Change>,
 }
 

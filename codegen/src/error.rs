@@ -1,9 +1,13 @@
+//! The generator's error: what went wrong with a spec, and where in its text.
+
 use std::fmt;
 
 /// Line and column (1-based) in the spec's text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Location {
+    /// Line number, from 1.
     pub line: usize,
+    /// Column number, from 1.
     pub column: usize,
 }
 
@@ -14,7 +18,9 @@ pub struct Error {
     pub source_name: Option<String>,
     /// JSON pointer into the document, `#` for the root.
     pub pointer: String,
+    /// Line and column of the pointer's node in the spec's text, when it could be found.
     pub location: Option<Location>,
+    /// What is wrong, in words.
     pub message: String,
 }
 

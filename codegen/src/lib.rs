@@ -48,7 +48,9 @@ pub struct Settings {
 /// One output file: a `/`-separated path relative to the crate root and its full contents.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedFile {
+    /// Where the file goes, e.g. `src/client.rs`.
     pub path: String,
+    /// The whole text of the file.
     pub contents: String,
 }
 

@@ -9,7 +9,9 @@ use http::header::{ACCEPT, CONTENT_TYPE, COOKIE, HeaderName, HeaderValue, USER_A
 use http::{HeaderMap, Method, StatusCode};
 use tracing::Instrument;
 
-use crate::config::{ClientBuilder, Profile, RequestOptions, header_name, header_pair};
+use crate::config::{
+    ClientBuilder, ClientConfig, Profile, RequestOptions, header_name, header_pair,
+};
 use crate::error::{ApiError, Error};
 use crate::request::{Request, check_cookie, check_path, encode_pairs};
 use crate::response::{RawResponse, request_id_from_headers};
@@ -18,23 +20,8 @@ use crate::retry;
 /// An API client. Cheap to clone: clones share configuration and connections.
 #[derive(Clone)]
 pub struct Client {
-    inner: Arc<Inner>,
+    config: Arc<ClientConfig>,
     options: Arc<RequestOptions>,
-}
-
-/// Validated configuration shared by all clones.
-pub(crate) struct Inner {
-    pub(crate) profile: &'static Profile,
-    /// Without trailing `/`.
-    pub(crate) base_url: String,
-    pub(crate) http: reqwest::Client,
-    /// Marked sensitive, never logged.
-    pub(crate) auth_headers: HeaderMap,
-    pub(crate) default_headers: HeaderMap,
-    pub(crate) user_agent: HeaderValue,
-    pub(crate) retry_count_header: Option<HeaderName>,
-    pub(crate) timeout: Duration,
-    pub(crate) max_retries: u32,
 }
 
 /// A request turned into what goes on the wire, reused by every attempt.
@@ -51,36 +38,42 @@ enum Step {
     Retry,
 }
 
+impl ClientBuilder {
+    /// Validates everything and builds the client.
+    ///
+    /// Fails with [`Error::InvalidArgument`] on a bad base URL, header, or
+    /// credential (the message never contains the credential).
+    pub fn build(self) -> Result<Client, Error> {
+        Ok(Client {
+            config: Arc::new(self.into_config()?),
+            options: Arc::new(RequestOptions::default()),
+        })
+    }
+}
+
 impl Client {
     /// A builder for this API (same as [`ClientBuilder::new`]).
     pub fn builder(profile: &'static Profile) -> ClientBuilder {
         ClientBuilder::new(profile)
     }
 
-    pub(crate) fn from_inner(inner: Arc<Inner>, options: RequestOptions) -> Self {
-        Self {
-            inner,
-            options: Arc::new(options),
-        }
-    }
-
     /// A client whose later calls use `options` on top of this client's own
     /// options. Shares connections with `self`.
     pub fn with_options(&self, options: RequestOptions) -> Client {
         Client {
-            inner: Arc::clone(&self.inner),
+            config: Arc::clone(&self.config),
             options: Arc::new(self.options.overlay(options)),
         }
     }
 
     /// The base URL requests are sent to (without trailing `/`).
     pub fn base_url(&self) -> &str {
-        &self.inner.base_url
+        &self.config.base_url
     }
 
     /// The profile this client was built for.
     pub fn profile(&self) -> &'static Profile {
-        self.inner.profile
+        self.config.profile
     }
 
     /// Sends `request`, retrying connection errors, timeouts and retryable
@@ -88,8 +81,8 @@ impl Client {
     /// 304 Not Modified); any other status becomes [`Error::Api`] once retries are used up.
     pub async fn execute(&self, request: Request) -> Result<RawResponse, Error> {
         let prepared = self.prepare(&request)?;
-        let max_retries = self.options.max_retries.unwrap_or(self.inner.max_retries);
-        let timeout = self.options.timeout.unwrap_or(self.inner.timeout);
+        let max_retries = self.options.max_retries.unwrap_or(self.config.max_retries);
+        let timeout = self.options.timeout.unwrap_or(self.config.timeout);
         let mut attempt: u32 = 0;
         loop {
             let span = tracing::info_span!(
@@ -131,7 +124,7 @@ impl Client {
                 if status.is_success()
                     || (status.is_redirection() && status != StatusCode::NOT_MODIFIED)
                 {
-                    let request_id = request_id_from_headers(self.inner.profile, &headers);
+                    let request_id = request_id_from_headers(self.config.profile, &headers);
                     return Step::Done(Ok(RawResponse {
                         status,
                         headers,
@@ -139,7 +132,7 @@ impl Client {
                         request_id,
                     }));
                 }
-                let error = ApiError::from_response(self.inner.profile, status, headers, body);
+                let error = ApiError::from_response(self.config.profile, status, headers, body);
                 if !retry::should_retry(status, &error.headers) {
                     return Step::Done(Err(error.into()));
                 }
@@ -168,14 +161,14 @@ impl Client {
         attempt: u32,
     ) -> Result<(StatusCode, HeaderMap, Bytes), reqwest::Error> {
         let mut headers = p.headers.clone();
-        if let Some(name) = &self.inner.retry_count_header {
+        if let Some(name) = &self.config.retry_count_header {
             // A caller-set value (through options) is left alone.
             if !headers.contains_key(name) {
                 headers.insert(name.clone(), HeaderValue::from(attempt));
             }
         }
         let mut builder = self
-            .inner
+            .config
             .http
             .request(p.method.clone(), p.url.clone())
             .headers(headers);
@@ -192,11 +185,11 @@ impl Client {
 
     /// Validates and assembles URL, headers and body once per call.
     fn prepare(&self, request: &Request) -> Result<Prepared, Error> {
-        let inner = &self.inner;
+        let config = &self.config;
         let options = &self.options;
 
         check_path(&request.path)?;
-        let mut url = format!("{}{}", inner.base_url, request.path);
+        let mut url = format!("{}{}", config.base_url, request.path);
         if !request.query.is_empty() {
             url.push('?');
             url.push_str(&encode_pairs(&request.query));
@@ -207,12 +200,12 @@ impl Client {
         // Later layers override earlier ones: built-ins, client defaults,
         // credentials, the request's own headers, then per-call options.
         let mut headers = HeaderMap::new();
-        headers.insert(USER_AGENT, inner.user_agent.clone());
+        headers.insert(USER_AGENT, config.user_agent.clone());
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        for (name, value) in &inner.default_headers {
+        for (name, value) in &config.default_headers {
             headers.insert(name.clone(), value.clone());
         }
-        for (name, value) in &inner.auth_headers {
+        for (name, value) in &config.auth_headers {
             headers.insert(name.clone(), value.clone());
         }
         for (name, value) in &request.headers {
@@ -301,24 +294,24 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Credential headers by name only; their values never leave `send`.
         let auth: Vec<&str> = self
-            .inner
+            .config
             .auth_headers
             .keys()
             .map(HeaderName::as_str)
             .collect();
         let defaults: Vec<&str> = self
-            .inner
+            .config
             .default_headers
             .keys()
             .map(HeaderName::as_str)
             .collect();
         f.debug_struct("Client")
-            .field("base_url", &self.inner.base_url)
-            .field("user_agent", &self.inner.profile.user_agent)
+            .field("base_url", &self.config.base_url)
+            .field("user_agent", &self.config.profile.user_agent)
             .field("auth_headers", &auth)
             .field("default_headers", &defaults)
-            .field("timeout", &self.inner.timeout)
-            .field("max_retries", &self.inner.max_retries)
+            .field("timeout", &self.config.timeout)
+            .field("max_retries", &self.config.max_retries)
             .field("options", &self.options)
             .finish()
     }

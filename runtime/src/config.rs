@@ -1,14 +1,15 @@
-//! Client configuration: the spec-derived [`Profile`], the [`ClientBuilder`] and
-//! per-call [`RequestOptions`].
+//! Client configuration: the spec-derived [`Profile`], the [`ClientBuilder`] that
+//! validates settings into a [`ClientConfig`], and per-call [`RequestOptions`].
+//!
+//! Nothing here sends requests: the client module builds on this one (it holds
+//! [`ClientBuilder::build`]), never the other way round.
 
 use std::fmt;
-use std::sync::Arc;
 use std::time::Duration;
 
 use http::HeaderMap;
 use http::header::{AUTHORIZATION, HeaderName, HeaderValue};
 
-use crate::client::{Client, Inner};
 use crate::error::Error;
 use crate::secret::Secret;
 
@@ -50,7 +51,7 @@ const DEFAULT_MAX_RETRIES: u32 = 2;
 /// Redirect hops followed by the default HTTP client.
 const MAX_REDIRECTS: usize = 10;
 
-/// Builds a [`Client`]. Nothing is validated until [`ClientBuilder::build`].
+/// Builds a [`Client`](crate::Client). Nothing is validated until [`ClientBuilder::build`].
 pub struct ClientBuilder {
     profile: &'static Profile,
     base_url: Option<String>,
@@ -142,11 +143,9 @@ impl ClientBuilder {
         self
     }
 
-    /// Validates everything and builds the client.
-    ///
-    /// Fails with [`Error::InvalidArgument`] on a bad base URL, header, or
-    /// credential (the message never contains the credential).
-    pub fn build(self) -> Result<Client, Error> {
+    /// Validates everything into the configuration a client is made of
+    /// (used by [`ClientBuilder::build`]).
+    pub(crate) fn into_config(self) -> Result<ClientConfig, Error> {
         let profile = self.profile;
         let base_url =
             parse_base_url(self.base_url.as_deref().unwrap_or(profile.default_base_url))?;
@@ -189,20 +188,17 @@ impl ClientBuilder {
                 })?,
         };
 
-        Ok(Client::from_inner(
-            Arc::new(Inner {
-                profile,
-                base_url,
-                http,
-                auth_headers,
-                default_headers,
-                user_agent,
-                retry_count_header,
-                timeout: self.timeout,
-                max_retries: self.max_retries,
-            }),
-            RequestOptions::default(),
-        ))
+        Ok(ClientConfig {
+            profile,
+            base_url,
+            http,
+            auth_headers,
+            default_headers,
+            user_agent,
+            retry_count_header,
+            timeout: self.timeout,
+            max_retries: self.max_retries,
+        })
     }
 }
 
@@ -223,7 +219,22 @@ impl fmt::Debug for ClientBuilder {
     }
 }
 
-/// Per-call overrides, applied by [`Client::with_options`]. All optional.
+/// Validated configuration shared by all clones of a client.
+pub(crate) struct ClientConfig {
+    pub(crate) profile: &'static Profile,
+    /// Without trailing `/`.
+    pub(crate) base_url: String,
+    pub(crate) http: reqwest::Client,
+    /// Marked sensitive, never logged.
+    pub(crate) auth_headers: HeaderMap,
+    pub(crate) default_headers: HeaderMap,
+    pub(crate) user_agent: HeaderValue,
+    pub(crate) retry_count_header: Option<HeaderName>,
+    pub(crate) timeout: Duration,
+    pub(crate) max_retries: u32,
+}
+
+/// Per-call overrides, applied by [`Client::with_options`](crate::Client::with_options). All optional.
 #[derive(Clone, Default)]
 pub struct RequestOptions {
     pub(crate) headers: Vec<(String, String)>,

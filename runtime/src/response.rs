@@ -1,11 +1,12 @@
-//! Successful responses.
+//! What comes back: successful responses, and the decoding of error responses into
+//! [`ApiError`] (both read the profile's request-id header).
 
 use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 
 use crate::config::Profile;
-use crate::error::Error;
+use crate::error::{ApiError, Error};
 
 /// A successful (2xx, or unfollowed 3xx other than 304) response with its whole body.
 #[derive(Debug, Clone)]
@@ -111,4 +112,122 @@ pub(crate) fn request_id_from_headers(profile: &Profile, headers: &HeaderMap) ->
                 .filter(|v| !v.is_empty())
                 .map(str::to_owned)
         })
+}
+
+impl ApiError {
+    /// Reads type, message and request id out of a response, never failing:
+    /// bodies that are not JSON (proxies' HTML pages) just leave them unset.
+    pub(crate) fn from_response(
+        profile: &Profile,
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Self {
+        let json: Option<serde_json::Value> = serde_json::from_slice(&body).ok();
+        let lookup = |pointers: &[Option<&str>]| -> Option<String> {
+            let json = json.as_ref()?;
+            pointers.iter().flatten().find_map(|p| {
+                json.pointer(p)
+                    .and_then(|v| v.as_str())
+                    .map(str::to_owned)
+                    .filter(|s| !s.is_empty())
+            })
+        };
+        let error_type = lookup(&[
+            profile.error_type_pointer,
+            Some("/error/type"),
+            Some("/type"),
+        ]);
+        let message = lookup(&[
+            profile.error_message_pointer,
+            Some("/error/message"),
+            Some("/message"),
+            // Some APIs send `{"error": "text"}`.
+            Some("/error"),
+        ]);
+        let request_id =
+            request_id_from_headers(profile, &headers).or_else(|| lookup(&[Some("/request_id")]));
+        ApiError {
+            status,
+            error_type,
+            message,
+            request_id,
+            headers,
+            body,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static PROFILE: Profile = Profile {
+        default_base_url: "http://localhost",
+        base_url_env: None,
+        api_key: None,
+        bearer_env: None,
+        request_id_header: Some("my-request-id"),
+        retry_count_header: None,
+        error_type_pointer: Some("/err/kind"),
+        error_message_pointer: Some("/err/text"),
+        user_agent: "test/0",
+    };
+
+    #[test]
+    fn display_is_one_line() {
+        let mut headers = HeaderMap::new();
+        headers.insert("request-id", "req_123".parse().unwrap());
+        let e = ApiError::from_response(
+            &PROFILE,
+            StatusCode::NOT_FOUND,
+            headers,
+            Bytes::from_static(
+                br#"{"type":"error","error":{"type":"not_found_error","message":"Skill\nnot found"}}"#,
+            ),
+        );
+        assert_eq!(
+            Error::from(e).to_string(),
+            "404 Not Found not_found_error: Skill not found (request-id req_123)"
+        );
+    }
+
+    #[test]
+    fn profile_pointers_win() {
+        let e = ApiError::from_response(
+            &PROFILE,
+            StatusCode::BAD_REQUEST,
+            HeaderMap::new(),
+            Bytes::from_static(
+                br#"{"err":{"kind":"k","text":"t"},"error":{"type":"x","message":"y"},"request_id":"r"}"#,
+            ),
+        );
+        assert_eq!(e.error_type.as_deref(), Some("k"));
+        assert_eq!(e.message.as_deref(), Some("t"));
+        assert_eq!(e.request_id.as_deref(), Some("r"));
+    }
+
+    #[test]
+    fn flat_fallbacks_and_html() {
+        let e = ApiError::from_response(
+            &PROFILE,
+            StatusCode::BAD_REQUEST,
+            HeaderMap::new(),
+            Bytes::from_static(br#"{"type":"bad","message":"nope"}"#),
+        );
+        assert_eq!(e.error_type.as_deref(), Some("bad"));
+        assert_eq!(e.message.as_deref(), Some("nope"));
+
+        let e = ApiError::from_response(
+            &PROFILE,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            HeaderMap::new(),
+            Bytes::from_static(b"<html>\n<h1>413</h1>\n</html>"),
+        );
+        assert_eq!(e.error_type, None);
+        assert_eq!(
+            e.to_string(),
+            "413 Payload Too Large: <html> <h1>413</h1> </html>"
+        );
+    }
 }

@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use anthropic_skills::{BetaGetSkillResponse as Skill, Client, GetSkillParams};
 use bytes::Bytes;
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::Criterion;
 use http_body_util::Full;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -184,5 +184,10 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
-criterion_main!(benches);
+/// Runs the benchmarks: `criterion_group!` and `criterion_main!` written out, as the
+/// functions those macros write have no doc comments.
+fn main() {
+    let mut criterion = Criterion::default().configure_from_args();
+    bench(&mut criterion);
+    criterion.final_summary();
+}

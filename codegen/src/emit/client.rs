@@ -34,6 +34,7 @@ pub(crate) fn prelude(model: &Model, crate_name: &str, crate_version: &str) -> T
     let notes = model.client.notes.iter().map(|n| format!(" {n}"));
     quote! {
         //! The client: configuration and one method per operation.
+        // Which of these imports the operations use depends on the spec.
         #![allow(unused_imports)]
         use crate::models::*;
         use sdk_runtime::{ApiResponse, Error, RequestOptions};

@@ -10,6 +10,7 @@ use crate::ir::{EnumVariant, Field, Struct, StructRole, Ty, TypeDef, TypeKind, U
 pub(crate) fn prelude() -> TokenStream {
     quote! {
         //! Types for every schema of the spec.
+        // A spec may have no schema that derives these.
         #![allow(unused_imports)]
         use serde::{Deserialize, Serialize};
     }

@@ -16,6 +16,7 @@ pub struct Spec {
     fingerprint: String,
     /// Stable hash of the overlay's text, when there is one.
     overlay_fingerprint: Option<String>,
+    /// Name of the spec's source (usually its file path), for messages.
     source_name: String,
     /// What the tolerant reader stood in for, to be shown to the user.
     warnings: Vec<Warning>,
@@ -41,6 +42,7 @@ pub struct Statistics {
 pub struct Warning {
     /// JSON pointer into the document.
     pub pointer: String,
+    /// What was wrong and what the reader did instead.
     pub message: String,
 }
 

@@ -45,9 +45,13 @@ struct Rule {
 /// What a selection kept, for the user to see.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SelectionSummary {
+    /// Operations the selection kept.
     pub operations_kept: usize,
+    /// Operations in the document.
     pub operations_total: usize,
+    /// Schemas that pruning kept: those the kept operations still reach.
     pub schemas_kept: usize,
+    /// Schemas in the document.
     pub schemas_total: usize,
 }
 

@@ -1,6 +1,6 @@
 //! Shared by the integration tests: the fixture specs and how they are generated.
 
-#![allow(dead_code)]
+#![allow(dead_code)] // each test binary uses a different subset
 
 use std::path::{Path, PathBuf};
 

@@ -1,7 +1,7 @@
 //! Every request body kind takes the value the caller would expect.
 use fixture_bodies::*;
 
-#[allow(dead_code)]
+#[allow(dead_code)] // compiled to check the generated API, never called: no server to call
 async fn calls(client: &Client) -> Result<(), Error> {
     let item = Item { name: "n".into(), size: None };
     client.post_json(item.clone()).await?;

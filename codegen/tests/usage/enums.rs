@@ -37,7 +37,7 @@ fn mixed_type_values_are_an_open_enum() {
     assert_eq!(holder.mixed, Some(Mixed::V2));
 }
 
-#[allow(dead_code)]
+#[allow(dead_code)] // compiled to check the generated API, never called: no server to call
 async fn call(client: &Client) -> Result<EnumHolder, Error> {
     client.list_items(ListItemsParams { order: Some(Order::Desc), level: Some(ListItemsLevel::V1), inline_mode: None }).await
 }

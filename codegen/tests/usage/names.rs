@@ -1,7 +1,7 @@
 //! Keywords, digits, non-ASCII and duplicates become usable, distinct identifiers.
 use fixture_names::*;
 
-#[allow(dead_code)]
+#[allow(dead_code)] // compiled to check the generated API, never called: no server to call
 async fn calls(client: &Client) -> Result<(), Error> {
     let params = TypeParams2 { r#gen: Some("g".into()), crate_: None, _1st: None, page_size: Some(1), page_size_2: Some(2), ..Default::default() };
     let value: Type = client.r#type("t", 1, params).await?;

@@ -1,7 +1,7 @@
 //! Success statuses with different bodies become an enum; one shape stays plain.
 use fixture_responses::*;
 
-#[allow(dead_code)]
+#[allow(dead_code)] // compiled to check the generated API, never called: no server to call
 async fn calls(client: &Client) -> Result<(), Error> {
     match client.several().await? {
         SeveralResponse::Ok(done) => drop(done),
@@ -90,13 +90,13 @@ async fn error_bodies_decode_by_status() {
 }
 
 /// Operations with identical error responses share one enum.
-#[allow(dead_code)]
+#[allow(dead_code)] // compiled to check the types match, never called
 fn shared(error: &Error) -> Option<SameTypeError> {
     let shared: Option<BodyAndEmptyError> = BodyAndEmptyError::from_error(error);
     shared.or_else(|| Some(SameTypeError::NotFound(Problem::default())))
 }
 
-#[allow(dead_code)]
+#[allow(dead_code)] // compiled to check the types match, never called
 fn text_error(error: &Error) -> Option<String> {
     match TextError::from_error(error)? {
         TextError::InternalServerError(text) => Some(text),
