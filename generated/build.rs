@@ -25,7 +25,7 @@ fn main() {
         }
     }
 }
-/// FNV-1a 64 over the text with `\r\n` folded to `\n`, as the generator computes it.
+/// FNV-1a 64 over the text with `\r\n` folded to `\n`, as 16 hex digits.
 fn fingerprint(text: &str) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     let bytes = text.as_bytes();

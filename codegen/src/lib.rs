@@ -8,6 +8,8 @@
 mod changes;
 mod emit;
 mod error;
+#[macro_use]
+mod fingerprint;
 mod ir;
 mod naming;
 mod operation;

@@ -130,6 +130,7 @@ pub(crate) fn build_rs(inputs: &[(String, String)], command: &str) -> TokenStrea
     );
     let paths = inputs.iter().map(|(path, _)| path);
     let fingerprints = inputs.iter().map(|(_, fingerprint)| fingerprint);
+    let fingerprint_function = crate::fingerprint::function_tokens();
     quote! {
         //! Checks that the crate is as new as its spec.
         use std::path::Path;
@@ -154,18 +155,6 @@ pub(crate) fn build_rs(inputs: &[(String, String)], command: &str) -> TokenStrea
             }
         }
 
-        /// FNV-1a 64 over the text with `\r\n` folded to `\n`, as the generator computes it.
-        fn fingerprint(text: &str) -> String {
-            let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-            let bytes = text.as_bytes();
-            for (i, &b) in bytes.iter().enumerate() {
-                if b == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
-                    continue;
-                }
-                hash ^= u64::from(b);
-                hash = hash.wrapping_mul(0x0100_0000_01b3);
-            }
-            format!("{hash:016x}")
-        }
+        #fingerprint_function
     }
 }

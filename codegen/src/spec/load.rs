@@ -611,19 +611,10 @@ fn looks_like_json(text: &str) -> bool {
         .starts_with('{')
 }
 
-/// FNV-1a 64 over the text with `\r\n` folded to `\n`, as 16 hex digits. The generated
-/// build script computes the same function, so keep the two in step.
+/// Stable hash of a spec's or overlay's text: FNV-1a 64 with `\r\n` folded to `\n`, as
+/// 16 hex digits. The generated build script recomputes it with the same function.
 pub fn fingerprint(text: &str) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    let bytes = text.as_bytes();
-    for (i, &b) in bytes.iter().enumerate() {
-        if b == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
-            continue;
-        }
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{hash:016x}")
+    crate::fingerprint::of_text(text)
 }
 
 impl Spec {
