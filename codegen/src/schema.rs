@@ -236,7 +236,7 @@ impl<'a> TypeSpace<'a> {
                     Some(TypeKind::StringEnum(enum_variants(strings.into_iter())))
                 }
                 Some(EnumValues::Ints(ints)) => {
-                    let mut scope = Scope::with_reserved(&["Other"]);
+                    let mut scope = Scope::with_reserved(crate::naming::OPEN_ENUM_RESERVED);
                     let mut seen = HashSet::new();
                     let variants = ints
                         .into_iter()
@@ -902,7 +902,7 @@ fn upload_rules(ext: &Value) -> UploadRules {
 /// Variants for string values, each value once (a repeated value would be an
 /// unreachable match arm).
 pub(crate) fn enum_variants(values: impl Iterator<Item = String>) -> Vec<EnumVariant<String>> {
-    let mut scope = Scope::with_reserved(&["Other"]);
+    let mut scope = Scope::with_reserved(crate::naming::OPEN_ENUM_RESERVED);
     let mut seen = HashSet::new();
     values
         .filter(|value| seen.insert(value.clone()))
@@ -1181,7 +1181,7 @@ fn enum_values(schema: &Value) -> Option<EnumValues> {
 /// Variants of a [`TypeKind::ValueEnum`]: named after the value (a string as itself,
 /// anything else after its JSON text), duplicates dropped.
 fn value_enum_variants(values: Vec<Value>) -> Vec<EnumVariant<String>> {
-    let mut scope = Scope::with_reserved(&["Other"]);
+    let mut scope = Scope::with_reserved(crate::naming::OPEN_ENUM_RESERVED);
     let mut seen = HashSet::new();
     values
         .into_iter()
