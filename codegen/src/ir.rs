@@ -273,9 +273,9 @@ pub(crate) struct StatusVariant {
 #[derive(Debug, Clone)]
 pub(crate) struct ErrorShape {
     pub name: String,
-    /// The earlier operation whose identical enum this one reuses (as a type alias):
-    /// its method and its enum's name.
-    pub same_as: Option<(String, String)>,
+    /// The enum of its own that operations with identical error responses share; `name`
+    /// is then a type alias of it. The first operation with it emits it.
+    pub shared: Option<String>,
     pub variants: Vec<ErrorVariant>,
 }
 

@@ -80,6 +80,11 @@ pub(crate) fn model(spec: &Spec) -> Result<ir::Model, Error> {
     })
 }
 
+/// Whether `def` is an operation's parameter struct, which lives in `src/params.rs`.
+fn is_params(def: &ir::TypeDef) -> bool {
+    matches!(&def.kind, ir::TypeKind::Struct(s) if s.role == ir::StructRole::Params)
+}
+
 fn generate_inner(spec: &Spec, settings: &Settings) -> Result<Vec<GeneratedFile>, Error> {
     let model = model(spec)?;
 
@@ -118,8 +123,38 @@ fn generate_inner(spec: &Spec, settings: &Settings) -> Result<Vec<GeneratedFile>
             contents: render::rust_file(tokens, &header, "build.rs")?,
         });
     }
+    // Each kind of item has a file: schema types in `models.rs`, and per operation its
+    // parameters, body enum, response enum and error enum each in a file of that kind.
+    let ops = &model.operations;
+    let params: Vec<usize> = (0..model.types.len())
+        .filter(|&i| is_params(&model.types[i]))
+        .collect();
+    let schemas: Vec<usize> = (0..model.types.len())
+        .filter(|&i| !is_params(&model.types[i]))
+        .collect();
+    let bodies: Vec<usize> = (0..ops.len())
+        .filter(|&i| ops[i].body.as_ref().is_some_and(|b| b.enum_name.is_some()))
+        .collect();
+    let responses: Vec<usize> = (0..ops.len())
+        .filter(|&i| matches!(ops[i].response, ir::ResponseShape::ByStatus { .. }))
+        .collect();
+    let errors: Vec<usize> = (0..ops.len())
+        .filter(|&i| ops[i].errors.is_some())
+        .collect();
+    let modules: Vec<&str> = [
+        ("params", &params),
+        ("bodies", &bodies),
+        ("responses", &responses),
+        ("errors", &errors),
+    ]
+    .into_iter()
+    .filter(|(_, items)| !items.is_empty())
+    .map(|(module, _)| module)
+    .collect();
+
     let lib = emit::crate_files::lib_rs(
         &model.client,
+        &modules,
         spec.fingerprint(),
         settings.spec_path_from_crate.as_deref(),
         spec.overlay_fingerprint()
@@ -129,31 +164,72 @@ fn generate_inner(spec: &Spec, settings: &Settings) -> Result<Vec<GeneratedFile>
         path: "src/lib.rs".into(),
         contents: render::rust_file(lib, &header, "src/lib.rs")?,
     });
-    let client_prelude =
-        || emit::client::prelude(&model, &settings.crate_name, &settings.crate_version);
+    let client_modules: Vec<&str> = std::iter::once("models")
+        .chain(modules.iter().copied().filter(|m| *m != "errors"))
+        .collect();
+    let client_prelude = || {
+        emit::client::prelude(
+            &model,
+            &client_modules,
+            &settings.crate_name,
+            &settings.crate_version,
+        )
+    };
     let client_item = |i| emit::client::operation_item(&model, i);
-    let models_prelude = emit::models::prelude;
-    let models_item = |i: usize| emit::models::type_def(&model.types[i], &model.types);
-    let rendered = render::rust_files_chunked(
-        &header,
-        &[
-            render::Chunked {
-                what: "src/client.rs",
-                prelude: &client_prelude,
-                count: model.operations.len(),
-                item: &client_item,
-            },
-            render::Chunked {
-                what: "src/models.rs",
-                prelude: &models_prelude,
-                count: model.types.len(),
-                item: &models_item,
-            },
-        ],
-    )?;
-    for (path, contents) in ["src/client.rs", "src/models.rs"].into_iter().zip(rendered) {
+    let models_prelude = || emit::models::prelude(!params.is_empty());
+    let models_item = |i: usize| emit::models::type_def(&model.types[schemas[i]], &model.types);
+    let params_item = |i: usize| emit::models::type_def(&model.types[params[i]], &model.types);
+    let bodies_item = |i: usize| emit::bodies::operation_item(&model, bodies[i]);
+    let responses_item = |i: usize| emit::responses::operation_item(&model, responses[i]);
+    let errors_item = |i: usize| emit::errors::operation_item(&model, errors[i]);
+    let chunked = [
+        render::Chunked {
+            what: "src/client.rs",
+            prelude: &client_prelude,
+            count: ops.len(),
+            item: &client_item,
+        },
+        render::Chunked {
+            what: "src/models.rs",
+            prelude: &models_prelude,
+            count: schemas.len(),
+            item: &models_item,
+        },
+        render::Chunked {
+            what: "src/params.rs",
+            prelude: &emit::params::prelude,
+            count: params.len(),
+            item: &params_item,
+        },
+        render::Chunked {
+            what: "src/bodies.rs",
+            prelude: &emit::bodies::prelude,
+            count: bodies.len(),
+            item: &bodies_item,
+        },
+        render::Chunked {
+            what: "src/responses.rs",
+            prelude: &emit::responses::prelude,
+            count: responses.len(),
+            item: &responses_item,
+        },
+        render::Chunked {
+            what: "src/errors.rs",
+            prelude: &emit::errors::prelude,
+            count: errors.len(),
+            item: &errors_item,
+        },
+    ];
+    // A file of a kind the spec has no items of is left out (`models.rs` stays: its
+    // path is public).
+    let chunked: Vec<render::Chunked<'_>> = chunked
+        .into_iter()
+        .filter(|file| file.count > 0 || matches!(file.what, "src/client.rs" | "src/models.rs"))
+        .collect();
+    let rendered = render::rust_files_chunked(&header, &chunked)?;
+    for (file, contents) in chunked.iter().zip(rendered) {
         files.push(GeneratedFile {
-            path: path.into(),
+            path: file.what.into(),
             contents,
         });
     }

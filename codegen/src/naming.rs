@@ -5,6 +5,8 @@ use std::collections::HashSet;
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
+use crate::ir::{ErrorVariant, ResponseBody, StatusMatch, Ty, TypeDef};
+
 /// Words that cannot be plain identifiers in edition 2024 (`gen` included).
 const KEYWORDS: &[&str] = &[
     "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
@@ -62,7 +64,26 @@ const RESERVED_TYPES: &[&str] = &[
     "ToString",
     "Duration",
     "Profile",
+    "ErrorKind",
 ];
+
+/// Every name a generated method binds besides its arguments: the receiver, the
+/// arguments the emitter adds (`params`, `body`), and the locals and closure parameters of
+/// the method bodies (`emit/client.rs` binds no other name, a unit test there checks).
+/// Path parameters, which become arguments, never take one of these, so no local can
+/// shadow an argument or be shadowed by one. A path parameter `x` also takes
+/// `x` + [`SEGMENT`], the local holding its encoded path segment.
+pub(crate) const METHOD_LOCALS: &[&str] = &[
+    "self", "params", "body", "options", "client", "request", "response", "value", "values",
+    "cursor", "current", "page", "more", "next", "items", "item", "v",
+];
+
+/// The suffix of the local that holds a path parameter's encoded segment.
+pub(crate) const SEGMENT: &str = "_segment";
+
+/// Variant names an open enum cannot use: `Other` keeps unknown values, and `Err` would
+/// make `Self::Err` (the `FromStr` error type the runtime's macros implement) ambiguous.
+pub(crate) const OPEN_ENUM_RESERVED: &[&str] = &["Other", "Err"];
 
 /// Splits a wire name into ASCII words: other characters separate words; symbols that
 /// carry meaning at the start (`+`, `-`) become words so `+1` and `-1` stay apart.
@@ -165,6 +186,61 @@ pub(crate) fn type_name(raw: &str) -> String {
     }
 }
 
+/// The base names of error enums that several operations share, one per shape (the
+/// variants, in order of first use), for [`Scope::claim`] in the type namespace:
+///
+/// - `<Body>ByStatus` when every status with a body has the same named type `<Body>`
+///   (`ErrorResponse` → `ErrorResponseByStatus`). Not `<Body>Error`: that is the name a
+///   body's own `error` property gets (`ErrorResponse.error` → `ErrorResponseError`);
+/// - `Status<statuses>Error` otherwise, the statuses in spec order joined by `And`
+///   (`Status404And5xxError`, `StatusDefaultError`);
+/// - when shapes with the same body type differ in their statuses, each of them gets
+///   `<Body>ByStatus<statuses>` (`ErrorResponseByStatus404And5xx`), so no shape takes the
+///   short name by being first.
+pub(crate) fn shared_error_names(shapes: &[&[ErrorVariant]], types: &[TypeDef]) -> Vec<String> {
+    let statuses = |variants: &[ErrorVariant]| {
+        let words: Vec<String> = variants
+            .iter()
+            .map(|v| match v.status {
+                StatusMatch::Exact(code) => code.to_string(),
+                StatusMatch::Range(class) => format!("{class}xx"),
+                StatusMatch::Default => "Default".to_string(),
+            })
+            .collect();
+        words.join("And")
+    };
+    let body = |variants: &[ErrorVariant]| {
+        let mut bodies = variants
+            .iter()
+            .filter(|v| v.body != ResponseBody::Empty)
+            .map(|v| match &v.body {
+                ResponseBody::Json(Ty::Named(id)) => Some(*id),
+                _ => None,
+            });
+        let first = bodies.next().flatten()?;
+        bodies
+            .all(|id| id == Some(first))
+            .then(|| types[first].name.clone())
+    };
+    let short: Vec<String> = shapes
+        .iter()
+        .map(|variants| match body(variants) {
+            Some(body) => format!("{body}ByStatus"),
+            None => format!("Status{}Error", statuses(variants)),
+        })
+        .collect();
+    shapes
+        .iter()
+        .zip(&short)
+        .map(|(variants, name)| match body(variants) {
+            Some(body) if short.iter().filter(|n| *n == name).count() > 1 => {
+                format!("{body}ByStatus{}", statuses(variants))
+            }
+            _ => name.clone(),
+        })
+        .collect()
+}
+
 /// Hands out unique names in order of request: the first keeps its name, later
 /// duplicates get `2`, `3`, … (or `_2` for snake case), so the same spec gives the same names.
 #[derive(Debug, Default, Clone)]
@@ -247,6 +323,52 @@ mod tests {
         let mut fields = Scope::default();
         assert_eq!(fields.claim(snake("fooBar", "f")), "foo_bar");
         assert_eq!(fields.claim(snake("foo_bar", "f")), "foo_bar_2");
+    }
+
+    #[test]
+    fn shared_error_enums_are_named_after_their_body_or_statuses() {
+        use crate::ir::{Docs, TypeKind};
+        let types = vec![TypeDef {
+            name: "Problem".into(),
+            docs: Docs::default(),
+            kind: TypeKind::Alias(Ty::Value),
+            pointer: String::new(),
+        }];
+        let variant = |status, body| ErrorVariant {
+            ident: String::new(),
+            status,
+            body,
+        };
+        let problem = || ResponseBody::Json(Ty::Named(0));
+        let a = [
+            variant(StatusMatch::Exact(404), problem()),
+            variant(StatusMatch::Range(5), problem()),
+        ];
+        let b = [
+            variant(StatusMatch::Exact(400), problem()),
+            variant(StatusMatch::Default, ResponseBody::Empty),
+        ];
+        let c = [
+            variant(StatusMatch::Exact(404), ResponseBody::Text),
+            variant(StatusMatch::Default, problem()),
+        ];
+        assert_eq!(
+            shared_error_names(&[&a, &c], &types),
+            ["ProblemByStatus", "Status404AndDefaultError"]
+        );
+        let names = shared_error_names(&[&a, &b, &c], &types);
+        assert_eq!(
+            names,
+            [
+                "ProblemByStatus404And5xx",
+                "ProblemByStatus400AndDefault",
+                "Status404AndDefaultError"
+            ]
+        );
+        // Claiming keeps them as they are.
+        for name in names {
+            assert_eq!(type_name(&name), name);
+        }
     }
 
     /// The shortcut for plain snake-case names gives what heck gives: every name of up to

@@ -1,6 +1,12 @@
 //! Tokens to text: parse with `syn` (which validates them), format with `prettyplease`,
 //! and prepend the `@generated` header.
 //!
+//! prettyplease puts no blank line between items; a reader wants one. Before printing,
+//! every item that follows another (at the top level, in `impl` and `trait` blocks and in
+//! inline modules) gets a marker attribute, which prints on a line of its own; those lines
+//! become blank ones. Consecutive `use` items, and consecutive `mod name;`, stay together.
+//! The marker is an attribute, so text inside string literals and docs is never touched.
+//!
 //! Large files are rendered in chunks of items on as many threads as the machine has.
 //! prettyplease prints items one after another, so the text is the same for any number
 //! of threads: chunk boundaries depend only on the item count. The chunks of all large
@@ -21,8 +27,13 @@ use crate::error::Error;
 /// the threads finish close together and a chunk's syntax tree stays small in memory.
 const CHUNK: usize = 64;
 
-fn unparse(tokens: TokenStream, what: &str) -> Result<String, Error> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| {
+/// The marker attribute's name: nothing else in generated code prints as this line.
+const BLANK: &str = "__codegen_blank_line__";
+
+/// Formats `tokens`; with `after_something`, the first item gets a blank line before it
+/// too (a chunk that follows earlier text, or items after inner attributes).
+fn unparse(tokens: TokenStream, what: &str, after_something: bool) -> Result<String, Error> {
+    let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
         Error::unsupported(
             "#",
             format!(
@@ -30,12 +41,129 @@ fn unparse(tokens: TokenStream, what: &str) -> Result<String, Error> {
             ),
         )
     })?;
-    Ok(prettyplease::unparse(&file))
+    let leading = after_something || !file.attrs.is_empty();
+    mark_items(&mut file.items, leading);
+    let text = prettyplease::unparse(&file);
+    let marker = format!("#[{BLANK}]");
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    for line in text.split_inclusive('\n') {
+        if line.trim() == marker {
+            out.push('\n');
+        } else {
+            out.push_str(line);
+        }
+    }
+    Ok(out)
+}
+
+/// Marks each item of `items` that should have a blank line before it.
+fn mark_items(items: &mut [syn::Item], leading: bool) {
+    let mut previous: Option<Kind> = None;
+    for item in items.iter_mut() {
+        match item {
+            syn::Item::Impl(block) => mark_each(block.items.iter_mut().map(impl_item_attrs)),
+            syn::Item::Trait(block) => mark_each(block.items.iter_mut().map(trait_item_attrs)),
+            syn::Item::Mod(module) => {
+                let inner = module
+                    .attrs
+                    .iter()
+                    .any(|a| matches!(a.style, syn::AttrStyle::Inner(_)));
+                if let Some((_, content)) = &mut module.content {
+                    mark_items(content, inner);
+                }
+            }
+            _ => {}
+        }
+        let kind = Kind::of(item);
+        let blank = match previous {
+            None => leading,
+            Some(previous) => previous != kind || kind == Kind::Other,
+        };
+        previous = Some(kind);
+        if blank && let Some(attrs) = item_attrs(item) {
+            attrs.insert(0, marker());
+        }
+    }
+}
+
+/// Marks every item of a block but the first.
+fn mark_each<'a>(attrs: impl Iterator<Item = Option<&'a mut Vec<syn::Attribute>>>) {
+    for attrs in attrs.skip(1).flatten() {
+        attrs.insert(0, marker());
+    }
+}
+
+fn marker() -> syn::Attribute {
+    let name = syn::Ident::new(BLANK, proc_macro2::Span::call_site());
+    syn::parse_quote!(#[#name])
+}
+
+/// Items that sit together without blank lines between them when they follow each other.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Use,
+    /// `mod name;`
+    ModDecl,
+    Other,
+}
+
+impl Kind {
+    fn of(item: &syn::Item) -> Kind {
+        match item {
+            syn::Item::Use(_) => Kind::Use,
+            syn::Item::Mod(module) if module.content.is_none() => Kind::ModDecl,
+            _ => Kind::Other,
+        }
+    }
+}
+
+fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
+    use syn::Item;
+    Some(match item {
+        Item::Const(i) => &mut i.attrs,
+        Item::Enum(i) => &mut i.attrs,
+        Item::ExternCrate(i) => &mut i.attrs,
+        Item::Fn(i) => &mut i.attrs,
+        Item::ForeignMod(i) => &mut i.attrs,
+        Item::Impl(i) => &mut i.attrs,
+        Item::Macro(i) => &mut i.attrs,
+        Item::Mod(i) => &mut i.attrs,
+        Item::Static(i) => &mut i.attrs,
+        Item::Struct(i) => &mut i.attrs,
+        Item::Trait(i) => &mut i.attrs,
+        Item::TraitAlias(i) => &mut i.attrs,
+        Item::Type(i) => &mut i.attrs,
+        Item::Union(i) => &mut i.attrs,
+        Item::Use(i) => &mut i.attrs,
+        _ => return None,
+    })
+}
+
+fn impl_item_attrs(item: &mut syn::ImplItem) -> Option<&mut Vec<syn::Attribute>> {
+    use syn::ImplItem;
+    Some(match item {
+        ImplItem::Const(i) => &mut i.attrs,
+        ImplItem::Fn(i) => &mut i.attrs,
+        ImplItem::Type(i) => &mut i.attrs,
+        ImplItem::Macro(i) => &mut i.attrs,
+        _ => return None,
+    })
+}
+
+fn trait_item_attrs(item: &mut syn::TraitItem) -> Option<&mut Vec<syn::Attribute>> {
+    use syn::TraitItem;
+    Some(match item {
+        TraitItem::Const(i) => &mut i.attrs,
+        TraitItem::Fn(i) => &mut i.attrs,
+        TraitItem::Type(i) => &mut i.attrs,
+        TraitItem::Macro(i) => &mut i.attrs,
+        _ => return None,
+    })
 }
 
 /// One small file.
 pub(crate) fn rust_file(tokens: TokenStream, header: &str, what: &str) -> Result<String, Error> {
-    Ok(format!("// {header}\n\n{}", unparse(tokens, what)?))
+    Ok(format!("// {header}\n\n{}", unparse(tokens, what, false)?))
 }
 
 /// A large file: a prelude followed by `count` items, `item(i)` building the i-th.
@@ -80,7 +208,8 @@ pub(crate) fn rust_files_chunked(
                 tokens
             }
         };
-        unparse(tokens, file.what)
+        // A chunk always follows the file's prelude.
+        unparse(tokens, file.what, matches!(part, Part::Chunk(_)))
     };
     let results: Vec<Mutex<Option<Result<String, Error>>>> =
         jobs.iter().map(|_| Mutex::new(None)).collect();

@@ -1,52 +1,31 @@
-//! Every fixture, generated as a standalone crate under `target/fixture-crates/<name>`,
-//! must pass `cargo check` (library and the fixture's hand-written usage test, if any)
-//! without errors or warnings; the usage tests (`tests/usage/<fixture>.rs`) then run.
-//! One shared target directory keeps dependencies compiled once.
+//! Every fixture's snapshot crate, committed under `tests/snapshots/<fixture>/` (the
+//! `snapshots` test keeps it equal to what the generator writes), must pass `cargo check`
+//! where it stands (library and its hand-written `tests/usage.rs`, if any) without errors
+//! or warnings; the usage tests then run. One shared target directory keeps dependencies
+//! compiled once.
 
 mod common;
 
-use std::path::Path;
 use std::process::Command;
 
 #[test]
 fn every_fixture_compiles() {
     let root = common::repo_root();
-    let runtime = root.join("runtime");
-    let runtime = format!(
-        "{{ path = {:?} }}",
-        runtime.to_str().expect("UTF-8 repository path")
-    );
-    let crates_dir = root.join("target/fixture-crates");
     let target_dir = root.join("target/fixtures");
-    let usage_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/usage");
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut failures = Vec::new();
-    for (name, text) in common::fixtures() {
-        let files =
-            match common::try_generate(&name, &text, &common::settings(&name, runtime.clone())) {
-                Ok(files) => files,
-                Err(e) => {
-                    failures.push(e);
-                    continue;
-                }
-            };
-        let dir = crates_dir.join(&name);
-        // Start from a clean tree so files no longer generated cannot hide a failure.
-        for sub in ["src", "tests"] {
-            let _ = std::fs::remove_dir_all(dir.join(sub));
+    for (name, _) in common::fixtures() {
+        let dir = common::snapshots_dir().join(&name);
+        if !dir.join("Cargo.toml").exists() {
+            failures.push(format!(
+                "{name}: no snapshot crate at {} (run the snapshots test with UPDATE_SNAPSHOTS=1)",
+                dir.display()
+            ));
+            continue;
         }
-        for file in &files {
-            let path = dir.join(&file.path);
-            std::fs::create_dir_all(path.parent().expect("file in a directory"))
-                .expect("create crate dir");
-            std::fs::write(&path, &file.contents).expect("write generated file");
-        }
-        let usage = usage_dir.join(format!("{name}.rs"));
-        if usage.exists() {
-            std::fs::create_dir_all(dir.join("tests")).expect("create tests dir");
-            std::fs::copy(&usage, dir.join("tests/usage.rs")).expect("copy usage test");
-        }
-        // The workspace's lock file pins the same dependency versions, offline.
+        let usage = dir.join("tests/usage.rs");
+        // The workspace's lock file pins the same dependency versions, offline (the copy
+        // is ignored by git).
         if !dir.join("Cargo.lock").exists() {
             let _ = std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"));
         }

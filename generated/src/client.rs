@@ -2,8 +2,11 @@
 
 //! The client: configuration and one method per operation.
 #![allow(unused_imports)]
+
 use crate::models::*;
+use crate::params::*;
 use sdk_runtime::{ApiResponse, Error, RequestOptions};
+
 /// What the spec says about the server: base URL, credentials, headers, errors.
 pub static PROFILE: sdk_runtime::Profile = sdk_runtime::Profile {
     default_base_url: "https://api.anthropic.com",
@@ -19,21 +22,25 @@ pub static PROFILE: sdk_runtime::Profile = sdk_runtime::Profile {
     error_message_pointer: Some("/error/message"),
     user_agent: "anthropic-skills/0.2.0",
 };
+
 /// Reads an API error's type as [`ErrorType`], the spec's open enum of error types.
 pub trait ErrorKind {
     /// The error's type, when the response body carried one.
     fn kind(&self) -> Option<ErrorType>;
 }
+
 impl ErrorKind for sdk_runtime::ApiError {
     fn kind(&self) -> Option<ErrorType> {
         self.error_type.as_deref().map(ErrorType::from)
     }
 }
+
 impl ErrorKind for Error {
     fn kind(&self) -> Option<ErrorType> {
         self.api_error().and_then(ErrorKind::kind)
     }
 }
+
 /// The API client. Cheap to clone: clones share one connection pool.
 ///
 /// Build one with [`Client::from_env`] or [`Client::builder`].
@@ -41,11 +48,13 @@ impl ErrorKind for Error {
 pub struct Client {
     inner: sdk_runtime::Client,
 }
+
 /// Configures a [`Client`].
 #[derive(Debug)]
 pub struct ClientBuilder {
     inner: sdk_runtime::ClientBuilder,
 }
+
 impl ClientBuilder {
     /// The server to talk to, e.g. `http://127.0.0.1:4010` for a local mock.
     pub fn base_url(self, url: impl Into<String>) -> Self {
@@ -53,36 +62,42 @@ impl ClientBuilder {
             inner: self.inner.base_url(url),
         }
     }
+
     /// The API key, sent in the header the spec names.
     pub fn api_key(self, key: impl Into<String>) -> Self {
         ClientBuilder {
             inner: self.inner.api_key(key),
         }
     }
+
     /// A bearer token, sent as `Authorization: Bearer <token>`.
     pub fn bearer_token(self, token: impl Into<String>) -> Self {
         ClientBuilder {
             inner: self.inner.bearer_token(token),
         }
     }
+
     /// Time allowed for each attempt of a request (default 10 minutes).
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
         ClientBuilder {
             inner: self.inner.timeout(timeout),
         }
     }
+
     /// Time allowed to connect (default 5 seconds).
     pub fn connect_timeout(self, timeout: std::time::Duration) -> Self {
         ClientBuilder {
             inner: self.inner.connect_timeout(timeout),
         }
     }
+
     /// How many times a failed request is retried (default 2).
     pub fn max_retries(self, retries: u32) -> Self {
         ClientBuilder {
             inner: self.inner.max_retries(retries),
         }
     }
+
     /// A header sent with every request.
     pub fn default_header(
         self,
@@ -93,12 +108,14 @@ impl ClientBuilder {
             inner: self.inner.default_header(name, value),
         }
     }
+
     /// Uses a caller-configured `reqwest::Client` (proxies, TLS, pools).
     pub fn http_client(self, client: sdk_runtime::reqwest::Client) -> Self {
         ClientBuilder {
             inner: self.inner.http_client(client),
         }
     }
+
     /// Finishes the configuration.
     pub fn build(self) -> Result<Client, Error> {
         Ok(Client {
@@ -106,6 +123,7 @@ impl ClientBuilder {
         })
     }
 }
+
 impl Client {
     /// A builder that reads nothing from the environment.
     pub fn builder() -> ClientBuilder {
@@ -113,31 +131,37 @@ impl Client {
             inner: sdk_runtime::ClientBuilder::new(&PROFILE),
         }
     }
+
     /// A builder preset from the environment variables the spec names.
     pub fn builder_from_env() -> ClientBuilder {
         ClientBuilder {
             inner: sdk_runtime::ClientBuilder::from_env(&PROFILE),
         }
     }
+
     /// A client configured from the environment variables the spec names.
     pub fn from_env() -> Result<Client, Error> {
         Client::builder_from_env().build()
     }
+
     /// A client that applies `options` (headers, timeout, retries) to every call.
     pub fn with_options(&self, options: RequestOptions) -> Client {
         Client {
             inner: self.inner.with_options(options),
         }
     }
+
     /// The runtime client underneath, for requests the spec does not describe.
     pub fn runtime(&self) -> &sdk_runtime::Client {
         &self.inner
     }
+
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         self.inner.base_url()
     }
 }
+
 impl Client {
     /// List Skills
     ///
@@ -148,15 +172,15 @@ impl Client {
     ) -> Result<BetaListSkillsResponse, Error> {
         self.list_skills_with_response(params).await.map(ApiResponse::into_inner)
     }
+
     /// Like [`Client::list_skills`], with the response's status, headers and request id.
     pub async fn list_skills_with_response(
         &self,
         params: ListSkillsParams,
     ) -> Result<ApiResponse<BetaListSkillsResponse>, Error> {
-        let path = "/v1/skills".to_string();
         let mut request = sdk_runtime::Request::new(
             sdk_runtime::http::Method::GET,
-            path,
+            "/v1/skills".to_string(),
         );
         request.operation("list_skills");
         request.query("beta", "true");
@@ -197,6 +221,7 @@ impl Client {
         let value = response.json::<BetaListSkillsResponse>()?;
         Ok(response.into_api_response(value))
     }
+
     /// Every item of every page, fetched lazily: [`Client::list_skills`] again with `page` set from the page's `next_page`, until the page says no more follow, the cursor is empty or a page has no items.
     pub fn list_skills_stream(
         &self,
@@ -219,36 +244,7 @@ impl Client {
         })
     }
 }
-/// The error bodies the spec describes for [`Client::list_skills`], by status.
-///
-/// Decode one from a failed call with [`ListSkillsError::from_error`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum ListSkillsError {
-    /// A 4xx status without an entry of its own.
-    ClientError(ErrorResponse),
-    /// A 5xx status without an entry of its own.
-    ServerError(ErrorResponse),
-}
-impl ListSkillsError {
-    /// The body of `error` as the spec describes it for its status; `None` when
-    /// `error` is not an API error, its status is not described, or its body does
-    /// not have the described shape.
-    pub fn from_error(error: &Error) -> Option<Self> {
-        Self::from_api_error(error.api_error()?)
-    }
-    /// Like [`Self::from_error`], from the [`sdk_runtime::ApiError`] itself.
-    pub fn from_api_error(error: &sdk_runtime::ApiError) -> Option<Self> {
-        match error.status.as_u16() {
-            400u16..=499u16 => {
-                error.json::<ErrorResponse>().map(ListSkillsError::ClientError)
-            }
-            500u16..=599u16 => {
-                error.json::<ErrorResponse>().map(ListSkillsError::ServerError)
-            }
-            _ => None,
-        }
-    }
-}
+
 impl Client {
     /// Create Skill
     ///
@@ -260,16 +256,16 @@ impl Client {
     ) -> Result<BetaCreateSkillResponse, Error> {
         self.create_skill_with_response(params, body).await.map(ApiResponse::into_inner)
     }
+
     /// Like [`Client::create_skill`], with the response's status, headers and request id.
     pub async fn create_skill_with_response(
         &self,
         params: CreateSkillParams,
         body: CreateSkillRequest,
     ) -> Result<ApiResponse<BetaCreateSkillResponse>, Error> {
-        let path = "/v1/skills".to_string();
         let mut request = sdk_runtime::Request::new(
             sdk_runtime::http::Method::POST,
-            path,
+            "/v1/skills".to_string(),
         );
         request.operation("create_skill");
         request.query("beta", "true");
@@ -286,8 +282,7 @@ impl Client {
         Ok(response.into_api_response(value))
     }
 }
-/// The error bodies of [`Client::create_skill`], by status: the same as [`Client::list_skills`]'s.
-pub type CreateSkillError = ListSkillsError;
+
 impl Client {
     /// Get Skill
     ///
@@ -299,6 +294,7 @@ impl Client {
     ) -> Result<BetaGetSkillResponse, Error> {
         self.get_skill_with_response(skill_id, params).await.map(ApiResponse::into_inner)
     }
+
     /// Like [`Client::get_skill`], with the response's status, headers and request id.
     pub async fn get_skill_with_response(
         &self,
@@ -312,10 +308,9 @@ impl Client {
             sdk_runtime::params::Style::Simple,
             false,
         )?;
-        let path = format!("/v1/skills/{}", skill_id_segment);
         let mut request = sdk_runtime::Request::new(
             sdk_runtime::http::Method::GET,
-            path,
+            format!("/v1/skills/{}", skill_id_segment),
         );
         request.operation("get_skill");
         request.query("beta", "true");
@@ -330,8 +325,7 @@ impl Client {
         Ok(response.into_api_response(value))
     }
 }
-/// The error bodies of [`Client::get_skill`], by status: the same as [`Client::list_skills`]'s.
-pub type GetSkillError = ListSkillsError;
+
 impl Client {
     /// Delete Skill
     ///
@@ -345,6 +339,7 @@ impl Client {
             .await
             .map(ApiResponse::into_inner)
     }
+
     /// Like [`Client::delete_skill`], with the response's status, headers and request id.
     pub async fn delete_skill_with_response(
         &self,
@@ -358,10 +353,9 @@ impl Client {
             sdk_runtime::params::Style::Simple,
             false,
         )?;
-        let path = format!("/v1/skills/{}", skill_id_segment);
         let mut request = sdk_runtime::Request::new(
             sdk_runtime::http::Method::DELETE,
-            path,
+            format!("/v1/skills/{}", skill_id_segment),
         );
         request.operation("delete_skill");
         request.query("beta", "true");
@@ -376,8 +370,7 @@ impl Client {
         Ok(response.into_api_response(value))
     }
 }
-/// The error bodies of [`Client::delete_skill`], by status: the same as [`Client::list_skills`]'s.
-pub type DeleteSkillError = ListSkillsError;
+
 impl Client {
     /// List Skill Versions
     ///
@@ -391,6 +384,7 @@ impl Client {
             .await
             .map(ApiResponse::into_inner)
     }
+
     /// Like [`Client::list_skill_versions`], with the response's status, headers and request id.
     pub async fn list_skill_versions_with_response(
         &self,
@@ -404,10 +398,9 @@ impl Client {
             sdk_runtime::params::Style::Simple,
             false,
         )?;
-        let path = format!("/v1/skills/{}/versions", skill_id_segment);
         let mut request = sdk_runtime::Request::new(
             sdk_runtime::http::Method::GET,
-            path,
+            format!("/v1/skills/{}/versions", skill_id_segment),
         );
         request.operation("list_skill_versions");
         request.query("beta", "true");
@@ -439,6 +432,7 @@ impl Client {
         let value = response.json::<BetaListSkillVersionsResponse>()?;
         Ok(response.into_api_response(value))
     }
+
     /// Every item of every page, fetched lazily: [`Client::list_skill_versions`] again with `page` set from the page's `next_page`, until the page says no more follow, the cursor is empty or a page has no items.
     pub fn list_skill_versions_stream(
         &self,
@@ -464,8 +458,7 @@ impl Client {
         })
     }
 }
-/// The error bodies of [`Client::list_skill_versions`], by status: the same as [`Client::list_skills`]'s.
-pub type ListSkillVersionsError = ListSkillsError;
+
 impl Client {
     /// Create Skill Version
     ///
@@ -480,6 +473,7 @@ impl Client {
             .await
             .map(ApiResponse::into_inner)
     }
+
     /// Like [`Client::create_skill_version`], with the response's status, headers and request id.
     pub async fn create_skill_version_with_response(
         &self,
@@ -494,10 +488,9 @@ impl Client {
             sdk_runtime::params::Style::Simple,
             false,
         )?;
-        let path = format!("/v1/skills/{}/versions", skill_id_segment);
         let mut request = sdk_runtime::Request::new(
             sdk_runtime::http::Method::POST,
-            path,
+            format!("/v1/skills/{}/versions", skill_id_segment),
         );
         request.operation("create_skill_version");
         request.query("beta", "true");
@@ -514,8 +507,7 @@ impl Client {
         Ok(response.into_api_response(value))
     }
 }
-/// The error bodies of [`Client::create_skill_version`], by status: the same as [`Client::list_skills`]'s.
-pub type CreateSkillVersionError = ListSkillsError;
+
 impl Client {
     /// Get Skill Version
     ///
@@ -530,6 +522,7 @@ impl Client {
             .await
             .map(ApiResponse::into_inner)
     }
+
     /// Like [`Client::get_skill_version`], with the response's status, headers and request id.
     pub async fn get_skill_version_with_response(
         &self,
@@ -551,12 +544,9 @@ impl Client {
             sdk_runtime::params::Style::Simple,
             false,
         )?;
-        let path = format!(
-            "/v1/skills/{}/versions/{}", skill_id_segment, version_segment
-        );
         let mut request = sdk_runtime::Request::new(
             sdk_runtime::http::Method::GET,
-            path,
+            format!("/v1/skills/{}/versions/{}", skill_id_segment, version_segment),
         );
         request.operation("get_skill_version");
         request.query("beta", "true");
@@ -571,8 +561,7 @@ impl Client {
         Ok(response.into_api_response(value))
     }
 }
-/// The error bodies of [`Client::get_skill_version`], by status: the same as [`Client::list_skills`]'s.
-pub type GetSkillVersionError = ListSkillsError;
+
 impl Client {
     /// Delete Skill Version
     ///
@@ -587,6 +576,7 @@ impl Client {
             .await
             .map(ApiResponse::into_inner)
     }
+
     /// Like [`Client::delete_skill_version`], with the response's status, headers and request id.
     pub async fn delete_skill_version_with_response(
         &self,
@@ -608,12 +598,9 @@ impl Client {
             sdk_runtime::params::Style::Simple,
             false,
         )?;
-        let path = format!(
-            "/v1/skills/{}/versions/{}", skill_id_segment, version_segment
-        );
         let mut request = sdk_runtime::Request::new(
             sdk_runtime::http::Method::DELETE,
-            path,
+            format!("/v1/skills/{}/versions/{}", skill_id_segment, version_segment),
         );
         request.operation("delete_skill_version");
         request.query("beta", "true");
@@ -628,5 +615,3 @@ impl Client {
         Ok(response.into_api_response(value))
     }
 }
-/// The error bodies of [`Client::delete_skill_version`], by status: the same as [`Client::list_skills`]'s.
-pub type DeleteSkillVersionError = ListSkillsError;

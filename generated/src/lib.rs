@@ -28,15 +28,23 @@
 )]
 #![allow(clippy::type_complexity, clippy::module_inception)]
 #![allow(deprecated)]
+
 mod client;
 pub mod models;
+mod params;
+mod errors;
+
 pub use client::*;
 #[allow(unused_imports)]
 pub use models::*;
+pub use errors::*;
 pub use sdk_runtime::{upload, ApiError, ApiResponse, Error, FilePart, RequestOptions};
+
 /// Results of this crate's calls.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
 /// Fingerprint of `../spec/anthropic-openapi.json` this crate was generated from; `build.rs` compares it.
 pub const SPEC_FINGERPRINT: &str = "d7c55841878d9aa8";
+
 /// Fingerprint of `../spec/skills-overlay.yaml`, the overlay applied to the spec; `build.rs` compares it.
 pub const OVERLAY_FINGERPRINT: &str = "f8359dac3853c5ca";

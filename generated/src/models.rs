@@ -2,7 +2,11 @@
 
 //! Types for every schema of the spec.
 #![allow(unused_imports)]
+
 use serde::{Deserialize, Serialize};
+#[doc(no_inline)]
+pub use crate::params::*;
+
 /// APIError
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BetaApiError {
@@ -15,6 +19,7 @@ pub struct BetaApiError {
     /// Default: `"api_error"`.
     pub r#type: BetaApiErrorType,
 }
+
 /// AuthenticationError
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BetaAuthenticationError {
@@ -27,6 +32,7 @@ pub struct BetaAuthenticationError {
     /// Default: `"authentication_error"`.
     pub r#type: BetaAuthenticationErrorType,
 }
+
 /// BillingError
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BetaBillingError {
@@ -39,6 +45,7 @@ pub struct BetaBillingError {
     /// Default: `"billing_error"`.
     pub r#type: BetaBillingErrorType,
 }
+
 /// CreateSkillResponse
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BetaCreateSkillResponse {
@@ -71,6 +78,7 @@ pub struct BetaCreateSkillResponse {
     /// ISO 8601 timestamp of when the skill was last updated.
     pub updated_at: String,
 }
+
 /// CreateSkillVersionResponse
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BetaCreateSkillVersionResponse {
@@ -105,6 +113,7 @@ pub struct BetaCreateSkillVersionResponse {
     /// Each version is identified by a Unix epoch timestamp (e.g., "1759178010641129").
     pub version: String,
 }
+
 /// DeleteSkillResponse
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BetaDeleteSkillResponse {
@@ -119,6 +128,7 @@ pub struct BetaDeleteSkillResponse {
     /// Default: `"skill_deleted"`.
     pub r#type: String,
 }
+
 /// DeleteSkillVersionResponse
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BetaDeleteSkillVersionResponse {
@@ -133,6 +143,7 @@ pub struct BetaDeleteSkillVersionResponse {
     /// Default: `"skill_version_deleted"`.
     pub r#type: String,
 }
+
 /// ErrorResponse
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ErrorResponse {
@@ -145,6 +156,7 @@ pub struct ErrorResponse {
     /// Default: `"error"`.
     pub r#type: ErrorResponseType,
 }
+
 /// ErrorType
 ///
 /// Open: a value this version does not know is kept in `Other`, so new server
@@ -173,6 +185,7 @@ pub enum ErrorType {
     /// A value not known when this crate was generated.
     Other(String),
 }
+
 impl sdk_runtime::OpenStringEnum for ErrorType {
     const KNOWN: &'static [(Self, &'static str)] = &[
         (ErrorType::InvalidRequestError, "invalid_request_error"),
@@ -185,20 +198,25 @@ impl sdk_runtime::OpenStringEnum for ErrorType {
         (ErrorType::ApiError, "api_error"),
         (ErrorType::BillingError, "billing_error"),
     ];
+
     fn other(value: String) -> Self {
         ErrorType::Other(value)
     }
+
     fn as_other(&self) -> Option<&str> {
         match self {
             ErrorType::Other(value) => Some(value),
             _ => None,
         }
     }
+
     fn clone_known(&self) -> Self {
         self.clone()
     }
 }
+
 sdk_runtime::open_string_enum_traits!(ErrorType);
+
 /// GatewayTimeoutError
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BetaGatewayTimeoutError {
@@ -211,6 +229,7 @@ pub struct BetaGatewayTimeoutError {
     /// Default: `"timeout_error"`.
     pub r#type: BetaGatewayTimeoutErrorType,
 }
+
 /// GetSkillResponse
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BetaGetSkillResponse {
@@ -243,6 +262,7 @@ pub struct BetaGetSkillResponse {
     /// ISO 8601 timestamp of when the skill was last updated.
     pub updated_at: String,
 }
+
 /// GetSkillVersionResponse
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BetaGetSkillVersionResponse {
@@ -277,6 +297,7 @@ pub struct BetaGetSkillVersionResponse {
     /// Each version is identified by a Unix epoch timestamp (e.g., "1759178010641129").
     pub version: String,
 }
+
 /// InvalidRequestError
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BetaInvalidRequestError {
@@ -289,6 +310,7 @@ pub struct BetaInvalidRequestError {
     /// Default: `"invalid_request_error"`.
     pub r#type: BetaInvalidRequestErrorType,
 }
+
 /// ListSkillVersionsResponse
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BetaListSkillVersionsResponse {
@@ -299,6 +321,7 @@ pub struct BetaListSkillVersionsResponse {
     /// Token to provide in as `page` in the subsequent request to retrieve the next page of data.
     pub next_page: Option<String>,
 }
+
 /// ListSkillsResponse
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BetaListSkillsResponse {
@@ -313,6 +336,7 @@ pub struct BetaListSkillsResponse {
     /// If `null`, there are no more results available. Pass this value to the `page_token` parameter in the next request to get the next page.
     pub next_page: Option<String>,
 }
+
 /// NotFoundError
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BetaNotFoundError {
@@ -325,6 +349,7 @@ pub struct BetaNotFoundError {
     /// Default: `"not_found_error"`.
     pub r#type: BetaNotFoundErrorType,
 }
+
 /// OverloadedError
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BetaOverloadedError {
@@ -337,6 +362,7 @@ pub struct BetaOverloadedError {
     /// Default: `"overloaded_error"`.
     pub r#type: BetaOverloadedErrorType,
 }
+
 /// PermissionError
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BetaPermissionError {
@@ -349,6 +375,7 @@ pub struct BetaPermissionError {
     /// Default: `"permission_error"`.
     pub r#type: BetaPermissionErrorType,
 }
+
 /// RateLimitError
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BetaRateLimitError {
@@ -361,6 +388,7 @@ pub struct BetaRateLimitError {
     /// Default: `"rate_limit_error"`.
     pub r#type: BetaRateLimitErrorType,
 }
+
 /// SkillVersion
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SkillVersion {
@@ -395,6 +423,7 @@ pub struct SkillVersion {
     /// Each version is identified by a Unix epoch timestamp (e.g., "1759178010641129").
     pub version: String,
 }
+
 /// Skill
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Skill {
@@ -427,6 +456,7 @@ pub struct Skill {
     /// ISO 8601 timestamp of when the skill was last updated.
     pub updated_at: String,
 }
+
 ///
 /// Open: a value this version does not know is kept in `Other`, so new server
 /// values never break decoding. Build values with `From<&str>` or `FromStr`.
@@ -476,6 +506,7 @@ pub enum AnthropicBeta {
     /// A value not known when this crate was generated.
     Other(String),
 }
+
 impl sdk_runtime::OpenStringEnum for AnthropicBeta {
     const KNOWN: &'static [(Self, &'static str)] = &[
         (AnthropicBeta::MessageBatches20240924, "message-batches-2024-09-24"),
@@ -502,20 +533,25 @@ impl sdk_runtime::OpenStringEnum for AnthropicBeta {
         (AnthropicBeta::Skills20251002, "skills-2025-10-02"),
         (AnthropicBeta::FastMode20260201, "fast-mode-2026-02-01"),
     ];
+
     fn other(value: String) -> Self {
         AnthropicBeta::Other(value)
     }
+
     fn as_other(&self) -> Option<&str> {
         match self {
             AnthropicBeta::Other(value) => Some(value),
             _ => None,
         }
     }
+
     fn clone_known(&self) -> Self {
         self.clone()
     }
 }
+
 sdk_runtime::open_string_enum_traits!(AnthropicBeta);
+
 /// Type
 ///
 /// Default: `"api_error"`.
@@ -530,24 +566,30 @@ pub enum BetaApiErrorType {
     /// A value not known when this crate was generated.
     Other(String),
 }
+
 impl sdk_runtime::OpenStringEnum for BetaApiErrorType {
     const KNOWN: &'static [(Self, &'static str)] = &[
         (BetaApiErrorType::ApiError, "api_error"),
     ];
+
     fn other(value: String) -> Self {
         BetaApiErrorType::Other(value)
     }
+
     fn as_other(&self) -> Option<&str> {
         match self {
             BetaApiErrorType::Other(value) => Some(value),
             _ => None,
         }
     }
+
     fn clone_known(&self) -> Self {
         self.clone()
     }
 }
+
 sdk_runtime::open_string_enum_traits!(BetaApiErrorType);
+
 /// Type
 ///
 /// Default: `"authentication_error"`.
@@ -562,24 +604,30 @@ pub enum BetaAuthenticationErrorType {
     /// A value not known when this crate was generated.
     Other(String),
 }
+
 impl sdk_runtime::OpenStringEnum for BetaAuthenticationErrorType {
     const KNOWN: &'static [(Self, &'static str)] = &[
         (BetaAuthenticationErrorType::AuthenticationError, "authentication_error"),
     ];
+
     fn other(value: String) -> Self {
         BetaAuthenticationErrorType::Other(value)
     }
+
     fn as_other(&self) -> Option<&str> {
         match self {
             BetaAuthenticationErrorType::Other(value) => Some(value),
             _ => None,
         }
     }
+
     fn clone_known(&self) -> Self {
         self.clone()
     }
 }
+
 sdk_runtime::open_string_enum_traits!(BetaAuthenticationErrorType);
+
 /// Type
 ///
 /// Default: `"billing_error"`.
@@ -594,24 +642,30 @@ pub enum BetaBillingErrorType {
     /// A value not known when this crate was generated.
     Other(String),
 }
+
 impl sdk_runtime::OpenStringEnum for BetaBillingErrorType {
     const KNOWN: &'static [(Self, &'static str)] = &[
         (BetaBillingErrorType::BillingError, "billing_error"),
     ];
+
     fn other(value: String) -> Self {
         BetaBillingErrorType::Other(value)
     }
+
     fn as_other(&self) -> Option<&str> {
         match self {
             BetaBillingErrorType::Other(value) => Some(value),
             _ => None,
         }
     }
+
     fn clone_known(&self) -> Self {
         self.clone()
     }
 }
+
 sdk_runtime::open_string_enum_traits!(BetaBillingErrorType);
+
 /// Error
 ///
 /// Chosen by the `type` property; an unknown tag is kept in `Other`.
@@ -630,6 +684,7 @@ pub enum ErrorResponseError {
     /// A value with a tag not known when this crate was generated.
     Other(serde_json::Value),
 }
+
 impl<'de> Deserialize<'de> for ErrorResponseError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -689,6 +744,7 @@ impl<'de> Deserialize<'de> for ErrorResponseError {
         }
     }
 }
+
 /// Type
 ///
 /// Default: `"error"`.
@@ -703,24 +759,30 @@ pub enum ErrorResponseType {
     /// A value not known when this crate was generated.
     Other(String),
 }
+
 impl sdk_runtime::OpenStringEnum for ErrorResponseType {
     const KNOWN: &'static [(Self, &'static str)] = &[
         (ErrorResponseType::Error, "error"),
     ];
+
     fn other(value: String) -> Self {
         ErrorResponseType::Other(value)
     }
+
     fn as_other(&self) -> Option<&str> {
         match self {
             ErrorResponseType::Other(value) => Some(value),
             _ => None,
         }
     }
+
     fn clone_known(&self) -> Self {
         self.clone()
     }
 }
+
 sdk_runtime::open_string_enum_traits!(ErrorResponseType);
+
 /// Type
 ///
 /// Default: `"timeout_error"`.
@@ -735,24 +797,30 @@ pub enum BetaGatewayTimeoutErrorType {
     /// A value not known when this crate was generated.
     Other(String),
 }
+
 impl sdk_runtime::OpenStringEnum for BetaGatewayTimeoutErrorType {
     const KNOWN: &'static [(Self, &'static str)] = &[
         (BetaGatewayTimeoutErrorType::TimeoutError, "timeout_error"),
     ];
+
     fn other(value: String) -> Self {
         BetaGatewayTimeoutErrorType::Other(value)
     }
+
     fn as_other(&self) -> Option<&str> {
         match self {
             BetaGatewayTimeoutErrorType::Other(value) => Some(value),
             _ => None,
         }
     }
+
     fn clone_known(&self) -> Self {
         self.clone()
     }
 }
+
 sdk_runtime::open_string_enum_traits!(BetaGatewayTimeoutErrorType);
+
 /// Type
 ///
 /// Default: `"invalid_request_error"`.
@@ -767,24 +835,30 @@ pub enum BetaInvalidRequestErrorType {
     /// A value not known when this crate was generated.
     Other(String),
 }
+
 impl sdk_runtime::OpenStringEnum for BetaInvalidRequestErrorType {
     const KNOWN: &'static [(Self, &'static str)] = &[
         (BetaInvalidRequestErrorType::InvalidRequestError, "invalid_request_error"),
     ];
+
     fn other(value: String) -> Self {
         BetaInvalidRequestErrorType::Other(value)
     }
+
     fn as_other(&self) -> Option<&str> {
         match self {
             BetaInvalidRequestErrorType::Other(value) => Some(value),
             _ => None,
         }
     }
+
     fn clone_known(&self) -> Self {
         self.clone()
     }
 }
+
 sdk_runtime::open_string_enum_traits!(BetaInvalidRequestErrorType);
+
 /// Type
 ///
 /// Default: `"not_found_error"`.
@@ -799,24 +873,30 @@ pub enum BetaNotFoundErrorType {
     /// A value not known when this crate was generated.
     Other(String),
 }
+
 impl sdk_runtime::OpenStringEnum for BetaNotFoundErrorType {
     const KNOWN: &'static [(Self, &'static str)] = &[
         (BetaNotFoundErrorType::NotFoundError, "not_found_error"),
     ];
+
     fn other(value: String) -> Self {
         BetaNotFoundErrorType::Other(value)
     }
+
     fn as_other(&self) -> Option<&str> {
         match self {
             BetaNotFoundErrorType::Other(value) => Some(value),
             _ => None,
         }
     }
+
     fn clone_known(&self) -> Self {
         self.clone()
     }
 }
+
 sdk_runtime::open_string_enum_traits!(BetaNotFoundErrorType);
+
 /// Type
 ///
 /// Default: `"overloaded_error"`.
@@ -831,24 +911,30 @@ pub enum BetaOverloadedErrorType {
     /// A value not known when this crate was generated.
     Other(String),
 }
+
 impl sdk_runtime::OpenStringEnum for BetaOverloadedErrorType {
     const KNOWN: &'static [(Self, &'static str)] = &[
         (BetaOverloadedErrorType::OverloadedError, "overloaded_error"),
     ];
+
     fn other(value: String) -> Self {
         BetaOverloadedErrorType::Other(value)
     }
+
     fn as_other(&self) -> Option<&str> {
         match self {
             BetaOverloadedErrorType::Other(value) => Some(value),
             _ => None,
         }
     }
+
     fn clone_known(&self) -> Self {
         self.clone()
     }
 }
+
 sdk_runtime::open_string_enum_traits!(BetaOverloadedErrorType);
+
 /// Type
 ///
 /// Default: `"permission_error"`.
@@ -863,24 +949,30 @@ pub enum BetaPermissionErrorType {
     /// A value not known when this crate was generated.
     Other(String),
 }
+
 impl sdk_runtime::OpenStringEnum for BetaPermissionErrorType {
     const KNOWN: &'static [(Self, &'static str)] = &[
         (BetaPermissionErrorType::PermissionError, "permission_error"),
     ];
+
     fn other(value: String) -> Self {
         BetaPermissionErrorType::Other(value)
     }
+
     fn as_other(&self) -> Option<&str> {
         match self {
             BetaPermissionErrorType::Other(value) => Some(value),
             _ => None,
         }
     }
+
     fn clone_known(&self) -> Self {
         self.clone()
     }
 }
+
 sdk_runtime::open_string_enum_traits!(BetaPermissionErrorType);
+
 /// Type
 ///
 /// Default: `"rate_limit_error"`.
@@ -895,56 +987,30 @@ pub enum BetaRateLimitErrorType {
     /// A value not known when this crate was generated.
     Other(String),
 }
+
 impl sdk_runtime::OpenStringEnum for BetaRateLimitErrorType {
     const KNOWN: &'static [(Self, &'static str)] = &[
         (BetaRateLimitErrorType::RateLimitError, "rate_limit_error"),
     ];
+
     fn other(value: String) -> Self {
         BetaRateLimitErrorType::Other(value)
     }
+
     fn as_other(&self) -> Option<&str> {
         match self {
             BetaRateLimitErrorType::Other(value) => Some(value),
             _ => None,
         }
     }
+
     fn clone_known(&self) -> Self {
         self.clone()
     }
 }
+
 sdk_runtime::open_string_enum_traits!(BetaRateLimitErrorType);
-/// Query, header and cookie parameters of [`Client::list_skills`](crate::Client::list_skills).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListSkillsParams {
-    /// Pagination token for fetching a specific page of results.
-    ///
-    /// Pass the value from a previous response's `next_page` field to get the next page of results.
-    pub page: Option<String>,
-    /// Number of results to return per page.
-    ///
-    /// Maximum value is 100. Defaults to 20.
-    ///
-    /// Default: `20`.
-    pub limit: Option<i64>,
-    /// Filter skills by source.
-    ///
-    /// If provided, only skills from the specified source will be returned:
-    /// * `"custom"`: only return user-created skills
-    /// * `"anthropic"`: only return Anthropic-created skills
-    pub source: Option<String>,
-    /// Optional header to specify the beta version(s) you want to use.
-    ///
-    /// To use multiple betas, use a comma separated list like `beta1,beta2` or specify the header multiple times for each beta.
-    pub anthropic_beta: Option<Vec<AnthropicBeta>>,
-}
-/// Query, header and cookie parameters of [`Client::create_skill`](crate::Client::create_skill).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateSkillParams {
-    /// Optional header to specify the beta version(s) you want to use.
-    ///
-    /// To use multiple betas, use a comma separated list like `beta1,beta2` or specify the header multiple times for each beta.
-    pub anthropic_beta: Option<Vec<AnthropicBeta>>,
-}
+
 /// Body_create_skill_v1_skills_post
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateSkillRequest {
@@ -955,6 +1021,7 @@ pub struct CreateSkillRequest {
     /// Files to upload, one part per file. Each filename keeps the skill's top-level folder (`my-skill/SKILL.md`); all files share that folder, which must contain `SKILL.md` directly; total size under 8 MB.
     pub files: Vec<sdk_runtime::FilePart>,
 }
+
 impl CreateSkillRequest {
     /// Encodes the form as multipart parts, checking upload rules first.
     pub fn to_multipart(&self) -> Result<sdk_runtime::Multipart, sdk_runtime::Error> {
@@ -974,50 +1041,14 @@ impl CreateSkillRequest {
         Ok(form)
     }
 }
-/// Query, header and cookie parameters of [`Client::get_skill`](crate::Client::get_skill).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetSkillParams {
-    /// Optional header to specify the beta version(s) you want to use.
-    ///
-    /// To use multiple betas, use a comma separated list like `beta1,beta2` or specify the header multiple times for each beta.
-    pub anthropic_beta: Option<Vec<AnthropicBeta>>,
-}
-/// Query, header and cookie parameters of [`Client::delete_skill`](crate::Client::delete_skill).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteSkillParams {
-    /// Optional header to specify the beta version(s) you want to use.
-    ///
-    /// To use multiple betas, use a comma separated list like `beta1,beta2` or specify the header multiple times for each beta.
-    pub anthropic_beta: Option<Vec<AnthropicBeta>>,
-}
-/// Query, header and cookie parameters of [`Client::list_skill_versions`](crate::Client::list_skill_versions).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListSkillVersionsParams {
-    /// Optionally set to the `next_page` token from the previous response.
-    pub page: Option<String>,
-    /// Number of items to return per page.
-    ///
-    /// Defaults to `20`. Ranges from `1` to `1000`.
-    pub limit: Option<i64>,
-    /// Optional header to specify the beta version(s) you want to use.
-    ///
-    /// To use multiple betas, use a comma separated list like `beta1,beta2` or specify the header multiple times for each beta.
-    pub anthropic_beta: Option<Vec<AnthropicBeta>>,
-}
-/// Query, header and cookie parameters of [`Client::create_skill_version`](crate::Client::create_skill_version).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateSkillVersionParams {
-    /// Optional header to specify the beta version(s) you want to use.
-    ///
-    /// To use multiple betas, use a comma separated list like `beta1,beta2` or specify the header multiple times for each beta.
-    pub anthropic_beta: Option<Vec<AnthropicBeta>>,
-}
+
 /// Body_create_skill_version_v1_skills__skill_id__versions_post
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateSkillVersionRequest {
     /// Files to upload, one part per file. Each filename keeps the skill's top-level folder (`my-skill/SKILL.md`); all files share that folder, which must contain `SKILL.md` directly; total size under 8 MB.
     pub files: Vec<sdk_runtime::FilePart>,
 }
+
 impl CreateSkillVersionRequest {
     /// Encodes the form as multipart parts, checking upload rules first.
     pub fn to_multipart(&self) -> Result<sdk_runtime::Multipart, sdk_runtime::Error> {
@@ -1033,20 +1064,4 @@ impl CreateSkillVersionRequest {
         }
         Ok(form)
     }
-}
-/// Query, header and cookie parameters of [`Client::get_skill_version`](crate::Client::get_skill_version).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetSkillVersionParams {
-    /// Optional header to specify the beta version(s) you want to use.
-    ///
-    /// To use multiple betas, use a comma separated list like `beta1,beta2` or specify the header multiple times for each beta.
-    pub anthropic_beta: Option<Vec<AnthropicBeta>>,
-}
-/// Query, header and cookie parameters of [`Client::delete_skill_version`](crate::Client::delete_skill_version).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteSkillVersionParams {
-    /// Optional header to specify the beta version(s) you want to use.
-    ///
-    /// To use multiple betas, use a comma separated list like `beta1,beta2` or specify the header multiple times for each beta.
-    pub anthropic_beta: Option<Vec<AnthropicBeta>>,
 }

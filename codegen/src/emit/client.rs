@@ -6,29 +6,31 @@ use quote::{format_ident, quote};
 use crate::emit::{doc_lines, ident, ty_tokens};
 use crate::ir::{
     BodyKind, BodyMedia, ClientFacts, FieldRef, HttpMethod, Location, Model, NextCursor, Operation,
-    Param, PathPiece, ResponseBody, ResponseShape, StatusMatch, Style, Ty, TypeDef, TypeKind,
+    Param, PathPiece, ResponseBody, ResponseShape, Style, Ty, TypeDef, TypeKind,
 };
 
-/// The operation at `index`: its methods in an `impl Client` block of their own, and
-/// the response and body enums it needs. Blocks per operation let rendering run in chunks.
+/// The methods of the operation at `index`, in an `impl Client` block of their own:
+/// blocks per operation let rendering run in chunks.
 pub(crate) fn operation_item(model: &Model, index: usize) -> TokenStream {
-    let op = &model.operations[index];
-    let methods = operation(op, &model.types);
-    let response_enum = response_enum(op, &model.types);
-    let body_enum = body_enum(op, &model.types);
-    let error_enum = error_enum(op, &model.types);
+    let methods = operation(&model.operations[index], &model.types);
     quote! {
         impl Client {
             #methods
         }
-        #response_enum
-        #body_enum
-        #error_enum
     }
 }
 
 /// What `src/client.rs` starts with: the profile, `Client` and its builder.
-pub(crate) fn prelude(model: &Model, crate_name: &str, crate_version: &str) -> TokenStream {
+pub(crate) fn prelude(
+    model: &Model,
+    modules: &[&str],
+    crate_name: &str,
+    crate_version: &str,
+) -> TokenStream {
+    let uses = modules.iter().map(|module| {
+        let module = ident(module);
+        quote!(use crate::#module::*;)
+    });
     let error_kind = error_kind(model);
     let profile = profile(&model.client, crate_name, crate_version);
     let notes = model.client.notes.iter().map(|n| format!(" {n}"));
@@ -36,7 +38,7 @@ pub(crate) fn prelude(model: &Model, crate_name: &str, crate_version: &str) -> T
         //! The client: configuration and one method per operation.
         // Which of these imports the operations use depends on the spec.
         #![allow(unused_imports)]
-        use crate::models::*;
+        #(#uses)*
         use sdk_runtime::{ApiResponse, Error, RequestOptions};
 
         #profile
@@ -488,7 +490,10 @@ fn build_request(op: &Operation) -> TokenStream {
             } else {
                 TokenStream::new()
             };
-            let value = format_ident!("{}", crate::naming::suffixed(&p.ident, "_segment"));
+            let value = format_ident!(
+                "{}",
+                crate::naming::suffixed(&p.ident, crate::naming::SEGMENT)
+            );
             if !encoded.contains(&wire) {
                 encoded.push(wire);
                 stmts.extend(check);
@@ -505,13 +510,12 @@ fn build_request(op: &Operation) -> TokenStream {
     let operation_name = crate::naming::unraw(operation_name);
     let path = if format_args.is_empty() {
         let literal = format.replace("{{", "{").replace("}}", "}");
-        quote!(let path = #literal.to_string();)
+        quote!(#literal.to_string())
     } else {
-        quote!(let path = format!(#format #(, #format_args)*);)
+        quote!(format!(#format #(, #format_args)*))
     };
     stmts.extend(quote! {
-        #path
-        let mut request = sdk_runtime::Request::new(#method, path);
+        let mut request = sdk_runtime::Request::new(#method, #path);
         request.operation(#operation_name);
     });
     for (name, value) in &op.fixed_query {
@@ -658,156 +662,6 @@ fn decode_response(op: &Operation, types: &[TypeDef]) -> TokenStream {
     }
 }
 
-fn response_enum(op: &Operation, types: &[TypeDef]) -> Option<TokenStream> {
-    let ResponseShape::ByStatus { name, variants } = &op.response else {
-        return None;
-    };
-    let doc = format!(
-        " What [`Client::{}`] returns, by status.",
-        crate::naming::unraw(&op.ident)
-    );
-    let name = ident(name);
-    let has_fallback = variants.iter().any(|v| v.status.is_none());
-    let items = variants.iter().map(|v| {
-        let variant = ident(&v.ident);
-        let doc = match v.status {
-            Some(code) => format!(" Status {code}."),
-            None => " Any other success status.".to_string(),
-        };
-        if v.body == ResponseBody::Empty {
-            quote!(#[doc = #doc] #variant,)
-        } else {
-            let ty = ty_tokens(&v.body.ty(), types);
-            quote!(#[doc = #doc] #variant(#ty),)
-        }
-    });
-    let fallback = (!has_fallback).then(|| {
-        quote! {
-            /// A success status the spec does not list: status and raw body.
-            UnexpectedStatus(u16, bytes::Bytes),
-        }
-    });
-    Some(quote! {
-        #[doc = #doc]
-        #[derive(Debug, Clone, PartialEq)]
-        pub enum #name { #(#items)* #fallback }
-    })
-}
-
-/// The error bodies an operation's spec describes, decoded from an [`Error`] on demand:
-/// the call itself keeps returning the crate's one error type.
-fn error_enum(op: &Operation, types: &[TypeDef]) -> Option<TokenStream> {
-    let errors = op.errors.as_ref()?;
-    let method = crate::naming::unraw(&op.ident);
-    let name = ident(&errors.name);
-    if let Some((earlier_method, earlier_name)) = &errors.same_as {
-        let doc = format!(
-            " The error bodies of [`Client::{method}`], by status: the same as [`Client::{}`]'s.",
-            crate::naming::unraw(earlier_method)
-        );
-        let earlier = ident(earlier_name);
-        return Some(quote! {
-            #[doc = #doc]
-            pub type #name = #earlier;
-        });
-    }
-    let doc = format!(" The error bodies the spec describes for [`Client::{method}`], by status.");
-    let how = format!(
-        " Decode one from a failed call with [`{}::from_error`].",
-        errors.name
-    );
-    let items = errors.variants.iter().map(|v| {
-        let variant = ident(&v.ident);
-        let doc = match v.status {
-            StatusMatch::Exact(code) => format!(" Status {code}."),
-            StatusMatch::Range(class) => {
-                format!(" A {class}xx status without an entry of its own.")
-            }
-            StatusMatch::Default => " Any other error status.".to_string(),
-        };
-        if v.body == ResponseBody::Empty {
-            quote!(#[doc = #doc] #variant,)
-        } else {
-            let ty = ty_tokens(&v.body.ty(), types);
-            quote!(#[doc = #doc] #variant(#ty),)
-        }
-    });
-    let mut by_specificity: Vec<_> = errors.variants.iter().collect();
-    by_specificity.sort_by_key(|v| v.status);
-    let arms = by_specificity.iter().map(|v| {
-        let variant = ident(&v.ident);
-        let pattern = match v.status {
-            StatusMatch::Exact(code) => quote!(#code),
-            StatusMatch::Range(class) => {
-                let (low, high) = (class * 100, class * 100 + 99);
-                quote!(#low..=#high)
-            }
-            StatusMatch::Default => quote!(_),
-        };
-        let value = match &v.body {
-            ResponseBody::Empty => quote!(Some(#name::#variant)),
-            ResponseBody::Json(ty) => {
-                let ty = ty_tokens(ty, types);
-                quote!(error.json::<#ty>().map(#name::#variant))
-            }
-            ResponseBody::Text => {
-                quote!(Some(#name::#variant(String::from_utf8_lossy(&error.body).into_owned())))
-            }
-            ResponseBody::Binary => quote!(Some(#name::#variant(error.body.clone()))),
-        };
-        quote!(#pattern => #value,)
-    });
-    let has_default = errors
-        .variants
-        .iter()
-        .any(|v| v.status == StatusMatch::Default);
-    let fallback = (!has_default).then(|| quote!(_ => None,));
-    Some(quote! {
-        #[doc = #doc]
-        #[doc = ""]
-        #[doc = #how]
-        #[derive(Debug, Clone, PartialEq)]
-        pub enum #name { #(#items)* }
-
-        impl #name {
-            /// The body of `error` as the spec describes it for its status; `None` when
-            /// `error` is not an API error, its status is not described, or its body does
-            /// not have the described shape.
-            pub fn from_error(error: &Error) -> Option<Self> {
-                Self::from_api_error(error.api_error()?)
-            }
-
-            /// Like [`Self::from_error`], from the [`sdk_runtime::ApiError`] itself.
-            pub fn from_api_error(error: &sdk_runtime::ApiError) -> Option<Self> {
-                match error.status.as_u16() {
-                    #(#arms)*
-                    #fallback
-                }
-            }
-        }
-    })
-}
-
-fn body_enum(op: &Operation, types: &[TypeDef]) -> Option<TokenStream> {
-    let body = op.body.as_ref()?;
-    let name = ident(body.enum_name.as_ref()?);
-    let doc = format!(
-        " The request body of [`Client::{}`], one variant per media type.",
-        crate::naming::unraw(&op.ident)
-    );
-    let variants = body.media.iter().map(|media| {
-        let variant = ident(&media.variant);
-        let ty = ty_tokens(&media.ty, types);
-        let doc = format!(" Sent as `{}`.", media.content_type);
-        quote!(#[doc = #doc] #variant(#ty),)
-    });
-    Some(quote! {
-        #[doc = #doc]
-        #[derive(Debug, Clone, PartialEq)]
-        pub enum #name { #(#variants)* }
-    })
-}
-
 /// How many `Option`s wrap `ty`.
 fn option_depth(ty: &Ty) -> usize {
     match ty {
@@ -846,4 +700,113 @@ fn reach(root: TokenStream, path: &[FieldRef]) -> Reach {
         };
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use proc_macro2::{Delimiter, TokenStream, TokenTree};
+
+    use crate::naming::{METHOD_LOCALS, SEGMENT};
+
+    /// Every name `tokens` binds with `let`, `for`, `if let Some(..)`, a closure
+    /// parameter or a one-field match arm.
+    fn bindings(tokens: TokenStream, out: &mut Vec<String>) {
+        let trees: Vec<TokenTree> = tokens.into_iter().collect();
+        let ident = |i: usize| match trees.get(i) {
+            Some(TokenTree::Ident(ident)) => Some(ident.to_string()),
+            _ => None,
+        };
+        let punct = |i: usize, c: char| matches!(trees.get(i), Some(TokenTree::Punct(p)) if p.as_char() == c);
+        let single = |i: usize| match trees.get(i) {
+            Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis => {
+                let inner: Vec<TokenTree> = g.stream().into_iter().collect();
+                match inner.as_slice() {
+                    [TokenTree::Ident(ident)] => Some(ident.to_string()),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        for (i, tree) in trees.iter().enumerate() {
+            match tree {
+                TokenTree::Group(group) => {
+                    bindings(group.stream(), out);
+                    if punct(i + 1, '=') && punct(i + 2, '>') {
+                        out.extend(single(i));
+                    }
+                }
+                TokenTree::Ident(word) if word == "let" => {
+                    let at = if ident(i + 1).as_deref() == Some("mut") {
+                        i + 2
+                    } else {
+                        i + 1
+                    };
+                    match ident(at).as_deref() {
+                        Some("Some") => out.extend(single(at + 1)),
+                        // `let arg = arg.to_owned();`: an argument made owned, same name.
+                        Some(name) if ident(at + 2).as_deref() == Some(name) => {}
+                        Some(name) => out.push(name.to_string()),
+                        None => {}
+                    }
+                }
+                TokenTree::Ident(word)
+                    if word == "for" && ident(i + 2).as_deref() == Some("in") =>
+                {
+                    out.extend(ident(i + 1));
+                }
+                TokenTree::Punct(p) if p.as_char() == '|' => {
+                    if let Some(name) = ident(i + 1)
+                        && (punct(i + 2, '|') || (punct(i + 2, ':') && !punct(i + 3, ':')))
+                    {
+                        out.push(name);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The method bodies bind only the names naming reserves, so no parameter, however
+    /// named, can shadow one or be shadowed by one.
+    #[test]
+    fn method_bodies_bind_only_reserved_names() {
+        let settings = crate::Settings {
+            crate_name: "fixture".into(),
+            crate_version: "0.1.0".into(),
+            runtime_dependency: "{ path = \"../runtime\" }".into(),
+            standalone: true,
+            spec_path_from_crate: None,
+            overlay_path_from_crate: None,
+            regenerate_command: "test".into(),
+        };
+        let fixtures = [
+            include_str!("../../tests/fixtures/adversarial.yaml"),
+            include_str!("../../tests/fixtures/pagination.yaml"),
+            include_str!("../../tests/fixtures/bodies.yaml"),
+            include_str!("../../tests/fixtures/params.yaml"),
+        ];
+        let mut bound = Vec::new();
+        for text in fixtures {
+            let spec = crate::Spec::parse(text, "fixture.yaml").expect("fixture parses");
+            let files = crate::generate(&spec, &settings).expect("fixture generates");
+            let client = files
+                .iter()
+                .find(|f| f.path == "src/client.rs")
+                .expect("client.rs");
+            bindings(client.contents.parse().expect("tokens"), &mut bound);
+        }
+        bound.sort();
+        bound.dedup();
+        assert!(bound.iter().any(|name| name == "request"), "{bound:?}");
+        let strays: Vec<&String> = bound
+            .iter()
+            .filter(|name| {
+                *name != "_" && !METHOD_LOCALS.contains(&name.as_str()) && !name.ends_with(SEGMENT)
+            })
+            .collect();
+        assert!(
+            strays.is_empty(),
+            "names bound but not reserved: {strays:?}"
+        );
+    }
 }

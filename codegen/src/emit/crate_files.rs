@@ -53,8 +53,11 @@ pub(crate) fn toml_string(value: &str) -> String {
     out
 }
 
+/// `modules` are the private modules beside `client` and `models` whose items the crate
+/// root re-exports (`params`, `bodies`, `responses`, `errors`, those the spec needs).
 pub(crate) fn lib_rs(
     facts: &ClientFacts,
+    modules: &[&str],
     fingerprint: &str,
     spec_path: Option<&str>,
     overlay: Option<(&str, Option<&str>)>,
@@ -68,6 +71,12 @@ pub(crate) fn lib_rs(
         text.push_str(description);
     }
     let docs = doc_lines(&text);
+    let reexported: Vec<syn::Ident> = modules
+        .iter()
+        .filter(|m| **m != "params")
+        .map(|m| crate::emit::ident(m))
+        .collect();
+    let modules: Vec<syn::Ident> = modules.iter().map(|m| crate::emit::ident(m)).collect();
     let inner_docs = docs.to_string().replace("# [doc", "#! [doc");
     let inner_docs: TokenStream = inner_docs.parse().unwrap_or_default();
     let spec_doc = match spec_path {
@@ -104,11 +113,14 @@ pub(crate) fn lib_rs(
 
         mod client;
         pub mod models;
+        #(mod #modules;)*
 
         pub use client::*;
         // A spec may have no schemas at all.
         #[allow(unused_imports)]
         pub use models::*;
+        // `models` re-exports `params` (where parameter structs were before).
+        #(pub use #reexported::*;)*
         pub use sdk_runtime::{upload, ApiError, ApiResponse, Error, FilePart, RequestOptions};
 
         /// Results of this crate's calls.

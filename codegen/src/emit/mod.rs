@@ -1,8 +1,12 @@
 //! Emitters: one module per output file, each turning the IR into tokens or text.
 
+pub(crate) mod bodies;
 pub(crate) mod client;
 pub(crate) mod crate_files;
+pub(crate) mod errors;
 pub(crate) mod models;
+pub(crate) mod params;
+pub(crate) mod responses;
 
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
@@ -15,6 +19,12 @@ pub(crate) fn ident(name: &str) -> syn::Ident {
         Some(raw) => syn::Ident::new_raw(raw, Span::call_site()),
         None => syn::Ident::new(name, Span::call_site()),
     }
+}
+
+/// A rustdoc link to the `Client` method of an operation, valid from any module.
+pub(crate) fn method_link(op_ident: &str) -> String {
+    let method = crate::naming::unraw(op_ident);
+    format!("[`Client::{method}`](crate::Client::{method})")
 }
 
 /// The Rust type expression for `ty`.

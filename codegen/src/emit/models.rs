@@ -6,13 +6,22 @@ use quote::quote;
 use crate::emit::{docs_tokens, ident, ty_tokens};
 use crate::ir::{EnumVariant, Field, Struct, StructRole, Ty, TypeDef, TypeKind, Union};
 
-/// What `src/models.rs` starts with; each type follows from [`type_def`].
-pub(crate) fn prelude() -> TokenStream {
+/// What `src/models.rs` starts with; each type follows from [`type_def`]. With
+/// `params`, the parameter structs of `src/params.rs` stay reachable as `models::*` too,
+/// where they were before they had a file of their own.
+pub(crate) fn prelude(params: bool) -> TokenStream {
+    let params = params.then(|| {
+        quote! {
+            #[doc(no_inline)]
+            pub use crate::params::*;
+        }
+    });
     quote! {
         //! Types for every schema of the spec.
         // A spec may have no schema that derives these.
         #![allow(unused_imports)]
         use serde::{Deserialize, Serialize};
+        #params
     }
 }
 

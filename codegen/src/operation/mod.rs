@@ -13,7 +13,9 @@ mod responses;
 use std::collections::HashMap;
 
 use crate::error::Error;
-use crate::ir::{Docs, Field, HttpMethod, Operation, Struct, StructRole, TypeDef, TypeKind};
+use crate::ir::{
+    Docs, ErrorVariant, Field, HttpMethod, Operation, Struct, StructRole, TypeDef, TypeKind,
+};
 use crate::naming::{Scope, camel, snake};
 use crate::pagination;
 use crate::schema::TypeSpace;
@@ -54,23 +56,37 @@ pub(crate) fn operations<'a>(
             out.push(operation(space, ident, method, path, &op, &shared)?);
         }
     }
-    share_error_enums(&mut out);
+    share_error_enums(&mut out, space);
     Ok(out)
 }
 
-/// Operations whose error enums would be identical reuse the first one through a type
+/// Operations whose error enums would be identical share one enum with a name of its
+/// own (see [`crate::naming::shared_error_names`]); each keeps its own name as a type
 /// alias: large specs repeat the same few error responses on every operation.
-fn share_error_enums(operations: &mut [Operation]) {
-    let mut first: HashMap<String, (String, String)> = HashMap::new();
-    for op in operations {
-        let Some(errors) = op.errors.as_mut() else {
-            continue;
-        };
+fn share_error_enums(operations: &mut [Operation], space: &mut TypeSpace<'_>) {
+    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+    let mut by_key: HashMap<String, usize> = HashMap::new();
+    for (i, op) in operations.iter().enumerate() {
+        let Some(errors) = &op.errors else { continue };
         let key = format!("{:?}", errors.variants);
-        match first.get(&key) {
-            Some(earlier) => errors.same_as = Some(earlier.clone()),
-            None => {
-                first.insert(key, (op.ident.clone(), errors.name.clone()));
+        let group = *by_key.entry(key.clone()).or_insert_with(|| {
+            groups.push((key, Vec::new()));
+            groups.len() - 1
+        });
+        groups[group].1.push(i);
+    }
+    groups.retain(|(_, ops)| ops.len() > 1);
+    let shapes: Vec<&[ErrorVariant]> = groups
+        .iter()
+        .filter_map(|(_, ops)| operations[ops[0]].errors.as_ref())
+        .map(|errors| errors.variants.as_slice())
+        .collect();
+    let names = crate::naming::shared_error_names(&shapes, &space.types);
+    for ((_, ops), base) in groups.iter().zip(names) {
+        let name = space.claim_name(&base);
+        for &i in ops {
+            if let Some(errors) = operations[i].errors.as_mut() {
+                errors.shared = Some(name.clone());
             }
         }
     }
@@ -86,7 +102,7 @@ fn operation<'a>(
 ) -> Result<Operation, Error> {
     let type_base = camel(crate::naming::unraw(&ident), "Operation");
     let (request_path, fixed_query) = crate::spec::path::request_path(path);
-    let mut arg_scope = Scope::with_reserved(&["self", "params", "body", "options"]);
+    let mut arg_scope = Scope::with_reserved(crate::naming::METHOD_LOCALS);
     let declared = shared.iter().cloned().chain(op.parameters()).collect();
     let params::Parameters {
         path: path_params,

@@ -106,7 +106,7 @@ pub(super) fn parameters<'a>(
         };
         if location == Location::Path {
             out.path.push(Param {
-                ident: arg_scope.claim(snake(wire, "param")),
+                ident: arg_scope.claim_with(snake(wire, "param"), &[crate::naming::SEGMENT]),
                 ..param
             });
         } else {
@@ -123,7 +123,7 @@ pub(super) fn parameters<'a>(
     for name in &names {
         if !out.path.iter().any(|p| p.wire == *name) {
             out.path.push(Param {
-                ident: arg_scope.claim(snake(name, "param")),
+                ident: arg_scope.claim_with(snake(name, "param"), &[crate::naming::SEGMENT]),
                 wire: name.to_string(),
                 location: Location::Path,
                 ty: Ty::String,

@@ -110,7 +110,7 @@ pub(super) fn errors<'a>(
     }
     Some(ErrorShape {
         name: space.claim_name(&format!("{type_base}Error")),
-        same_as: None,
+        shared: None,
         variants,
     })
 }

@@ -14,7 +14,7 @@ pub(super) fn enum_kind(schema: &SchemaView<'_>) -> Option<TypeKind> {
     Some(match enum_values(schema)? {
         EnumValues::Strings(strings) => TypeKind::StringEnum(enum_variants(strings.into_iter())),
         EnumValues::Ints(ints) => {
-            let mut scope = Scope::with_reserved(&["Other"]);
+            let mut scope = Scope::with_reserved(crate::naming::OPEN_ENUM_RESERVED);
             let mut seen = HashSet::new();
             let variants = ints
                 .into_iter()
@@ -33,7 +33,7 @@ pub(super) fn enum_kind(schema: &SchemaView<'_>) -> Option<TypeKind> {
 /// Variants for string values, each value once (a repeated value would be an
 /// unreachable match arm).
 pub(crate) fn enum_variants(values: impl Iterator<Item = String>) -> Vec<EnumVariant<String>> {
-    let mut scope = Scope::with_reserved(&["Other"]);
+    let mut scope = Scope::with_reserved(crate::naming::OPEN_ENUM_RESERVED);
     let mut seen = HashSet::new();
     values
         .filter(|value| seen.insert(value.clone()))
@@ -108,7 +108,7 @@ pub(super) fn enum_values(schema: &SchemaView<'_>) -> Option<EnumValues> {
 /// Variants of a [`TypeKind::ValueEnum`]: named after the value (a string as itself,
 /// anything else after its JSON text), duplicates dropped.
 fn value_enum_variants(values: Vec<Value>) -> Vec<EnumVariant<String>> {
-    let mut scope = Scope::with_reserved(&["Other"]);
+    let mut scope = Scope::with_reserved(crate::naming::OPEN_ENUM_RESERVED);
     let mut seen = HashSet::new();
     values
         .into_iter()

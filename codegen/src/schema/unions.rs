@@ -45,7 +45,7 @@ impl<'a> TypeSpace<'a> {
                 strings.into_iter(),
             ))));
         }
-        let mut scope = Scope::with_reserved(&["Other"]);
+        let mut scope = Scope::with_reserved(crate::naming::OPEN_ENUM_RESERVED);
         let mut variants = Vec::new();
         for (index, branch) in branches.iter().enumerate().filter(|(_, b)| !b.is_null()) {
             let hint = match branch.title() {

@@ -52,9 +52,15 @@ pub fn settings(name: &str, runtime: String) -> Settings {
     }
 }
 
-/// Settings that hold no machine-specific path, for snapshots.
+/// Settings that hold no machine-specific path, for snapshots: the runtime as seen from
+/// `codegen/tests/snapshots/<fixture>/`, where the snapshot crates are compiled.
 pub fn snapshot_settings(name: &str) -> Settings {
-    settings(name, "{ path = \"../../runtime\" }".into())
+    settings(name, "{ path = \"../../../../runtime\" }".into())
+}
+
+/// The directory of the snapshot crates, one per fixture.
+pub fn snapshots_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots")
 }
 
 /// Parses and generates a fixture; the error is the generator's, as text.
@@ -71,18 +77,4 @@ pub fn try_generate(
 /// Like [`try_generate`], panicking on an error.
 pub fn generate(name: &str, text: &str, settings: &Settings) -> Vec<GeneratedFile> {
     try_generate(name, text, settings).unwrap_or_else(|e| panic!("{e}"))
-}
-
-/// All files in one text, each under a `==> path <==` line.
-pub fn concatenate(files: &[GeneratedFile]) -> String {
-    let mut out = String::new();
-    for file in files {
-        out.push_str(&format!("==> {} <==\n", file.path));
-        out.push_str(&file.contents);
-        if !file.contents.ends_with('\n') {
-            out.push('\n');
-        }
-        out.push('\n');
-    }
-    out
 }
