@@ -1,6 +1,8 @@
 //! The intermediate representation between the spec and the emitters: every type and
 //! operation the crate will contain, already named, in spec order.
 
+use crate::naming::RustIdent;
+
 // The spec's own vocabulary, shared rather than copied: methods, parameter locations
 // and styles, media kinds and path templates mean the same here as in the spec.
 pub(crate) use crate::spec::path::PathPiece;
@@ -8,8 +10,55 @@ pub(crate) use crate::spec::view::{
     HttpMethod, MediaKind as BodyKind, ParamLocation as Location, ParamStyle as Style,
 };
 
-/// Index into [`Model::types`].
-pub(crate) type TypeId = usize;
+/// A type of the crate: its index in [`Model::types`], handed out only as types are
+/// pushed, so it cannot be confused with any other number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) struct TypeId(usize);
+
+impl TypeId {
+    /// The id the next type pushed onto `types` gets.
+    pub(crate) fn next(types: &[TypeDef]) -> TypeId {
+        TypeId(types.len())
+    }
+
+    /// The id of every type in `types`, in order.
+    pub(crate) fn all(types: &[TypeDef]) -> impl Iterator<Item = TypeId> + use<> {
+        (0..types.len()).map(TypeId)
+    }
+
+    /// An id made up for a test of a table of types.
+    #[cfg(test)]
+    pub(crate) fn for_test(index: usize) -> TypeId {
+        TypeId(index)
+    }
+
+    /// The position in [`Model::types`] (for tables indexed like it).
+    pub(crate) fn index(self) -> usize {
+        self.0
+    }
+}
+
+impl std::ops::Index<TypeId> for [TypeDef] {
+    type Output = TypeDef;
+
+    fn index(&self, id: TypeId) -> &TypeDef {
+        &self[id.0]
+    }
+}
+
+impl std::ops::Index<TypeId> for Vec<TypeDef> {
+    type Output = TypeDef;
+
+    fn index(&self, id: TypeId) -> &TypeDef {
+        &self[id.0]
+    }
+}
+
+impl std::ops::IndexMut<TypeId> for Vec<TypeDef> {
+    fn index_mut(&mut self, id: TypeId) -> &mut TypeDef {
+        &mut self[id.0]
+    }
+}
 
 /// A Rust type expression.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,7 +110,7 @@ pub(crate) struct Docs {
 
 #[derive(Debug, Clone)]
 pub(crate) struct TypeDef {
-    pub name: String,
+    pub name: RustIdent,
     pub docs: Docs,
     pub kind: TypeKind,
     /// JSON pointer of the schema this type comes from.
@@ -89,7 +138,7 @@ pub(crate) enum TypeKind {
 
 #[derive(Debug, Clone)]
 pub(crate) struct EnumVariant<V> {
-    pub ident: String,
+    pub ident: RustIdent,
     pub value: V,
 }
 
@@ -115,7 +164,7 @@ pub(crate) enum StructRole {
 
 #[derive(Debug, Clone)]
 pub(crate) struct Field {
-    pub ident: String,
+    pub ident: RustIdent,
     pub wire: String,
     /// The value's type, without the `Option` that optional or nullable adds.
     pub ty: Ty,
@@ -158,7 +207,7 @@ pub(crate) struct Union {
 
 #[derive(Debug, Clone)]
 pub(crate) struct UnionVariant {
-    pub ident: String,
+    pub ident: RustIdent,
     pub ty: Ty,
 }
 
@@ -192,7 +241,7 @@ pub(crate) struct ClientFacts {
 
 #[derive(Debug, Clone)]
 pub(crate) struct Operation {
-    pub ident: String,
+    pub ident: RustIdent,
     pub method: HttpMethod,
     /// The path as the spec writes it (for docs).
     pub path: String,
@@ -206,7 +255,7 @@ pub(crate) struct Operation {
     pub path_params: Vec<Param>,
     /// Query, header and cookie parameters, gathered in `params_type`.
     pub params: Vec<Param>,
-    pub params_type: Option<String>,
+    pub params_type: Option<RustIdent>,
     /// Headers the client always sends with a fixed value.
     pub constant_headers: Vec<(String, String)>,
     pub body: Option<RequestBody>,
@@ -218,7 +267,7 @@ pub(crate) struct Operation {
 
 #[derive(Debug, Clone)]
 pub(crate) struct Param {
-    pub ident: String,
+    pub ident: RustIdent,
     pub wire: String,
     pub location: Location,
     pub ty: Ty,
@@ -238,7 +287,7 @@ pub(crate) struct RequestBody {
     /// One entry per media type, in spec order; several make a body enum.
     pub media: Vec<BodyMedia>,
     /// The body enum's name when there are several media types.
-    pub enum_name: Option<String>,
+    pub enum_name: Option<RustIdent>,
 }
 
 #[derive(Debug, Clone)]
@@ -246,7 +295,7 @@ pub(crate) struct BodyMedia {
     pub content_type: String,
     pub kind: BodyKind,
     pub ty: Ty,
-    pub variant: String,
+    pub variant: RustIdent,
 }
 
 /// What a successful call returns.
@@ -256,14 +305,14 @@ pub(crate) enum ResponseShape {
     Single(ResponseBody),
     /// Several statuses with different bodies: an enum named `name`.
     ByStatus {
-        name: String,
+        name: RustIdent,
         variants: Vec<StatusVariant>,
     },
 }
 
 #[derive(Debug, Clone)]
 pub(crate) struct StatusVariant {
-    pub ident: String,
+    pub ident: RustIdent,
     /// Exact status, or `None` for a range/default fallback.
     pub status: Option<u16>,
     pub body: ResponseBody,
@@ -272,16 +321,16 @@ pub(crate) struct StatusVariant {
 /// An operation's error responses: an enum named `name` with one variant per status.
 #[derive(Debug, Clone)]
 pub(crate) struct ErrorShape {
-    pub name: String,
+    pub name: RustIdent,
     /// The enum of its own that operations with identical error responses share; `name`
     /// is then a type alias of it. The first operation with it emits it.
-    pub shared: Option<String>,
+    pub shared: Option<RustIdent>,
     pub variants: Vec<ErrorVariant>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct ErrorVariant {
-    pub ident: String,
+    pub ident: RustIdent,
     pub status: StatusMatch,
     pub body: ResponseBody,
 }
@@ -317,7 +366,7 @@ impl ResponseBody {
 #[derive(Debug, Clone)]
 pub(crate) struct Pagination {
     /// Field of the params struct that carries the cursor.
-    pub cursor_field: String,
+    pub cursor_field: RustIdent,
     /// Where the next page's cursor comes from.
     pub next: NextCursor,
     /// Field of the page that holds the items; `None` when the page is the list itself.
@@ -330,7 +379,7 @@ pub(crate) struct Pagination {
 /// A field on the way to a value, with its full type (options included).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct FieldRef {
-    pub ident: String,
+    pub ident: RustIdent,
     pub ty: Ty,
 }
 

@@ -81,6 +81,29 @@ pub(crate) const METHOD_LOCALS: &[&str] = &[
 /// The suffix of the local that holds a path parameter's encoded segment.
 pub(crate) const SEGMENT: &str = "_segment";
 
+/// The suffix of the method that also returns the response's status and headers.
+pub(crate) const WITH_RESPONSE: &str = "_with_response";
+
+/// The suffix of a paged list's method that streams every item.
+pub(crate) const STREAM: &str = "_stream";
+
+/// Method names the generated `Client` has besides its operations.
+pub(crate) const CLIENT_METHODS: &[&str] = &[
+    "new",
+    "builder",
+    "builder_from_env",
+    "from_env",
+    "with_options",
+    "runtime",
+    "base_url",
+    "clone",
+    "fmt",
+];
+
+/// The suffixes an operation's name is claimed with: the emitter adds
+/// `<name>_with_response` and `<name>_stream` beside each operation's method.
+pub(crate) const OPERATION_SUFFIXES: &[&str] = &[WITH_RESPONSE, STREAM];
+
 /// Variant names an open enum cannot use: `Other` keeps unknown values, and `Err` would
 /// make `Self::Err` (the `FromStr` error type the runtime's macros implement) ambiguous.
 pub(crate) const OPEN_ENUM_RESERVED: &[&str] = &["Other", "Err"];
@@ -241,6 +264,44 @@ pub(crate) fn shared_error_names(shapes: &[&[ErrorVariant]], types: &[TypeDef]) 
         .collect()
 }
 
+/// A Rust identifier that naming handed out: valid (keywords escaped) and unique in the
+/// scope that claimed it. Only [`Scope`] makes one, so the IR cannot carry a name that
+/// naming never saw.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) struct RustIdent(String);
+
+impl RustIdent {
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for RustIdent {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for RustIdent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl PartialEq<str> for RustIdent {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for RustIdent {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
 /// Hands out unique names in order of request: the first keeps its name, later
 /// duplicates get `2`, `3`, … (or `_2` for snake case), so the same spec gives the same names.
 #[derive(Debug, Default, Clone)]
@@ -257,7 +318,7 @@ impl Scope {
 
     /// Claims `base` (or `base_2`, …) together with every `name + suffix`, all free:
     /// an operation `list` also takes `list_with_response` and `list_stream`.
-    pub(crate) fn claim_with(&mut self, base: String, suffixes: &[&str]) -> String {
+    pub(crate) fn claim_with(&mut self, base: String, suffixes: &[&str]) -> RustIdent {
         let bare = unraw(&base).trim_end_matches('_').to_string();
         let free = |taken: &HashSet<String>, name: &str| {
             !taken.contains(name) && suffixes.iter().all(|s| !taken.contains(&suffixed(name, s)))
@@ -274,12 +335,12 @@ impl Scope {
         for suffix in suffixes {
             self.taken.insert(suffixed(&name, suffix));
         }
-        name
+        RustIdent(name)
     }
 
-    pub(crate) fn claim(&mut self, base: String) -> String {
+    pub(crate) fn claim(&mut self, base: String) -> RustIdent {
         if self.taken.insert(base.clone()) {
-            return base;
+            return RustIdent(base);
         }
         let bare = base.trim_start_matches("r#");
         let separator =
@@ -288,10 +349,11 @@ impl Scope {
             } else {
                 "_"
             };
-        (2..)
+        let name = (2..)
             .map(|n| format!("{bare}{separator}{n}"))
             .find(|candidate| self.taken.insert(candidate.clone()))
-            .expect("an unbounded range always yields a free name")
+            .expect("an unbounded range always yields a free name");
+        RustIdent(name)
     }
 }
 
@@ -329,17 +391,17 @@ mod tests {
     fn shared_error_enums_are_named_after_their_body_or_statuses() {
         use crate::ir::{Docs, TypeKind};
         let types = vec![TypeDef {
-            name: "Problem".into(),
+            name: RustIdent("Problem".to_string()),
             docs: Docs::default(),
             kind: TypeKind::Alias(Ty::Value),
             pointer: String::new(),
         }];
         let variant = |status, body| ErrorVariant {
-            ident: String::new(),
+            ident: RustIdent(String::new()),
             status,
             body,
         };
-        let problem = || ResponseBody::Json(Ty::Named(0));
+        let problem = || ResponseBody::Json(Ty::Named(crate::ir::TypeId::for_test(0)));
         let a = [
             variant(StatusMatch::Exact(404), problem()),
             variant(StatusMatch::Range(5), problem()),

@@ -214,7 +214,7 @@ fn operation(out: &mut Lines, op: &Operation, types: &[TypeDef]) {
     }
     if let Some(body) = &op.body {
         let ty = match (&body.enum_name, body.media.first()) {
-            (Some(enum_name), _) => Some(enum_name.clone()),
+            (Some(enum_name), _) => Some(enum_name.to_string()),
             (None, Some(media)) => Some(ty_text(&media.ty, types)),
             (None, None) => None,
         };
@@ -252,7 +252,7 @@ fn operation(out: &mut Lines, op: &Operation, types: &[TypeDef]) {
                     .status
                     .map_or_else(|| "other".to_string(), |s| s.to_string());
                 let value = match &v.body {
-                    ResponseBody::Empty => v.ident.clone(),
+                    ResponseBody::Empty => v.ident.to_string(),
                     body => format!("{}({})", v.ident, response_text(body, types)),
                 };
                 out.fact(&["operation", name, "returns", &status], &value);
@@ -262,7 +262,7 @@ fn operation(out: &mut Lines, op: &Operation, types: &[TypeDef]) {
     if let Some(page) = &op.pagination {
         let value = format!(
             "{} yields {}",
-            suffixed(&op.ident, "_stream"),
+            suffixed(&op.ident, crate::naming::STREAM),
             ty_text(&page.item_ty, types)
         );
         out.fact(&["operation", name, "stream"], &value);

@@ -234,7 +234,10 @@ fn body_arg(op: &Operation, types: &[TypeDef]) -> Option<TokenStream> {
 
 fn operation(op: &Operation, types: &[TypeDef]) -> TokenStream {
     let name = ident(&op.ident);
-    let with_response = format_ident!("{}", crate::naming::suffixed(&op.ident, "_with_response"));
+    let with_response = format_ident!(
+        "{}",
+        crate::naming::suffixed(&op.ident, crate::naming::WITH_RESPONSE)
+    );
     let mut args = Vec::new();
     let mut arg_names = Vec::new();
     for p in &op.path_params {
@@ -281,7 +284,7 @@ fn operation(op: &Operation, types: &[TypeDef]) -> TokenStream {
     let build = build_request(op);
     let decode = decode_response(op, types);
     let stream = op.pagination.as_ref().map(|page| {
-        let stream = format_ident!("{}", crate::naming::suffixed(&op.ident, "_stream"));
+        let stream = format_ident!("{}", crate::naming::suffixed(&op.ident, crate::naming::STREAM));
         let item = ty_tokens(&page.item_ty, types);
         let cursor = ident(&page.cursor_field);
         let owned: Vec<TokenStream> = op

@@ -1,7 +1,7 @@
 //! Types for the JSON bodies of requests the server sends (a 3.1 document's `webhooks`,
 //! operations' `callbacks`), so receivers can decode them.
 
-use crate::ir::Ty;
+use crate::ir::{Ty, TypeId};
 use crate::naming::camel;
 use crate::schema::TypeSpace;
 use crate::spec::view::{Document, PathItem, SchemaView};
@@ -53,7 +53,7 @@ pub(crate) fn incoming_payloads<'a>(doc: Document<'a>, space: &mut TypeSpace<'a>
             }
         }
     }
-    let known = space.types.len();
+    let known = TypeId::next(&space.types);
     for (schema, hint, note) in bodies {
         let before = space.types.len();
         let Ok(ty) = space.ty(&schema, &hint) else {

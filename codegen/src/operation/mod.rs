@@ -16,7 +16,7 @@ use crate::error::Error;
 use crate::ir::{
     Docs, ErrorVariant, Field, HttpMethod, Operation, Struct, StructRole, TypeDef, TypeKind,
 };
-use crate::naming::{Scope, camel, snake};
+use crate::naming::{RustIdent, Scope, camel, snake};
 use crate::pagination;
 use crate::schema::TypeSpace;
 use crate::spec::view::{Document, OperationView, ParameterView};
@@ -24,24 +24,11 @@ use crate::spec::view::{Document, OperationView, ParameterView};
 pub(crate) use client::client_facts;
 pub(crate) use incoming::incoming_payloads;
 
-/// Method names the generated `Client` already has.
-const CLIENT_METHODS: &[&str] = &[
-    "new",
-    "builder",
-    "builder_from_env",
-    "from_env",
-    "with_options",
-    "runtime",
-    "base_url",
-    "clone",
-    "fmt",
-];
-
 pub(crate) fn operations<'a>(
     doc: Document<'a>,
     space: &mut TypeSpace<'a>,
 ) -> Result<Vec<Operation>, Error> {
-    let mut names = Scope::with_reserved(CLIENT_METHODS);
+    let mut names = Scope::with_reserved(crate::naming::CLIENT_METHODS);
     let mut out = Vec::new();
     for (path, item) in doc.paths() {
         let item = space.deref(&item)?;
@@ -51,8 +38,7 @@ pub(crate) fn operations<'a>(
                 Some(id) => snake(id, "operation"),
                 None => snake(&format!("{} {path}", method.key()), "operation"),
             };
-            // The emitter adds `<name>_with_response` and `<name>_stream` beside each one.
-            let ident = names.claim_with(base, &["_with_response", "_stream"]);
+            let ident = names.claim_with(base, crate::naming::OPERATION_SUFFIXES);
             out.push(operation(space, ident, method, path, &op, &shared)?);
         }
     }
@@ -94,7 +80,7 @@ fn share_error_enums(operations: &mut [Operation], space: &mut TypeSpace<'_>) {
 
 fn operation<'a>(
     space: &mut TypeSpace<'a>,
-    ident: String,
+    ident: RustIdent,
     method: HttpMethod,
     path: &str,
     op: &OperationView<'a>,

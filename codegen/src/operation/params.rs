@@ -88,8 +88,13 @@ pub(super) fn parameters<'a>(
             Location::Query | Location::Cookie => Style::Form,
             Location::Path | Location::Header => Style::Simple,
         });
+        let ident = if location == Location::Path {
+            arg_scope.claim_with(snake(wire, "param"), &[crate::naming::SEGMENT])
+        } else {
+            scope.claim(snake(wire, "param"))
+        };
         let param = Param {
-            ident: String::new(),
+            ident,
             wire: wire.to_string(),
             location,
             ty,
@@ -105,15 +110,9 @@ pub(super) fn parameters<'a>(
             always_send: raw.always_send(),
         };
         if location == Location::Path {
-            out.path.push(Param {
-                ident: arg_scope.claim_with(snake(wire, "param"), &[crate::naming::SEGMENT]),
-                ..param
-            });
+            out.path.push(param);
         } else {
-            out.other.push(Param {
-                ident: scope.claim(snake(wire, "param")),
-                ..param
-            });
+            out.other.push(param);
         }
     }
     // A declared path parameter the template does not name has nowhere to go.

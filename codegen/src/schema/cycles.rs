@@ -10,7 +10,7 @@ impl TypeSpace<'_> {
     pub(crate) fn box_cycles(&mut self) {
         self.alias_cycles_to_newtypes();
         let edges: Vec<Vec<TypeId>> = self.types.iter().map(|t| direct_refs(&t.kind)).collect();
-        for owner in 0..self.types.len() {
+        for owner in TypeId::all(&self.types) {
             let box_if = |ty: &mut Ty| {
                 if let Some(target) = direct_target(ty)
                     && reaches(&edges, &[target], owner)
@@ -42,8 +42,8 @@ impl TypeSpace<'_> {
                 _ => Vec::new(),
             })
             .collect();
-        let on_cycle: Vec<TypeId> = (0..aliases.len())
-            .filter(|&start| reaches(&aliases, &aliases[start], start))
+        let on_cycle: Vec<TypeId> = TypeId::all(&self.types)
+            .filter(|&start| reaches(&aliases, &aliases[start.index()], start))
             .collect();
         for id in on_cycle {
             if let TypeKind::Alias(ty) = &self.types[id].kind {
@@ -61,8 +61,8 @@ fn reaches(edges: &[Vec<TypeId>], from: &[TypeId], to: TypeId) -> bool {
         if at == to {
             return true;
         }
-        if !std::mem::replace(&mut seen[at], true) {
-            stack.extend(edges[at].iter().copied());
+        if !std::mem::replace(&mut seen[at.index()], true) {
+            stack.extend(edges[at.index()].iter().copied());
         }
     }
     false
@@ -117,13 +117,15 @@ fn direct_refs(kind: &TypeKind) -> Vec<TypeId> {
 #[cfg(test)]
 mod tests {
     use super::reaches;
+    use crate::ir::TypeId;
 
     #[test]
     fn reachability_follows_edges_and_stops_on_loops() {
-        let edges = vec![vec![1], vec![2], vec![1], vec![]];
-        assert!(reaches(&edges, &[0], 2));
-        assert!(reaches(&edges, &edges[1], 1));
-        assert!(!reaches(&edges, &[1], 0));
-        assert!(!reaches(&edges, &edges[3], 3));
+        let id = TypeId::for_test;
+        let edges = vec![vec![id(1)], vec![id(2)], vec![id(1)], vec![]];
+        assert!(reaches(&edges, &[id(0)], id(2)));
+        assert!(reaches(&edges, &edges[1], id(1)));
+        assert!(!reaches(&edges, &[id(1)], id(0)));
+        assert!(!reaches(&edges, &edges[3], id(3)));
     }
 }

@@ -14,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::error::Error;
 use crate::ir::{Docs, Ty, TypeDef, TypeId, TypeKind};
-use crate::naming::{Scope, type_name};
+use crate::naming::{RustIdent, Scope, type_name};
 use crate::spec::pointer;
 use crate::spec::view::{Additional, Document, JsonType, SchemaView, View};
 
@@ -77,7 +77,7 @@ impl<'a> TypeSpace<'a> {
     /// Reserves a type name and id before its contents are known, so recursion resolves.
     fn placeholder(&mut self, base: String, ptr: &str) -> TypeId {
         let name = self.names.claim(base);
-        let id = self.types.len();
+        let id = TypeId::next(&self.types);
         self.types.push(TypeDef {
             name,
             docs: Docs::default(),
@@ -89,14 +89,15 @@ impl<'a> TypeSpace<'a> {
     }
 
     /// Claims a fresh type name (for operation-level types such as params structs).
-    pub(crate) fn claim_name(&mut self, base: &str) -> String {
+    pub(crate) fn claim_name(&mut self, base: &str) -> RustIdent {
         self.names.claim(type_name(base))
     }
 
     /// Adds a finished type under a name from [`Self::claim_name`].
     pub(crate) fn push(&mut self, def: TypeDef) -> TypeId {
+        let id = TypeId::next(&self.types);
         self.types.push(def);
-        self.types.len() - 1
+        id
     }
 
     /// Follows `$ref` chains to the object that holds content; errors on a cycle.

@@ -57,7 +57,7 @@ impl<'a> TypeSpace<'a> {
                 other => other,
             };
             let base = match &ty {
-                Ty::Named(id) => self.types[*id].name.clone(),
+                Ty::Named(id) => self.types[*id].name.to_string(),
                 other => ty_word(other).to_string(),
             };
             variants.push(UnionVariant {
