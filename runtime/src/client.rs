@@ -5,7 +5,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::header::{ACCEPT, CONTENT_TYPE, COOKIE, HeaderName, HeaderValue, USER_AGENT};
+use bytes::BytesMut;
+use http::header::{ACCEPT, CONTENT_TYPE, COOKIE, HeaderName, HeaderValue, LOCATION, USER_AGENT};
 use http::{HeaderMap, Method, StatusCode};
 use tracing::Instrument;
 
@@ -30,6 +31,20 @@ struct Prepared {
     url: reqwest::Url,
     headers: HeaderMap,
     body: Option<Bytes>,
+}
+
+/// The per-call bounds of one attempt.
+#[derive(Clone, Copy)]
+struct Limits {
+    timeout: Duration,
+    max_response_bytes: u64,
+}
+
+/// A response with its body read (within the limits).
+struct Exchange {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
 }
 
 /// What one attempt leads to.
@@ -77,12 +92,20 @@ impl Client {
     }
 
     /// Sends `request`, retrying connection errors, timeouts and retryable
-    /// statuses. Returns `Ok` only for 2xx (and 3xx that were not followed, except
-    /// 304 Not Modified); any other status becomes [`Error::Api`] once retries are used up.
+    /// statuses. Returns `Ok` only for 2xx; a redirect that was not followed is
+    /// [`Error::Redirect`], a body over the size limit [`Error::ResponseTooLarge`] (both
+    /// at once, never retried), and any other status becomes [`Error::Api`] once
+    /// retries are used up.
     pub async fn execute(&self, request: Request) -> Result<RawResponse, Error> {
         let prepared = self.prepare(&request)?;
         let max_retries = self.options.max_retries.unwrap_or(self.config.max_retries);
-        let timeout = self.options.timeout.unwrap_or(self.config.timeout);
+        let limits = Limits {
+            timeout: self.options.timeout.unwrap_or(self.config.timeout),
+            max_response_bytes: self
+                .options
+                .max_response_bytes
+                .unwrap_or(self.config.max_response_bytes),
+        };
         let mut attempt: u32 = 0;
         loop {
             let span = tracing::info_span!(
@@ -95,7 +118,7 @@ impl Client {
             );
             let can_retry = attempt < max_retries;
             let step = self
-                .attempt(&prepared, attempt, timeout, can_retry)
+                .attempt(&prepared, attempt, limits, can_retry)
                 .instrument(span)
                 .await;
             match step {
@@ -106,29 +129,38 @@ impl Client {
     }
 
     /// One attempt, plus the wait before the next one if it should be retried.
-    async fn attempt(
-        &self,
-        p: &Prepared,
-        attempt: u32,
-        timeout: Duration,
-        can_retry: bool,
-    ) -> Step {
-        let result = tokio::time::timeout(timeout, self.send(p, attempt)).await;
+    async fn attempt(&self, p: &Prepared, attempt: u32, limits: Limits, can_retry: bool) -> Step {
+        let timeout = limits.timeout;
+        let result = tokio::time::timeout(timeout, self.send(p, attempt, limits)).await;
         let (error, retry_headers) = match result {
             Err(_elapsed) => (Error::Timeout { after: timeout }, None),
-            Ok(Err(e)) => (transport_error(e, timeout), None),
-            Ok(Ok((status, headers, body))) => {
-                tracing::Span::current().record("status", status.as_u16());
-                // A 304 has no body to decode: it is reported like an error status
-                // (as octokit does), with the headers (`etag`) a conditional caller needs.
-                if status.is_success()
-                    || (status.is_redirection() && status != StatusCode::NOT_MODIFIED)
-                {
+            Ok(Err(e)) => (e, None),
+            Ok(Ok(Exchange {
+                status,
+                headers,
+                body,
+            })) => {
+                if status.is_success() {
                     let request_id = request_id_from_headers(self.config.profile, &headers);
                     return Step::Done(Ok(RawResponse {
                         status,
                         headers,
                         body,
+                        request_id,
+                    }));
+                }
+                // A redirect the HTTP client did not follow (another origin, too many
+                // hops) has nothing to decode: say so, with where it pointed. A 304 is
+                // reported like an error status (as octokit does), with the headers
+                // (`etag`) a conditional caller needs.
+                if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
+                    let location = headers
+                        .get(LOCATION)
+                        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+                    let request_id = request_id_from_headers(self.config.profile, &headers);
+                    return Step::Done(Err(Error::Redirect {
+                        status,
+                        location,
                         request_id,
                     }));
                 }
@@ -154,12 +186,10 @@ impl Client {
         Step::Retry
     }
 
-    /// Sends one attempt and reads the whole body.
-    async fn send(
-        &self,
-        p: &Prepared,
-        attempt: u32,
-    ) -> Result<(StatusCode, HeaderMap, Bytes), reqwest::Error> {
+    /// Sends one attempt and reads the body within the limits: a 2xx body whole (or
+    /// [`Error::ResponseTooLarge`]), any other body up to [`ERROR_BODY_BYTES`] (cut
+    /// there, so an error status is never hidden behind a size error).
+    async fn send(&self, p: &Prepared, attempt: u32, limits: Limits) -> Result<Exchange, Error> {
         let mut headers = p.headers.clone();
         if let Some(name) = &self.config.retry_count_header {
             // A caller-set value (through options) is left alone.
@@ -176,11 +206,43 @@ impl Client {
             // `Bytes` clones share the buffer: each attempt sends the same bytes.
             builder = builder.body(body.clone());
         }
-        let response = builder.send().await?;
+        let transport = |e| transport_error(e, limits.timeout);
+        let mut response = builder.send().await.map_err(transport)?;
         let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.bytes().await?;
-        Ok((status, headers, body))
+        tracing::Span::current().record("status", status.as_u16());
+        let headers = std::mem::take(response.headers_mut());
+        let body = if status.is_success() {
+            let limit = limits.max_response_bytes;
+            let too_large = |content_length| Error::ResponseTooLarge {
+                status,
+                limit,
+                content_length,
+                request_id: request_id_from_headers(self.config.profile, &headers),
+            };
+            // The declared length is checked before a byte of the body is read.
+            let declared = response.content_length();
+            if declared.is_some_and(|n| n > limit) {
+                return Err(too_large(declared));
+            }
+            match read_body(&mut response, limit).await.map_err(transport)? {
+                BodyRead::Whole(body) => body,
+                BodyRead::Cut(_) => return Err(too_large(declared)),
+            }
+        } else if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
+            // Reported without its body; dropping the response closes the connection
+            // unless the body was already complete.
+            Bytes::new()
+        } else {
+            let limit = limits.max_response_bytes.min(ERROR_BODY_BYTES);
+            match read_body(&mut response, limit).await.map_err(transport)? {
+                BodyRead::Whole(body) | BodyRead::Cut(body) => body,
+            }
+        };
+        Ok(Exchange {
+            status,
+            headers,
+            body,
+        })
     }
 
     /// Validates and assembles URL, headers and body once per call.
@@ -312,8 +374,63 @@ impl fmt::Debug for Client {
             .field("default_headers", &defaults)
             .field("timeout", &self.config.timeout)
             .field("max_retries", &self.config.max_retries)
+            .field("max_response_bytes", &self.config.max_response_bytes)
             .field("options", &self.options)
             .finish()
+    }
+}
+
+/// Most of a non-2xx body that is kept (in [`ApiError::body`]): enough for any error
+/// envelope or proxy page, and the status, headers and retry decision never depend
+/// on the rest.
+const ERROR_BODY_BYTES: u64 = 1024 * 1024;
+
+/// A body read up to a limit.
+enum BodyRead {
+    /// All of it, within the limit.
+    Whole(Bytes),
+    /// The first `limit` bytes of a longer body; the rest was not read.
+    Cut(Bytes),
+}
+
+/// Reads the body chunk by chunk and stops as soon as it passes `limit`, so memory
+/// stays within the limit whatever the server sends (or declares). A body that
+/// arrives as one chunk, the usual case, is returned without a copy.
+async fn read_body(
+    response: &mut reqwest::Response,
+    limit: u64,
+) -> Result<BodyRead, reqwest::Error> {
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    let mut first: Option<Bytes> = None;
+    let mut rest: Option<BytesMut> = None;
+    let mut len: usize = 0;
+    while let Some(chunk) = response.chunk().await? {
+        let room = limit - len;
+        let over = chunk.len() > room;
+        let chunk = if over { chunk.slice(..room) } else { chunk };
+        len += chunk.len();
+        match (&mut first, &mut rest) {
+            (None, _) => first = Some(chunk),
+            (Some(head), None) => {
+                let mut buf = BytesMut::with_capacity(head.len() + chunk.len());
+                buf.extend_from_slice(head);
+                buf.extend_from_slice(&chunk);
+                rest = Some(buf);
+            }
+            (Some(_), Some(buf)) => buf.extend_from_slice(&chunk),
+        }
+        if over {
+            return Ok(BodyRead::Cut(collected(first, rest)));
+        }
+    }
+    Ok(BodyRead::Whole(collected(first, rest)))
+}
+
+fn collected(first: Option<Bytes>, rest: Option<BytesMut>) -> Bytes {
+    match (first, rest) {
+        (_, Some(buf)) => buf.freeze(),
+        (Some(one), None) => one,
+        (None, None) => Bytes::new(),
     }
 }
 

@@ -48,6 +48,13 @@ pub struct ApiKeyScheme {
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 const DEFAULT_MAX_RETRIES: u32 = 2;
+/// Largest response body read by default: far above any JSON answer, small enough
+/// that a broken or hostile server cannot make the client buffer gigabytes.
+pub(crate) const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
+/// Idle keep-alive connections the default HTTP client keeps per host (reqwest's own
+/// default is unbounded). Sockets open to one host stay at most the calls in flight
+/// plus this many.
+pub(crate) const POOL_MAX_IDLE_PER_HOST: usize = 32;
 /// Redirect hops followed by the default HTTP client.
 const MAX_REDIRECTS: usize = 10;
 
@@ -60,6 +67,7 @@ pub struct ClientBuilder {
     timeout: Duration,
     connect_timeout: Duration,
     max_retries: u32,
+    max_response_bytes: u64,
     default_headers: Vec<(String, String)>,
     http_client: Option<reqwest::Client>,
 }
@@ -75,6 +83,7 @@ impl ClientBuilder {
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             max_retries: DEFAULT_MAX_RETRIES,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             default_headers: Vec::new(),
             http_client: None,
         }
@@ -131,6 +140,16 @@ impl ClientBuilder {
         self
     }
 
+    /// Largest response body the client reads (default 64 MiB). A `Content-Length`
+    /// above it fails the call before the body is read; a body without one is read
+    /// until it passes the limit, then the connection is dropped. Either way the call
+    /// fails with [`Error::ResponseTooLarge`], which is not retried. Downloads that can
+    /// be bigger raise it per call with [`RequestOptions::max_response_bytes`].
+    pub fn max_response_bytes(mut self, n: u64) -> Self {
+        self.max_response_bytes = n;
+        self
+    }
+
     /// A header sent with every request; validated in [`ClientBuilder::build`].
     pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.default_headers.push((name.into(), value.into()));
@@ -181,6 +200,7 @@ impl ClientBuilder {
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout)
                 .redirect(same_origin_redirects())
+                .pool_max_idle_per_host(POOL_MAX_IDLE_PER_HOST)
                 .build()
                 .map_err(|e| Error::Connection {
                     message: format!("cannot build HTTP client: {e}"),
@@ -198,6 +218,7 @@ impl ClientBuilder {
             retry_count_header,
             timeout: self.timeout,
             max_retries: self.max_retries,
+            max_response_bytes: self.max_response_bytes,
         })
     }
 }
@@ -213,6 +234,7 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("max_retries", &self.max_retries)
+            .field("max_response_bytes", &self.max_response_bytes)
             .field("default_headers", &names(&self.default_headers))
             .field("custom_http_client", &self.http_client.is_some())
             .finish()
@@ -232,6 +254,7 @@ pub(crate) struct ClientConfig {
     pub(crate) retry_count_header: Option<HeaderName>,
     pub(crate) timeout: Duration,
     pub(crate) max_retries: u32,
+    pub(crate) max_response_bytes: u64,
 }
 
 /// Per-call overrides, applied by [`Client::with_options`](crate::Client::with_options). All optional.
@@ -241,6 +264,7 @@ pub struct RequestOptions {
     pub(crate) appended: Vec<(String, String)>,
     pub(crate) timeout: Option<Duration>,
     pub(crate) max_retries: Option<u32>,
+    pub(crate) max_response_bytes: Option<u64>,
 }
 
 impl RequestOptions {
@@ -278,6 +302,14 @@ impl RequestOptions {
         self
     }
 
+    /// Largest response body read for these calls, replacing the client's
+    /// [`ClientBuilder::max_response_bytes`]: raise it for a large download, lower it
+    /// where only small answers are expected.
+    pub fn max_response_bytes(mut self, n: u64) -> Self {
+        self.max_response_bytes = Some(n);
+        self
+    }
+
     /// `self` overlaid with `later`: headers accumulate (later wins), scalars are replaced.
     pub(crate) fn overlay(&self, later: RequestOptions) -> RequestOptions {
         let mut merged = self.clone();
@@ -285,6 +317,7 @@ impl RequestOptions {
         merged.appended.extend(later.appended);
         merged.timeout = later.timeout.or(self.timeout);
         merged.max_retries = later.max_retries.or(self.max_retries);
+        merged.max_response_bytes = later.max_response_bytes.or(self.max_response_bytes);
         merged
     }
 }
@@ -296,6 +329,7 @@ impl fmt::Debug for RequestOptions {
             .field("appended", &self.appended)
             .field("timeout", &self.timeout)
             .field("max_retries", &self.max_retries)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish()
     }
 }
@@ -351,16 +385,17 @@ fn secret_value(value: &str, what: &str) -> Result<HeaderValue, Error> {
 }
 
 /// Follows redirects only within the original origin, so credentials sent in
-/// custom headers (which reqwest does not strip) never reach another host.
+/// custom headers (which reqwest does not strip) never reach another host. A
+/// redirect it does not follow (another origin, or more than [`MAX_REDIRECTS`] hops)
+/// is handed back as the 3xx response itself, which the client turns into
+/// [`Error::Redirect`] naming its `Location`.
 fn same_origin_redirects() -> reqwest::redirect::Policy {
     reqwest::redirect::Policy::custom(|attempt| {
         let same_origin = attempt
             .previous()
             .first()
             .is_some_and(|first| first.origin() == attempt.url().origin());
-        if attempt.previous().len() > MAX_REDIRECTS {
-            attempt.error("too many redirects")
-        } else if same_origin {
+        if same_origin && attempt.previous().len() <= MAX_REDIRECTS {
             attempt.follow()
         } else {
             attempt.stop()
@@ -419,5 +454,10 @@ mod tests {
         assert_eq!(m.headers.len(), 2);
         assert_eq!(m.timeout, Some(Duration::from_secs(1)));
         assert_eq!(m.max_retries, Some(5));
+        assert_eq!(m.max_response_bytes, None);
+        let m = m.overlay(RequestOptions::new().max_response_bytes(10));
+        assert_eq!(m.max_response_bytes, Some(10));
+        let m = m.overlay(RequestOptions::new().timeout(Duration::from_secs(2)));
+        assert_eq!(m.max_response_bytes, Some(10));
     }
 }

@@ -53,6 +53,49 @@ pub enum Error {
         /// The request id of the response, if the server sent one.
         request_id: Option<String>,
     },
+    /// The response body is larger than the client reads: its `Content-Length` says
+    /// so (nothing was read), or the body passed the limit while being read (the read
+    /// stopped there). Not retried: the same request would get the same body.
+    #[error(
+        "{status} response body exceeds the {} limit{}; raise it with `max_response_bytes` \
+         (client builder, or per call in RequestOptions){}",
+        fmt_bytes(*limit),
+        match content_length {
+            Some(n) => format!(" (Content-Length: {n})"),
+            None => String::new(),
+        },
+        fmt_request_id(request_id.as_deref())
+    )]
+    ResponseTooLarge {
+        /// Status of the response.
+        status: StatusCode,
+        /// The limit in force for the call, in bytes.
+        limit: u64,
+        /// The length the server declared, if it declared one.
+        content_length: Option<u64>,
+        /// The request id of the response, if the server sent one.
+        request_id: Option<String>,
+    },
+    /// The server answered with a redirect (3xx other than 304) the client did not
+    /// follow: it follows at most 10 redirects, and only within the origin (scheme,
+    /// host and port) of the request, so credentials never reach another server.
+    #[error(
+        "redirect not followed: {status} {} (the client follows at most 10 redirects, \
+         within the request's origin){}",
+        match location {
+            Some(l) => format!("to {}", one_line(l, 2000)),
+            None => "without a Location header".to_owned(),
+        },
+        fmt_request_id(request_id.as_deref())
+    )]
+    Redirect {
+        /// The redirect status (301, 302, 303, 307, 308, ...).
+        status: StatusCode,
+        /// The `Location` header as sent, if there was one.
+        location: Option<String>,
+        /// The request id of the response, if the server sent one.
+        request_id: Option<String>,
+    },
     /// A caller-supplied value was rejected before anything was sent.
     #[error("invalid argument: {0}")]
     InvalidArgument(String),
@@ -81,7 +124,9 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api(e) => Some(e.status),
-            Error::Decode { status, .. } => Some(*status),
+            Error::Decode { status, .. }
+            | Error::ResponseTooLarge { status, .. }
+            | Error::Redirect { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -90,7 +135,9 @@ impl Error {
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Error::Api(e) => e.request_id.as_deref(),
-            Error::Decode { request_id, .. } => request_id.as_deref(),
+            Error::Decode { request_id, .. }
+            | Error::ResponseTooLarge { request_id, .. }
+            | Error::Redirect { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
     }
@@ -139,7 +186,8 @@ pub struct ApiError {
     pub request_id: Option<String>,
     /// All response headers.
     pub headers: HeaderMap,
-    /// The raw response body (may be empty, HTML, anything).
+    /// The raw response body (may be empty, HTML, anything): its first 1 MiB at most
+    /// (or the call's `max_response_bytes`, if lower); the rest is not read.
     pub body: Bytes,
 }
 
@@ -203,6 +251,20 @@ fn fmt_request_id(id: Option<&str>) -> String {
     }
 }
 
+/// `64 MiB`, `512 KiB`, or `1000 bytes`: the unit that states `n` exactly.
+fn fmt_bytes(n: u64) -> String {
+    const KIB: u64 = 1024;
+    const MIB: u64 = 1024 * KIB;
+    const GIB: u64 = 1024 * MIB;
+    match n {
+        0 => "0 bytes".to_owned(),
+        n if n % GIB == 0 => format!("{} GiB", n / GIB),
+        n if n % MIB == 0 => format!("{} MiB", n / MIB),
+        n if n % KIB == 0 => format!("{} KiB", n / KIB),
+        n => format!("{n} bytes"),
+    }
+}
+
 fn fmt_duration(d: Duration) -> String {
     if d.as_secs() > 0 && d.subsec_nanos() == 0 {
         format!("{}s", d.as_secs())
@@ -224,6 +286,54 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "could not decode 200 OK response: bad; body starts: {\"a\":"
+        );
+    }
+
+    #[test]
+    fn too_large_display() {
+        let e = Error::ResponseTooLarge {
+            status: StatusCode::OK,
+            limit: 64 * 1024 * 1024,
+            content_length: Some(1_000_000_000),
+            request_id: Some("req_1".into()),
+        };
+        assert_eq!(
+            e.to_string(),
+            "200 OK response body exceeds the 64 MiB limit (Content-Length: 1000000000); \
+             raise it with `max_response_bytes` (client builder, or per call in RequestOptions) \
+             (request-id req_1)"
+        );
+        assert!(!e.is_retryable());
+        assert_eq!(e.status(), Some(StatusCode::OK));
+        assert_eq!(e.request_id(), Some("req_1"));
+        assert_eq!(fmt_bytes(1000), "1000 bytes");
+        assert_eq!(fmt_bytes(1536 * 1024), "1536 KiB");
+        assert_eq!(fmt_bytes(2 << 30), "2 GiB");
+    }
+
+    #[test]
+    fn redirect_display() {
+        let e = Error::Redirect {
+            status: StatusCode::TEMPORARY_REDIRECT,
+            location: Some("https://elsewhere.example/v1/x".into()),
+            request_id: None,
+        };
+        assert_eq!(
+            e.to_string(),
+            "redirect not followed: 307 Temporary Redirect to https://elsewhere.example/v1/x \
+             (the client follows at most 10 redirects, within the request's origin)"
+        );
+        assert!(!e.is_retryable());
+        assert_eq!(e.status(), Some(StatusCode::TEMPORARY_REDIRECT));
+        let e = Error::Redirect {
+            status: StatusCode::FOUND,
+            location: None,
+            request_id: Some("r".into()),
+        };
+        assert!(
+            e.to_string()
+                .starts_with("redirect not followed: 302 Found without a Location header"),
+            "{e}"
         );
     }
 

@@ -8,7 +8,8 @@ use serde::de::DeserializeOwned;
 use crate::config::Profile;
 use crate::error::{ApiError, Error};
 
-/// A successful (2xx, or unfollowed 3xx other than 304) response with its whole body.
+/// A successful (2xx) response with its whole body (at most the call's
+/// `max_response_bytes`).
 #[derive(Debug, Clone)]
 pub struct RawResponse {
     /// The status.

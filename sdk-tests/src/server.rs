@@ -1,7 +1,8 @@
 //! A local HTTP/1.1 server with scripted responses, for wire-level and fault tests.
 //!
 //! Each request gets the next scripted [`Reply`] (status, headers, body, optional
-//! delay, optional connection drop after the headers); once the script is used up,
+//! delay, optional connection drop after the headers, optional chunked, endless or
+//! stalled body); once the script is used up,
 //! every request gets `418` with an `unscripted_request` error body (not retryable,
 //! so a test sees it at once). Every request is recorded, in arrival order.
 
@@ -12,6 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
+use futures::StreamExt;
 use http_body_util::{BodyExt, Full, StreamBody, combinators::BoxBody};
 use hyper::body::{Frame, Incoming};
 use hyper::server::conn::http1;
@@ -27,8 +29,24 @@ pub struct Reply {
     headers: Vec<(String, String)>,
     body: Bytes,
     delay: Duration,
-    drop_after_headers: bool,
+    framing: Framing,
     default_request_id: bool,
+}
+
+/// How a reply's body goes on the wire.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Framing {
+    /// `Content-Length` and the whole body.
+    Full,
+    /// The declared length, half the body, then the connection is closed.
+    DropAfterHeaders,
+    /// `Transfer-Encoding: chunked`, in chunks of this many bytes.
+    Chunked(usize),
+    /// Chunked, the body repeated without end.
+    Endless,
+    /// `Content-Length` of this many bytes, the body, then nothing while the
+    /// connection stays open.
+    Stall(u64),
 }
 
 impl Reply {
@@ -40,7 +58,7 @@ impl Reply {
             headers: Vec::new(),
             body: Bytes::new(),
             delay: Duration::ZERO,
-            drop_after_headers: false,
+            framing: Framing::Full,
             default_request_id: true,
         }
     }
@@ -79,7 +97,26 @@ impl Reply {
     /// Sends the status line and headers (announcing the full body length) and
     /// the first half of the body, then closes the connection.
     pub fn drop_after_headers(mut self) -> Reply {
-        self.drop_after_headers = true;
+        self.framing = Framing::DropAfterHeaders;
+        self
+    }
+
+    /// Sends the body without a `Content-Length`, chunked, `chunk` bytes at a time.
+    pub fn chunked(mut self, chunk: usize) -> Reply {
+        self.framing = Framing::Chunked(chunk.max(1));
+        self
+    }
+
+    /// Sends the body over and over, chunked, until the client goes away.
+    pub fn endless(mut self) -> Reply {
+        self.framing = Framing::Endless;
+        self
+    }
+
+    /// Declares `content_length` bytes, sends the body, then sends nothing more and
+    /// keeps the connection open (until the client closes it or the server stops).
+    pub fn stall_declaring(mut self, content_length: u64) -> Reply {
+        self.framing = Framing::Stall(content_length);
         self
     }
 }
@@ -305,21 +342,45 @@ async fn handle(
     for (name, value) in &reply.headers {
         builder = builder.header(name.as_str(), value.as_str());
     }
-    let body: ReplyBody = if reply.drop_after_headers {
-        // Announce the whole body, send half, then fail the stream: hyper closes the
-        // connection, and the client sees a truncated response.
-        builder = builder.header("content-length", reply.body.len().max(2).to_string());
-        let half = reply.body.slice(..reply.body.len() / 2);
-        let frames: Vec<Result<Frame<Bytes>, std::io::Error>> = vec![
-            Ok(Frame::data(half)),
-            Err(std::io::Error::new(
-                std::io::ErrorKind::ConnectionAborted,
-                "scripted connection drop",
-            )),
-        ];
-        BodyExt::boxed(StreamBody::new(futures::stream::iter(frames)))
-    } else {
-        BodyExt::boxed(Full::new(reply.body).map_err(|never| match never {}))
+    let body: ReplyBody = match reply.framing {
+        Framing::Full => BodyExt::boxed(Full::new(reply.body).map_err(|never| match never {})),
+        Framing::DropAfterHeaders => {
+            // Announce the whole body, send half, then fail the stream: hyper closes the
+            // connection, and the client sees a truncated response.
+            builder = builder.header("content-length", reply.body.len().max(2).to_string());
+            let half = reply.body.slice(..reply.body.len() / 2);
+            let frames: Vec<Result<Frame<Bytes>, std::io::Error>> = vec![
+                Ok(Frame::data(half)),
+                Err(std::io::Error::new(
+                    std::io::ErrorKind::ConnectionAborted,
+                    "scripted connection drop",
+                )),
+            ];
+            BodyExt::boxed(StreamBody::new(futures::stream::iter(frames)))
+        }
+        Framing::Chunked(size) => {
+            // A stream of unknown length: hyper sends it chunked.
+            let body = reply.body;
+            let frames = (0..body.len())
+                .step_by(size)
+                .map(move |at| Ok(Frame::data(body.slice(at..(at + size).min(body.len())))));
+            BodyExt::boxed(StreamBody::new(futures::stream::iter(frames)))
+        }
+        Framing::Endless => {
+            let chunk = if reply.body.is_empty() {
+                Bytes::from_static(b" ")
+            } else {
+                reply.body
+            };
+            let frames = futures::stream::repeat_with(move || Ok(Frame::data(chunk.clone())));
+            BodyExt::boxed(StreamBody::new(frames))
+        }
+        Framing::Stall(declared) => {
+            builder = builder.header("content-length", declared.to_string());
+            let frames = futures::stream::iter([Ok(Frame::data(reply.body))])
+                .chain(futures::stream::pending());
+            BodyExt::boxed(StreamBody::new(frames))
+        }
     };
     Ok(builder.body(body).expect("scripted response is valid"))
 }

@@ -537,3 +537,287 @@ async fn api_key_never_shown() {
     );
     assert!(texts[1].contains("Client"), "{}", texts[1]);
 }
+
+// ---- bounded responses ----------------------------------------------------------
+
+const MIB: u64 = 1024 * 1024;
+
+/// A `Skill` JSON body padded with trailing spaces (still valid JSON) to exactly `len` bytes.
+fn skill_body_of_len(id: &str, len: u64) -> bytes::Bytes {
+    let mut body = skill_json(id).to_string().into_bytes();
+    let len = usize::try_from(len).unwrap();
+    assert!(body.len() <= len, "a skill is {} bytes", body.len());
+    body.resize(len, b' ');
+    body.into()
+}
+
+fn limited(client: &Client, bytes: u64) -> Client {
+    client.with_options(anthropic_skills::RequestOptions::new().max_response_bytes(bytes))
+}
+
+#[tokio::test]
+async fn declared_oversize_body_fails_before_it_is_read() {
+    // The server declares 1 GB, sends a few bytes and then holds the connection open:
+    // a client that waits for the body would sit there until its timeout.
+    let server = TestServer::start([Reply::new(200)
+        .header("content-type", "application/json")
+        .header("request-id", "req_huge")
+        .body("{\"id\":")
+        .stall_declaring(1_000_000_000)]);
+    let client = server
+        .builder()
+        .timeout(Duration::from_secs(20))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let error = get(&client).await.expect_err("over the default limit");
+    let elapsed = started.elapsed();
+    let Error::ResponseTooLarge {
+        status,
+        limit,
+        content_length,
+        request_id,
+    } = &error
+    else {
+        panic!("expected Error::ResponseTooLarge, got {error:?}");
+    };
+    assert_eq!(status.as_u16(), 200);
+    assert_eq!(*limit, 64 * MIB, "the default limit");
+    assert_eq!(*content_length, Some(1_000_000_000));
+    assert_eq!(request_id.as_deref(), Some("req_huge"));
+    assert!(
+        elapsed < Duration::from_secs(2),
+        "waited {elapsed:?} for a body"
+    );
+    assert!(!error.is_retryable());
+    assert_eq!(server.requests().len(), 1, "never retried");
+    let text = error.to_string();
+    assert!(text.contains("exceeds the 64 MiB limit"), "{text}");
+    assert!(text.contains("max_response_bytes"), "{text}");
+}
+
+#[tokio::test]
+async fn endless_chunked_body_stops_at_the_limit() {
+    // No Content-Length and no end: only a bounded read returns at all.
+    let server = TestServer::start([Reply::new(200)
+        .header("content-type", "application/json")
+        .body(vec![b' '; 16 * 1024])
+        .endless()]);
+    let client = limited(&server.client(), MIB);
+    let started = Instant::now();
+    let error = get(&client).await.expect_err("over the limit");
+    let elapsed = started.elapsed();
+    assert!(
+        matches!(
+            error,
+            Error::ResponseTooLarge {
+                limit: MIB,
+                content_length: None,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert!(elapsed < Duration::from_secs(5), "read for {elapsed:?}");
+    assert!(
+        error.to_string().contains("exceeds the 1 MiB limit"),
+        "{error}"
+    );
+    assert_eq!(server.requests().len(), 1, "never retried");
+
+    // The connection was dropped, not reused: the next call gets a fresh one.
+    server.push(ok_skill("after"));
+    assert_eq!(get(&client).await.expect("next call").id, "after");
+}
+
+#[tokio::test]
+async fn a_per_call_limit_lets_a_big_body_through() {
+    let big = skill_body_of_len("big", 3 * MIB);
+    let server = TestServer::start([
+        Reply::json(200, &serde_json::Value::Null).body(big.clone()),
+        Reply::json(200, &serde_json::Value::Null)
+            .body(big.clone())
+            .chunked(64 * 1024),
+        Reply::json(200, &serde_json::Value::Null).body(big.clone()),
+        Reply::json(200, &serde_json::Value::Null)
+            .body(big.clone())
+            .chunked(64 * 1024),
+    ]);
+    let small = limited(&server.client(), MIB);
+    for framing in ["content-length", "chunked"] {
+        let error = get(&small).await.expect_err(framing);
+        assert!(
+            matches!(error, Error::ResponseTooLarge { limit: MIB, .. }),
+            "{framing}: {error:?}"
+        );
+    }
+    // Options overlay: the later, larger limit wins for this client's calls.
+    let download = limited(&small, 4 * MIB);
+    for framing in ["content-length", "chunked"] {
+        let skill = get(&download)
+            .await
+            .unwrap_or_else(|e| panic!("{framing}: {e}"));
+        assert_eq!(skill.id, "big");
+    }
+    assert_eq!(server.requests().len(), 4);
+}
+
+#[tokio::test]
+async fn a_body_exactly_at_the_limit_passes() {
+    let limit = 256 * 1024;
+    let exact = skill_body_of_len("exact", limit);
+    let one_over = skill_body_of_len("over", limit + 1);
+    let reply = |body: &bytes::Bytes| Reply::new(200).body(body.clone());
+    let server = TestServer::start([
+        reply(&exact),
+        reply(&exact).chunked(1000),
+        reply(&one_over),
+        reply(&one_over).chunked(1000),
+        // One chunk that crosses the limit.
+        reply(&one_over).chunked(usize::try_from(limit + 1).unwrap()),
+    ]);
+    let client = limited(&server.client(), limit);
+    assert_eq!(
+        get(&client).await.expect("exactly at the limit").id,
+        "exact"
+    );
+    assert_eq!(
+        get(&client)
+            .await
+            .expect("exactly at the limit, chunked")
+            .id,
+        "exact"
+    );
+    for case in ["declared", "chunked", "one chunk"] {
+        let error = get(&client).await.expect_err(case);
+        assert!(
+            matches!(error, Error::ResponseTooLarge { limit: l, .. } if l == limit),
+            "{case}: {error:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn error_bodies_are_cut_not_refused() {
+    // An error status stays an API error (with its status and request id) whatever the
+    // size of its body: the body is kept up to 1 MiB, or the call's lower limit.
+    let server = TestServer::start([
+        Reply::new(502)
+            .header("content-type", "text/html")
+            .header("request-id", "req_gateway")
+            .body(vec![b'x'; 16 * 1024])
+            .endless(),
+        Reply::new(500).body(vec![b'y'; 5000]),
+    ]);
+    let client = server.builder().max_retries(0).build().unwrap();
+    let error = get(&client).await.expect_err("502");
+    let api = error.api_error().expect("an API error");
+    assert_eq!(api.status.as_u16(), 502);
+    assert_eq!(api.request_id.as_deref(), Some("req_gateway"));
+    assert_eq!(api.body.len() as u64, MIB);
+    assert!(error.is_retryable(), "a 502 keeps its retry decision");
+
+    let error = get(&limited(&client, 1000)).await.expect_err("500");
+    let api = error.api_error().expect("an API error");
+    assert_eq!(api.status.as_u16(), 500);
+    assert_eq!(api.body.len(), 1000);
+}
+
+// ---- redirects ------------------------------------------------------------------
+
+#[tokio::test]
+async fn cross_origin_redirect_is_an_error_and_credentials_stay_home() {
+    let bearer = "tok-SECRET-redirect-4242";
+    // Another port is another origin; it would answer if asked.
+    let elsewhere = TestServer::start(std::iter::repeat_n(ok_skill("elsewhere"), 10));
+    let target = format!("{}/v1/skills/skill_1?beta=true", elsewhere.url());
+    let statuses = [301, 302, 303, 307, 308];
+    let server = TestServer::start(statuses.map(|s| {
+        Reply::new(s)
+            .header("location", &target)
+            .header("request-id", "req_moved")
+    }));
+    let client = server.builder().bearer_token(bearer).build().unwrap();
+    for status in statuses {
+        let error = get(&client).await.expect_err("not followed");
+        let Error::Redirect {
+            status: got,
+            location,
+            request_id,
+        } = &error
+        else {
+            panic!("expected Error::Redirect, got {error:?}");
+        };
+        assert_eq!(got.as_u16(), status);
+        assert_eq!(location.as_deref(), Some(target.as_str()));
+        assert_eq!(request_id.as_deref(), Some("req_moved"));
+        assert!(!error.is_retryable());
+        let text = error.to_string();
+        assert!(text.contains(&target), "{text}");
+        assert!(text.contains(&status.to_string()), "{text}");
+        assert!(!text.contains("decode"), "{text}");
+    }
+    assert!(
+        elsewhere.requests().is_empty(),
+        "the other origin was contacted: {:?}",
+        elsewhere.requests()
+    );
+    let requests = server.requests();
+    assert_eq!(
+        requests.len(),
+        statuses.len(),
+        "one attempt each, no retries"
+    );
+    assert_eq!(requests[0].header("x-api-key"), Some(TEST_API_KEY));
+    assert_eq!(
+        requests[0].header("authorization").map(str::to_owned),
+        Some(format!("Bearer {bearer}"))
+    );
+}
+
+#[tokio::test]
+async fn same_origin_redirects_are_followed() {
+    let server = TestServer::start([
+        Reply::new(302).header("location", "/v1/skills/moved?beta=true"),
+        ok_skill("moved"),
+    ]);
+    let absolute = format!("{}/v1/skills/again?beta=true", server.url());
+    server.push(Reply::new(308).header("location", &absolute));
+    server.push(ok_skill("again"));
+    let client = server.client();
+    assert_eq!(get(&client).await.expect("followed").id, "moved");
+    assert_eq!(get(&client).await.expect("followed").id, "again");
+    let requests = server.requests();
+    let paths: Vec<&str> = requests.iter().map(|r| r.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "/v1/skills/skill_1",
+            "/v1/skills/moved",
+            "/v1/skills/skill_1",
+            "/v1/skills/again"
+        ]
+    );
+    // Same origin: the key goes along.
+    assert_eq!(requests[1].header("x-api-key"), Some(TEST_API_KEY));
+    assert_eq!(requests[3].header("x-api-key"), Some(TEST_API_KEY));
+}
+
+#[tokio::test]
+async fn a_redirect_loop_ends_in_a_redirect_error() {
+    let server = TestServer::start(std::iter::repeat_n(
+        Reply::new(302).header("location", "/v1/skills/loop"),
+        20,
+    ));
+    let error = get(&server.client()).await.expect_err("loop");
+    let Error::Redirect {
+        status, location, ..
+    } = &error
+    else {
+        panic!("expected Error::Redirect, got {error:?}");
+    };
+    assert_eq!(status.as_u16(), 302);
+    assert_eq!(location.as_deref(), Some("/v1/skills/loop"));
+    // The request and 10 hops, then the error; not retried.
+    assert_eq!(server.requests().len(), 11);
+}
