@@ -126,12 +126,17 @@ for entry in "${SPECS[@]}"; do
   check_s="-"
   check_rss="-"
   if [ "$gen" = ok ] && [ "${CORPUS_NO_CHECK:-0}" != 1 ]; then
+    # Standalone: a crate written outside the workspace depends on registry crates only.
+    if grep -n 'path *=' "$out/Cargo.toml" >&2; then
+      echo "--- $name: Cargo.toml has a path dependency" >&2
+      failed=1
+    fi
     # Pin dependency versions to the workspace's, which also keeps the check offline-friendly.
     [ -f "$out/Cargo.lock" ] || cp "$ROOT/Cargo.lock" "$out/Cargo.lock"
     clog=$CORPUS/$name.check.log
     cstart=$(date +%s)
     if (cd "$out" && CARGO_TARGET_DIR=$TARGET_DIR "$TIME" -f "%M" -o "$CORPUS/$name.check.rss" \
-          cargo check --quiet --message-format short >"$clog" 2>&1); then
+          cargo check --quiet --lib --examples --message-format short >"$clog" 2>&1); then
       warnings=$(grep -c '^src/.*: warning' "$clog" || true)
       check="ok"
       [ "$warnings" -gt 0 ] && check="ok ($warnings warnings)"

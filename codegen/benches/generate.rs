@@ -21,7 +21,7 @@ fn settings() -> codegen::Settings {
     codegen::Settings {
         crate_name: "bench-sdk".into(),
         crate_version: "0.1.0".into(),
-        runtime_dependency: r#"{ path = "../runtime" }"#.into(),
+        runtime: codegen::Runtime::dependency(r#"{ path = "../runtime" }"#),
         standalone: true,
         spec_path_from_crate: Some("spec.json".into()),
         overlay_path_from_crate: None,

@@ -7,7 +7,7 @@ use crate::naming::RustIdent;
 // and styles, media kinds and path templates mean the same here as in the spec.
 pub(crate) use crate::spec::path::PathPiece;
 pub(crate) use crate::spec::view::{
-    HttpMethod, MediaKind as BodyKind, ParamLocation as Location, ParamStyle as Style,
+    HttpMethod, MediaKind as BodyKind, ParamLocation as Location, ParamStyle as Style, SettingValue,
 };
 
 /// A type of the crate: its index in [`Model::types`], handed out only as types are
@@ -237,6 +237,20 @@ pub(crate) struct ClientFacts {
     pub error_type_schema: Option<String>,
     /// Notes on what the spec asks for that the client does not do (e.g. basic auth).
     pub notes: Vec<String>,
+    /// What the crate's manifest says about the package.
+    pub package: PackageFacts,
+}
+
+/// The package metadata a spec gives: license and links from `info` and `externalDocs`,
+/// and any `[package]` field it sets outright (`info.x-cargo`).
+#[derive(Debug, Default)]
+pub(crate) struct PackageFacts {
+    pub license: Option<String>,
+    pub repository: Option<String>,
+    pub homepage: Option<String>,
+    pub documentation: Option<String>,
+    /// `[package]` fields in the spec's order, each overriding what the generator writes.
+    pub overrides: Vec<(String, SettingValue)>,
 }
 
 #[derive(Debug, Clone)]

@@ -33,8 +33,8 @@ pub struct Settings {
     pub crate_name: String,
     /// Version written into the generated `Cargo.toml`.
     pub crate_version: String,
-    /// TOML value of the runtime dependency, e.g. `{ path = "../runtime" }`.
-    pub runtime_dependency: String,
+    /// Where the crate gets the runtime from.
+    pub runtime: Runtime,
     /// Adds an empty `[workspace]` table so the crate builds wherever it lies on disk.
     pub standalone: bool,
     /// Path of the spec relative to the generated crate's root; enables the build-time
@@ -45,6 +45,71 @@ pub struct Settings {
     pub overlay_path_from_crate: Option<String>,
     /// The command quoted in every `@generated` header.
     pub regenerate_command: String,
+}
+
+/// Where a generated crate gets the runtime (`sdk-runtime`) from.
+#[derive(Debug, Clone)]
+pub enum Runtime {
+    /// A dependency on the `sdk-runtime` package.
+    Dependency {
+        /// Its TOML value, e.g. `{ path = "../runtime", default-features = false }`.
+        toml: String,
+        /// The runtime's features, each forwarded as a feature of the crate; `default`
+        /// among them lists the ones on by default.
+        features: Vec<Feature>,
+    },
+    /// The runtime's source copied into the crate as the module `sdk_runtime`
+    /// (`src/sdk_runtime/`), so the crate depends on registry crates only and builds and
+    /// packages wherever it is.
+    Vendored(VendoredRuntime),
+}
+
+impl Runtime {
+    /// A dependency given by its TOML value, with no features to forward.
+    pub fn dependency(toml: impl Into<String>) -> Runtime {
+        Runtime::Dependency {
+            toml: toml.into(),
+            features: Vec::new(),
+        }
+    }
+}
+
+/// The runtime package's source and manifest, for [`Runtime::Vendored`].
+#[derive(Debug, Clone, Default)]
+pub struct VendoredRuntime {
+    /// Each file of the runtime's `src/` (its path there, e.g. `lib.rs`, and its text);
+    /// `lib.rs` becomes `src/sdk_runtime/mod.rs`, the others keep their names.
+    pub files: Vec<(String, String)>,
+    /// The runtime's dependencies.
+    pub dependencies: Vec<Dependency>,
+    /// The runtime's dev-dependencies: its unit tests come along and run with the crate's.
+    pub dev_dependencies: Vec<Dependency>,
+    /// The runtime's features, which become the crate's.
+    pub features: Vec<Feature>,
+}
+
+/// A registry dependency as a manifest states it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dependency {
+    /// The package name.
+    pub name: String,
+    /// The version requirement, e.g. `^0.12`.
+    pub version: String,
+    /// Features asked for.
+    pub features: Vec<String>,
+    /// Whether the package's default features are on.
+    pub default_features: bool,
+    /// Whether a feature of the depending crate turns it on.
+    pub optional: bool,
+}
+
+/// A Cargo feature and what it enables (`native-tls = ["reqwest/native-tls"]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Feature {
+    /// The feature's name.
+    pub name: String,
+    /// What it enables.
+    pub enables: Vec<String>,
 }
 
 /// One output file: a `/`-separated path relative to the crate root and its full contents.
@@ -99,6 +164,19 @@ fn generate_inner(spec: &Spec, settings: &Settings) -> Result<Vec<GeneratedFile>
         path: "Cargo.toml".into(),
         contents: emit::crate_files::cargo_toml(settings, &model.client, &header, has_build),
     });
+    let example = render::rust_file(
+        emit::readme::example(&model, settings),
+        &header,
+        "examples/quick_start.rs",
+    )?;
+    files.push(GeneratedFile {
+        path: "README.md".into(),
+        contents: emit::readme::readme(&model, settings, &header, &example),
+    });
+    files.push(GeneratedFile {
+        path: "examples/quick_start.rs".into(),
+        contents: example,
+    });
     files.push(GeneratedFile {
         path: "rustfmt.toml".into(),
         contents: format!(
@@ -152,9 +230,20 @@ fn generate_inner(spec: &Spec, settings: &Settings) -> Result<Vec<GeneratedFile>
     .map(|(module, _)| module)
     .collect();
 
+    let vendored = match &settings.runtime {
+        Runtime::Vendored(vendored) => Some(vendored),
+        Runtime::Dependency { .. } => None,
+    };
+    if let Some(vendored) = vendored {
+        files.extend(emit::crate_files::vendored_runtime(
+            vendored,
+            &settings.regenerate_command,
+        ));
+    }
     let lib = emit::crate_files::lib_rs(
         &model.client,
         &modules,
+        vendored.is_some(),
         spec.fingerprint(),
         settings.spec_path_from_crate.as_deref(),
         spec.overlay_fingerprint()
@@ -167,16 +256,31 @@ fn generate_inner(spec: &Spec, settings: &Settings) -> Result<Vec<GeneratedFile>
     let client_modules: Vec<&str> = std::iter::once("models")
         .chain(modules.iter().copied().filter(|m| *m != "errors"))
         .collect();
+    // A vendored runtime is the module `crate::sdk_runtime`: each file names it, so the
+    // code reads `sdk_runtime::…` either way.
+    let vendored_runtime = vendored.is_some();
+    let with_runtime = |mut prelude: proc_macro2::TokenStream| {
+        if vendored_runtime {
+            prelude.extend(quote::quote!(
+                use crate::sdk_runtime;
+            ));
+        }
+        prelude
+    };
     let client_prelude = || {
-        emit::client::prelude(
+        with_runtime(emit::client::prelude(
             &model,
             &client_modules,
             &settings.crate_name,
             &settings.crate_version,
-        )
+        ))
     };
     let client_item = |i| emit::client::operation_item(&model, i);
-    let models_prelude = || emit::models::prelude(!params.is_empty());
+    let models_prelude = || with_runtime(emit::models::prelude(!params.is_empty()));
+    let params_prelude = || with_runtime(emit::params::prelude());
+    let bodies_prelude = || with_runtime(emit::bodies::prelude());
+    let responses_prelude = || with_runtime(emit::responses::prelude());
+    let errors_prelude = || with_runtime(emit::errors::prelude());
     let models_item = |i: usize| emit::models::type_def(&model.types[schemas[i]], &model.types);
     let params_item = |i: usize| emit::models::type_def(&model.types[params[i]], &model.types);
     let bodies_item = |i: usize| emit::bodies::operation_item(&model, bodies[i]);
@@ -197,25 +301,25 @@ fn generate_inner(spec: &Spec, settings: &Settings) -> Result<Vec<GeneratedFile>
         },
         render::Chunked {
             what: "src/params.rs",
-            prelude: &emit::params::prelude,
+            prelude: &params_prelude,
             count: params.len(),
             item: &params_item,
         },
         render::Chunked {
             what: "src/bodies.rs",
-            prelude: &emit::bodies::prelude,
+            prelude: &bodies_prelude,
             count: bodies.len(),
             item: &bodies_item,
         },
         render::Chunked {
             what: "src/responses.rs",
-            prelude: &emit::responses::prelude,
+            prelude: &responses_prelude,
             count: responses.len(),
             item: &responses_item,
         },
         render::Chunked {
             what: "src/errors.rs",
-            prelude: &emit::errors::prelude,
+            prelude: &errors_prelude,
             count: errors.len(),
             item: &errors_item,
         },

@@ -7,7 +7,7 @@ fn settings() -> Settings {
     Settings {
         crate_name: "errors".into(),
         crate_version: "0.1.0".into(),
-        runtime_dependency: "{ path = \"../runtime\" }".into(),
+        runtime: codegen::Runtime::dependency("{ path = \"../runtime\" }"),
         standalone: true,
         spec_path_from_crate: None,
         overlay_path_from_crate: None,

@@ -10,13 +10,13 @@ use http::header::{ACCEPT, CONTENT_TYPE, COOKIE, HeaderName, HeaderValue, LOCATI
 use http::{HeaderMap, Method, StatusCode};
 use tracing::Instrument;
 
-use crate::config::{
+use super::config::{
     ClientBuilder, ClientConfig, Profile, RequestOptions, header_name, header_pair,
 };
-use crate::error::{ApiError, Error};
-use crate::request::{Request, check_cookie, check_path, encode_pairs};
-use crate::response::{RawResponse, request_id_from_headers};
-use crate::retry;
+use super::error::{ApiError, Error};
+use super::request::{Request, check_cookie, check_path, encode_pairs};
+use super::response::{RawResponse, request_id_from_headers};
+use super::retry;
 
 /// An API client. Cheap to clone: clones share configuration and connections.
 #[derive(Clone)]

@@ -10,8 +10,8 @@ use std::time::Duration;
 use http::HeaderMap;
 use http::header::{AUTHORIZATION, HeaderName, HeaderValue};
 
-use crate::error::Error;
-use crate::secret::Secret;
+use super::error::Error;
+use super::secret::Secret;
 
 /// Spec-derived facts, a `static` in each generated crate.
 #[derive(Debug)]
@@ -58,7 +58,7 @@ pub(crate) const POOL_MAX_IDLE_PER_HOST: usize = 32;
 /// Redirect hops followed by the default HTTP client.
 const MAX_REDIRECTS: usize = 10;
 
-/// Builds a [`Client`](crate::Client). Nothing is validated until [`ClientBuilder::build`].
+/// Builds a [`Client`](super::Client). Nothing is validated until [`ClientBuilder::build`].
 pub struct ClientBuilder {
     profile: &'static Profile,
     base_url: Option<String>,
@@ -257,7 +257,7 @@ pub(crate) struct ClientConfig {
     pub(crate) max_response_bytes: u64,
 }
 
-/// Per-call overrides, applied by [`Client::with_options`](crate::Client::with_options). All optional.
+/// Per-call overrides, applied by [`Client::with_options`](super::Client::with_options). All optional.
 #[derive(Clone, Default)]
 pub struct RequestOptions {
     pub(crate) headers: Vec<(String, String)>,

@@ -8,7 +8,7 @@ use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 
-use crate::retry;
+use super::retry;
 
 /// Longest body excerpt kept in [`Error::Decode`] and shown in messages.
 pub(crate) const SNIPPET_CHARS: usize = 200;

@@ -57,6 +57,23 @@ pub use request::{
 pub use response::{ApiResponse, RawResponse};
 pub use secret::Secret;
 
+// The open-enum macros under their public names. They are exported as
+// `__sdk_runtime_*` (what `#[macro_export]` puts at the root of whichever crate holds
+// this code) and re-exported here, so `sdk_runtime::open_string_enum_traits!` works both
+// from this crate and from a generated crate that vendors it as its module `sdk_runtime`.
+#[doc(inline)]
+pub use crate::__sdk_runtime_open_int_enum_traits as open_int_enum_traits;
+#[doc(inline)]
+pub use crate::__sdk_runtime_open_string_enum_traits as open_string_enum_traits;
+#[doc(inline)]
+pub use crate::__sdk_runtime_open_value_enum_traits as open_value_enum_traits;
+
+/// This crate under the name its macros use (`$crate::sdk_runtime::…`): here it is the
+/// crate itself; in a generated crate that vendors the runtime, the crate root's
+/// `sdk_runtime` module is.
+#[doc(hidden)]
+pub use crate as sdk_runtime;
+
 /// Re-exported so generated crates and callers use the same versions as the runtime.
 pub use bytes;
 pub use http;
@@ -77,7 +94,7 @@ mod tests {
         #[serde(
             default,
             skip_serializing_if = "Option::is_none",
-            with = "crate::double_option"
+            with = "super::double_option"
         )]
         title: Option<Option<String>>,
     }

@@ -3,7 +3,7 @@
 //! lines instead of a page of identical impls.
 
 /// An enum whose known values are listed in a table, with a catch-all variant that
-/// keeps any other value. Implemented by generated code; [`open_string_enum_traits!`](crate::open_string_enum_traits)
+/// keeps any other value. Implemented by generated code; [`open_string_enum_traits!`](super::open_string_enum_traits)
 /// builds `Display`, `FromStr`, `From` and serde on top of it.
 pub trait OpenStringEnum: Sized + PartialEq + 'static {
     /// Every known variant with its wire value, in spec order.
@@ -137,13 +137,14 @@ fn same_json(a: &serde_json::Value, b: &serde_json::Value) -> bool {
 /// assert_eq!(serde_json::to_string(&Order::Desc).unwrap(), "\"desc\"");
 /// assert_eq!(serde_json::from_str::<Order>("\"up\"").unwrap(), Order::Other("up".into()));
 /// ```
+#[doc(hidden)]
 #[macro_export]
-macro_rules! open_string_enum_traits {
+macro_rules! __sdk_runtime_open_string_enum_traits {
     ($name:ident) => {
         impl $name {
             /// The value as sent on the wire.
             pub fn as_str(&self) -> &str {
-                $crate::OpenStringEnum::wire_str(self)
+                $crate::sdk_runtime::OpenStringEnum::wire_str(self)
             }
         }
 
@@ -155,25 +156,25 @@ macro_rules! open_string_enum_traits {
 
         impl ::std::convert::From<&str> for $name {
             fn from(value: &str) -> Self {
-                $crate::OpenStringEnum::from_wire(value)
+                $crate::sdk_runtime::OpenStringEnum::from_wire(value)
             }
         }
 
         impl ::std::convert::From<::std::string::String> for $name {
             fn from(value: ::std::string::String) -> Self {
-                $crate::OpenStringEnum::from_wire(&value)
+                $crate::sdk_runtime::OpenStringEnum::from_wire(&value)
             }
         }
 
         impl ::std::str::FromStr for $name {
             type Err = ::std::convert::Infallible;
             fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-                Ok($crate::OpenStringEnum::from_wire(value))
+                Ok($crate::sdk_runtime::OpenStringEnum::from_wire(value))
             }
         }
 
-        impl $crate::serde::Serialize for $name {
-            fn serialize<S: $crate::serde::Serializer>(
+        impl $crate::sdk_runtime::serde::Serialize for $name {
+            fn serialize<S: $crate::sdk_runtime::serde::Serializer>(
                 &self,
                 serializer: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -181,15 +182,15 @@ macro_rules! open_string_enum_traits {
             }
         }
 
-        impl<'de> $crate::serde::Deserialize<'de> for $name {
-            fn deserialize<D: $crate::serde::Deserializer<'de>>(
+        impl<'de> $crate::sdk_runtime::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::sdk_runtime::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::std::result::Result<Self, D::Error> {
                 let value =
-                    <::std::borrow::Cow<'de, str> as $crate::serde::Deserialize>::deserialize(
+                    <::std::borrow::Cow<'de, str> as $crate::sdk_runtime::serde::Deserialize>::deserialize(
                         deserializer,
                     )?;
-                Ok($crate::OpenStringEnum::from_wire(&value))
+                Ok($crate::sdk_runtime::OpenStringEnum::from_wire(&value))
             }
         }
     };
@@ -211,19 +212,20 @@ macro_rules! open_string_enum_traits {
 /// assert_eq!(serde_json::from_str::<Priority>("7").unwrap(), Priority::Other(7));
 /// assert_eq!(Priority::V1.value(), 1);
 /// ```
+#[doc(hidden)]
 #[macro_export]
-macro_rules! open_int_enum_traits {
+macro_rules! __sdk_runtime_open_int_enum_traits {
     ($name:ident) => {
         impl $name {
             /// The value as sent on the wire.
             pub fn value(self) -> i64 {
-                $crate::OpenIntEnum::wire_value(&self)
+                $crate::sdk_runtime::OpenIntEnum::wire_value(&self)
             }
         }
 
         impl ::std::convert::From<i64> for $name {
             fn from(value: i64) -> Self {
-                $crate::OpenIntEnum::from_wire(value)
+                $crate::sdk_runtime::OpenIntEnum::from_wire(value)
             }
         }
 
@@ -233,8 +235,8 @@ macro_rules! open_int_enum_traits {
             }
         }
 
-        impl $crate::serde::Serialize for $name {
-            fn serialize<S: $crate::serde::Serializer>(
+        impl $crate::sdk_runtime::serde::Serialize for $name {
+            fn serialize<S: $crate::sdk_runtime::serde::Serializer>(
                 &self,
                 serializer: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -242,12 +244,12 @@ macro_rules! open_int_enum_traits {
             }
         }
 
-        impl<'de> $crate::serde::Deserialize<'de> for $name {
-            fn deserialize<D: $crate::serde::Deserializer<'de>>(
+        impl<'de> $crate::sdk_runtime::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::sdk_runtime::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::std::result::Result<Self, D::Error> {
-                <i64 as $crate::serde::Deserialize>::deserialize(deserializer)
-                    .map($crate::OpenIntEnum::from_wire)
+                <i64 as $crate::sdk_runtime::serde::Deserialize>::deserialize(deserializer)
+                    .map($crate::sdk_runtime::OpenIntEnum::from_wire)
             }
         }
     };
@@ -271,46 +273,47 @@ macro_rules! open_int_enum_traits {
 /// assert_eq!(serde_json::from_str::<Size>("false").unwrap(), Size::Other(false.into()));
 /// assert_eq!(Size::Auto.to_string(), "auto");
 /// ```
+#[doc(hidden)]
 #[macro_export]
-macro_rules! open_value_enum_traits {
+macro_rules! __sdk_runtime_open_value_enum_traits {
     ($name:ident) => {
         impl $name {
             /// The value as sent on the wire.
-            pub fn value(&self) -> $crate::serde_json::Value {
-                $crate::OpenValueEnum::wire_value(self)
+            pub fn value(&self) -> $crate::sdk_runtime::serde_json::Value {
+                $crate::sdk_runtime::OpenValueEnum::wire_value(self)
             }
         }
 
-        impl ::std::convert::From<$crate::serde_json::Value> for $name {
-            fn from(value: $crate::serde_json::Value) -> Self {
-                $crate::OpenValueEnum::from_wire(value)
+        impl ::std::convert::From<$crate::sdk_runtime::serde_json::Value> for $name {
+            fn from(value: $crate::sdk_runtime::serde_json::Value) -> Self {
+                $crate::sdk_runtime::OpenValueEnum::from_wire(value)
             }
         }
 
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 match self.value() {
-                    $crate::serde_json::Value::String(text) => f.write_str(&text),
+                    $crate::sdk_runtime::serde_json::Value::String(text) => f.write_str(&text),
                     other => ::std::write!(f, "{other}"),
                 }
             }
         }
 
-        impl $crate::serde::Serialize for $name {
-            fn serialize<S: $crate::serde::Serializer>(
+        impl $crate::sdk_runtime::serde::Serialize for $name {
+            fn serialize<S: $crate::sdk_runtime::serde::Serializer>(
                 &self,
                 serializer: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                $crate::serde::Serialize::serialize(&self.value(), serializer)
+                $crate::sdk_runtime::serde::Serialize::serialize(&self.value(), serializer)
             }
         }
 
-        impl<'de> $crate::serde::Deserialize<'de> for $name {
-            fn deserialize<D: $crate::serde::Deserializer<'de>>(
+        impl<'de> $crate::sdk_runtime::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::sdk_runtime::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::std::result::Result<Self, D::Error> {
-                <$crate::serde_json::Value as $crate::serde::Deserialize>::deserialize(deserializer)
-                    .map($crate::OpenValueEnum::from_wire)
+                <$crate::sdk_runtime::serde_json::Value as $crate::sdk_runtime::serde::Deserialize>::deserialize(deserializer)
+                    .map($crate::sdk_runtime::OpenValueEnum::from_wire)
             }
         }
     };

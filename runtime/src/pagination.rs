@@ -3,7 +3,7 @@
 use std::collections::VecDeque;
 use std::future::Future;
 
-use crate::error::Error;
+use super::error::Error;
 
 struct State<F, T> {
     fetch: F,

@@ -3,13 +3,13 @@
 //! Generated code passes any `Serialize` value (strings, numbers, enums, lists,
 //! objects); it is turned into a `serde_json::Value` and laid out per style.
 //! Strings are used raw (no JSON quotes); URL encoding happens later, in
-//! [`Client::execute`](crate::Client::execute) for queries and here for paths.
+//! [`Client::execute`](super::Client::execute) for queries and here for paths.
 
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::error::Error;
-use crate::request::{Request, encode_path_segment};
+use super::error::Error;
+use super::request::{Request, encode_path_segment};
 
 /// An OpenAPI parameter serialization style.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,7 +6,7 @@ use bytes::{BufMut, Bytes, BytesMut};
 use http::Method;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
-use crate::error::Error;
+use super::error::Error;
 
 /// Everything except RFC 3986 unreserved characters (`A-Z a-z 0-9 - . _ ~`).
 const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
@@ -15,7 +15,7 @@ const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
-/// One API call, built by generated code and sent with [`crate::Client::execute`].
+/// One API call, built by generated code and sent with [`super::Client::execute`].
 pub struct Request {
     pub(crate) method: Method,
     pub(crate) path: String,
@@ -61,7 +61,7 @@ impl Request {
     }
 
     /// Sets a comma-joined list header: `values`, then values appended through
-    /// [`crate::RequestOptions::append_header_value`], then those of `always`
+    /// [`super::RequestOptions::append_header_value`], then those of `always`
     /// not already present.
     pub fn list_header(&mut self, name: &'static str, values: Vec<String>, always: &[&str]) {
         self.list_headers.push(ListHeader {
@@ -395,7 +395,7 @@ pub(crate) fn encode_pairs(pairs: &[(String, String)]) -> String {
 /// RFC 3986 unreserved characters is encoded (`a/b` -> `a%2Fb`), and the
 /// segments `.` and `..` become `%2E` and `%2E%2E`.
 ///
-/// Note that URL parsers still treat `%2E%2E` as `..`, so [`crate::Client::execute`]
+/// Note that URL parsers still treat `%2E%2E` as `..`, so [`super::Client::execute`]
 /// refuses paths containing such segments and [`check_path_param`] refuses the values.
 pub fn encode_path_segment(value: &str) -> String {
     match value {

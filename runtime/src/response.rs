@@ -5,8 +5,8 @@ use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 
-use crate::config::Profile;
-use crate::error::{ApiError, Error};
+use super::config::Profile;
+use super::error::{ApiError, Error};
 
 /// A successful (2xx) response with its whole body (at most the call's
 /// `max_response_bytes`).

@@ -6,8 +6,8 @@ use std::path::{Component, Path, PathBuf};
 
 use bytes::Bytes;
 
-use crate::error::Error;
-pub use crate::request::FilePart;
+use super::error::Error;
+pub use super::request::FilePart;
 
 /// Constraints an API puts on an uploaded file set, checked locally so the
 /// caller gets a clear message instead of a server 400.

@@ -522,7 +522,7 @@ pub fn run_one(spec_path: &str) -> Result<ExitCode> {
     let settings = Settings {
         crate_name: default_crate_name(&spec, stem.as_deref())?,
         crate_version: "0.1.0".into(),
-        runtime_dependency: r#"{ path = "../runtime" }"#.into(),
+        runtime: codegen::Runtime::dependency(r#"{ path = "../runtime" }"#),
         standalone: true,
         spec_path_from_crate: Some("spec.json".into()),
         overlay_path_from_crate: None,

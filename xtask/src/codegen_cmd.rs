@@ -7,11 +7,12 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
-use codegen::{GeneratedFile, Overlay, Settings, Spec};
+use codegen::{GeneratedFile, Overlay, Runtime, Settings, Spec};
 use heck::ToKebabCase;
 
 use crate::api_changes::{ApiChanges, api_changes};
 use crate::ensure::{ChangeKind, Mode, Report, ensure_files};
+use crate::runtime_source::{runtime_features, vendored_runtime};
 use crate::util::{display_path, relative_path, repo_root, resolve, shell_quote, toml_string};
 
 /// One SDK crate generated inside this workspace. Paths are relative to the repository root.
@@ -51,7 +52,20 @@ pub enum Target {
         overlay: Option<String>,
         out: String,
         name: Option<String>,
+        runtime: RuntimeMode,
     },
+}
+
+/// How a crate generated outside this workspace gets the runtime.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RuntimeMode {
+    /// The runtime's source copied into the crate (`src/sdk_runtime/`): registry
+    /// dependencies only, so the crate builds, moves and publishes on its own.
+    #[default]
+    Vendored,
+    /// A path dependency on this repository's `runtime/`: for working on the runtime and
+    /// a generated crate together; the crate builds only beside this checkout.
+    Path,
 }
 
 /// One spec to generate, with everything but the crate name decided before the spec is read.
@@ -156,11 +170,13 @@ pub fn run(target: &Target, mode: Mode) -> Result<bool> {
             overlay,
             out,
             name,
+            runtime,
         } => vec![standalone_job(
             spec,
             overlay.as_deref(),
             out,
             name.as_deref(),
+            *runtime,
         )?],
     };
     // Generate every crate before writing any, so one bad spec leaves all outputs untouched.
@@ -232,6 +248,7 @@ pub fn workspace_jobs(root: &Path) -> Result<Vec<Job>> {
             let spec_path = root.join(krate.spec);
             let overlay_path = krate.overlay.map(|overlay| root.join(overlay));
             let runtime_rel = relative_path(&out_dir, &runtime).context("runtime path")?;
+            let features = runtime_features()?;
             Ok(Job {
                 // Repository-relative, so generated headers do not depend on the working directory.
                 spec_display: krate.spec.to_string(),
@@ -240,7 +257,7 @@ pub fn workspace_jobs(root: &Path) -> Result<Vec<Job>> {
                 settings: Settings {
                     crate_name: String::new(),
                     crate_version: FIRST_VERSION.to_string(),
-                    runtime_dependency: format!("{{ path = {} }}", toml_string(&runtime_rel)),
+                    runtime: path_runtime(&runtime_rel, features),
                     standalone: false,
                     spec_path_from_crate: relative_path(&out_dir, &spec_path),
                     overlay_path_from_crate: overlay_path
@@ -262,16 +279,23 @@ pub fn standalone_job(
     overlay: Option<&str>,
     out: &str,
     name: Option<&str>,
+    runtime_mode: RuntimeMode,
 ) -> Result<Job> {
     if let Some(name) = name {
         validate_crate_name(name)?;
     }
     let spec_path = PathBuf::from(spec);
     let out_dir = PathBuf::from(out);
-    let runtime = repo_root().join(RUNTIME_DIR);
-    let runtime = runtime
-        .to_str()
-        .context("the repository path is not valid UTF-8")?;
+    let runtime_dir = repo_root().join(RUNTIME_DIR);
+    let runtime = match runtime_mode {
+        RuntimeMode::Vendored => Runtime::Vendored(vendored_runtime(&runtime_dir)?),
+        RuntimeMode::Path => {
+            let path = runtime_dir
+                .to_str()
+                .context("the repository path is not valid UTF-8")?;
+            path_runtime(path, runtime_features()?)
+        }
+    };
     let from_crate = |input: &Path| match (resolve(&out_dir), resolve(input)) {
         (Some(out), Some(input)) => relative_path(&out, &input),
         _ => None,
@@ -293,7 +317,7 @@ pub fn standalone_job(
         settings: Settings {
             crate_name: String::new(),
             crate_version: FIRST_VERSION.to_string(),
-            runtime_dependency: format!("{{ path = {} }}", toml_string(runtime)),
+            runtime,
             standalone: true,
             spec_path_from_crate,
             overlay_path_from_crate,
@@ -303,6 +327,20 @@ pub fn standalone_job(
         spec_path,
         out_dir,
     })
+}
+
+/// A path dependency on the runtime, its default features left to the crate's own
+/// features, which forward to the runtime's.
+fn path_runtime(path: &str, features: Vec<codegen::Feature>) -> Runtime {
+    let toml = if features.is_empty() {
+        format!("{{ path = {} }}", toml_string(path))
+    } else {
+        format!(
+            "{{ path = {}, default-features = false }}",
+            toml_string(path)
+        )
+    };
+    Runtime::Dependency { toml, features }
 }
 
 fn file_stem(path: &Path) -> Option<String> {
@@ -453,7 +491,12 @@ mod tests {
         let jobs = workspace_jobs(Path::new("/repo")).unwrap();
         let s = &jobs[0].settings;
         assert_eq!(jobs[0].out_dir, Path::new("/repo/generated"));
-        assert_eq!(s.runtime_dependency, r#"{ path = "../runtime" }"#);
+        let Runtime::Dependency { toml, features } = &s.runtime else {
+            panic!("the workspace crate shares runtime/: {:?}", s.runtime);
+        };
+        assert_eq!(toml, r#"{ path = "../runtime", default-features = false }"#);
+        let names: Vec<&str> = features.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["default", "native-tls", "rustls-tls"]);
         assert_eq!(
             s.spec_path_from_crate.as_deref(),
             Some("../spec/anthropic-openapi.json")
@@ -479,6 +522,7 @@ mod tests {
             None,
             out.to_str().unwrap(),
             Some("pets"),
+            RuntimeMode::Vendored,
         )
         .unwrap();
         let s = &job.settings;
@@ -487,10 +531,24 @@ mod tests {
             s.spec_path_from_crate.as_deref(),
             Some("../../specs/pet store.yaml")
         );
+        let Runtime::Vendored(vendored) = &s.runtime else {
+            panic!(
+                "a crate outside the workspace vendors the runtime: {:?}",
+                s.runtime
+            );
+        };
+        assert!(vendored.files.iter().any(|(name, _)| name == "lib.rs"));
+        let path = standalone_job("a.yaml", None, "out", None, RuntimeMode::Path).unwrap();
         let runtime = repo_root().join("runtime");
+        let Runtime::Dependency { toml, .. } = &path.settings.runtime else {
+            panic!("--runtime path depends on runtime/");
+        };
         assert_eq!(
-            s.runtime_dependency,
-            format!("{{ path = {} }}", toml_string(runtime.to_str().unwrap()))
+            *toml,
+            format!(
+                "{{ path = {}, default-features = false }}",
+                toml_string(runtime.to_str().unwrap())
+            )
         );
         assert!(
             s.regenerate_command
@@ -504,7 +562,64 @@ mod tests {
             s.regenerate_command
         );
         assert_eq!(job.file_stem.as_deref(), Some("pet store"));
-        assert!(standalone_job("a.yaml", None, "out", Some("bad name")).is_err());
+        assert!(
+            standalone_job(
+                "a.yaml",
+                None,
+                "out",
+                Some("bad name"),
+                RuntimeMode::Vendored
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn the_vendored_runtime_is_the_runtime_byte_for_byte() {
+        let dir = tempfile::tempdir().unwrap();
+        let spec = repo_root().join("codegen/tests/fixtures/bodies.yaml");
+        let out = dir.path().join("bodies");
+        let job = standalone_job(
+            spec.to_str().unwrap(),
+            None,
+            out.to_str().unwrap(),
+            None,
+            RuntimeMode::Vendored,
+        )
+        .unwrap();
+        let generated = job.generate().unwrap();
+        let runtime_src = repo_root().join("runtime/src");
+        let mut compared = 0;
+        for entry in fs::read_dir(&runtime_src).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_str().unwrap().to_string();
+            let target = if name == "lib.rs" {
+                "mod.rs".to_string()
+            } else {
+                name
+            };
+            let file = generated
+                .files
+                .iter()
+                .find(|f| f.path == format!("src/sdk_runtime/{target}"))
+                .unwrap_or_else(|| panic!("{target} is not vendored"));
+            let (header, text) = file.contents.split_once('\n').unwrap();
+            assert!(header.starts_with("// @generated"), "{header}");
+            assert_eq!(text, fs::read_to_string(&path).unwrap(), "{target} differs");
+            compared += 1;
+        }
+        assert!(compared >= 10, "only {compared} runtime files");
+        let manifest = &generated
+            .files
+            .iter()
+            .find(|f| f.path == "Cargo.toml")
+            .unwrap()
+            .contents;
+        assert!(!manifest.contains("path ="), "{manifest}");
+        assert!(
+            manifest.contains("native-tls = [\"reqwest/native-tls\"]"),
+            "{manifest}"
+        );
     }
 
     #[test]
@@ -521,6 +636,7 @@ mod tests {
             None,
             out.to_str().unwrap(),
             None,
+            RuntimeMode::Vendored,
         )
         .unwrap();
         let err = job.generate().unwrap_err();
@@ -572,6 +688,7 @@ mod upgrades {
                 Some(overlay.to_str().unwrap()),
                 out.to_str().unwrap(),
                 Some("anthropic-skills"),
+                RuntimeMode::Path,
             )
             .unwrap();
             let workspace = Workspace {

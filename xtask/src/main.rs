@@ -5,6 +5,7 @@ mod api_changes;
 mod bench_cmd;
 mod codegen_cmd;
 mod ensure;
+mod runtime_source;
 mod test_cmd;
 mod util;
 
@@ -149,6 +150,7 @@ fn parse_bench(args: &[String]) -> Result<Command, String> {
 
 fn parse_codegen(args: &[String]) -> Result<Command, String> {
     let (mut spec, mut overlay, mut out, mut name, mut check) = (None, None, None, None, false);
+    let mut runtime = None;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         // Accept both `--flag value` and `--flag=value`.
@@ -166,6 +168,7 @@ fn parse_codegen(args: &[String]) -> Result<Command, String> {
             "--overlay" => &mut overlay,
             "--out" => &mut out,
             "--name" => &mut name,
+            "--runtime" => &mut runtime,
             _ => return Err(format!("unexpected argument {arg:?} for codegen")),
         };
         let value = match inline {
@@ -183,13 +186,23 @@ fn parse_codegen(args: &[String]) -> Result<Command, String> {
         }
     }
     let mode = if check { Mode::Check } else { Mode::Write };
+    let runtime_given = runtime.is_some();
+    let runtime = match runtime.as_deref() {
+        None | Some("vendored") => codegen_cmd::RuntimeMode::Vendored,
+        Some("path") => codegen_cmd::RuntimeMode::Path,
+        Some(other) => return Err(format!("--runtime is vendored or path, not {other:?}")),
+    };
     let target = match (spec, out, name) {
+        (None, None, None) if overlay.is_none() && runtime_given => {
+            return Err("--runtime needs --spec and --out".into());
+        }
         (None, None, None) if overlay.is_none() => Target::Workspace,
         (Some(spec), Some(out), name) => Target::Standalone {
             spec,
             overlay,
             out,
             name,
+            runtime,
         },
         (None, None, Some(_)) => return Err("--name needs --spec and --out".into()),
         (None, None, None) => return Err("--overlay needs --spec and --out".into()),
@@ -234,9 +247,23 @@ mod tests {
                     spec: "a.yaml".into(),
                     overlay: Some("b.yaml".into()),
                     out: "o".into(),
-                    name: Some("n".into())
+                    name: Some("n".into()),
+                    runtime: codegen_cmd::RuntimeMode::Vendored,
                 },
                 mode: Mode::Check,
+            })
+        );
+        assert_eq!(
+            parse("codegen --spec a.yaml --out o --runtime path"),
+            Ok(Command::Codegen {
+                target: Target::Standalone {
+                    spec: "a.yaml".into(),
+                    overlay: None,
+                    out: "o".into(),
+                    name: None,
+                    runtime: codegen_cmd::RuntimeMode::Path,
+                },
+                mode: Mode::Write,
             })
         );
         assert_eq!(
@@ -300,6 +327,8 @@ mod tests {
             "codegen --out o",
             "codegen --name n",
             "codegen --overlay o.yaml",
+            "codegen --runtime path",
+            "codegen --spec a.yaml --out o --runtime registry",
             "codegen --spec",
             "codegen --spec a --spec b --out o",
             "codegen --frobnicate",

@@ -15,6 +15,18 @@ pub fn repo_root() -> PathBuf {
 /// `CARGO_TARGET_DIR`, `build.target-dir` in a config file and the default all count).
 pub fn target_dir() -> anyhow::Result<PathBuf> {
     use anyhow::Context;
+    let metadata = cargo_metadata()?;
+    let dir = metadata
+        .get("target_directory")
+        .and_then(serde_json::Value::as_str)
+        .context("cargo metadata gave no target_directory")?;
+    Ok(PathBuf::from(dir))
+}
+
+/// `cargo metadata --no-deps` for this workspace: its packages as their manifests state
+/// them (workspace inheritance resolved) and its target directory.
+pub fn cargo_metadata() -> anyhow::Result<serde_json::Value> {
+    use anyhow::Context;
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let output = std::process::Command::new(cargo)
         .current_dir(repo_root())
@@ -26,13 +38,7 @@ pub fn target_dir() -> anyhow::Result<PathBuf> {
         "cargo metadata failed: {}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let metadata: serde_json::Value =
-        serde_json::from_slice(&output.stdout).context("reading cargo metadata's output")?;
-    let dir = metadata
-        .get("target_directory")
-        .and_then(serde_json::Value::as_str)
-        .context("cargo metadata gave no target_directory")?;
-    Ok(PathBuf::from(dir))
+    serde_json::from_slice(&output.stdout).context("reading cargo metadata's output")
 }
 
 /// Absolute, symlink-free form of `path`, which need not exist yet: its longest existing

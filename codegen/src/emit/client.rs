@@ -84,6 +84,11 @@ pub(crate) fn prelude(
             pub fn max_retries(self, retries: u32) -> Self {
                 ClientBuilder { inner: self.inner.max_retries(retries) }
             }
+            /// The largest response body read (default 64 MiB); a larger one is
+            /// `Error::ResponseTooLarge`. A call can raise it with `RequestOptions`.
+            pub fn max_response_bytes(self, bytes: u64) -> Self {
+                ClientBuilder { inner: self.inner.max_response_bytes(bytes) }
+            }
             /// A header sent with every request.
             pub fn default_header(self, name: impl Into<String>, value: impl Into<String>) -> Self {
                 ClientBuilder { inner: self.inner.default_header(name, value) }
@@ -776,7 +781,7 @@ mod tests {
         let settings = crate::Settings {
             crate_name: "fixture".into(),
             crate_version: "0.1.0".into(),
-            runtime_dependency: "{ path = \"../runtime\" }".into(),
+            runtime: crate::Runtime::dependency("{ path = \"../runtime\" }"),
             standalone: true,
             spec_path_from_crate: None,
             overlay_path_from_crate: None,

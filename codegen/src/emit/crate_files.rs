@@ -3,41 +3,208 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::Settings;
 use crate::emit::doc_lines;
-use crate::ir::ClientFacts;
+use crate::ir::{ClientFacts, SettingValue};
+use crate::{
+    Dependency, Feature, GENERATED_MARKER, GeneratedFile, Runtime, Settings, VendoredRuntime,
+};
 
 /// The generated crate's manifest. Dependencies carry versions (not `workspace = true`)
-/// so the same file builds inside this workspace and standalone.
+/// so the same file builds inside this workspace and standalone; with a vendored runtime
+/// they are registry crates only, so the crate builds and packages wherever it is.
 pub(crate) fn cargo_toml(
     settings: &Settings,
     facts: &ClientFacts,
     header: &str,
     has_build_script: bool,
 ) -> String {
-    let description = toml_string(&format!(
+    let mut out = format!("# {header}\n\n[package]\n");
+    let description = format!(
         "Rust SDK for {} (generated from its OpenAPI description)",
         facts.title
+    );
+    let mut package: Vec<(String, String)> = vec![
+        ("name".into(), toml_string(&settings.crate_name)),
+        ("version".into(), toml_string(&settings.crate_version)),
+        ("edition".into(), toml_string("2024")),
+        ("rust-version".into(), toml_string("1.85")),
+        ("description".into(), toml_string(&description)),
+    ];
+    let optional = [
+        ("license", &facts.package.license),
+        ("repository", &facts.package.repository),
+        ("homepage", &facts.package.homepage),
+        ("documentation", &facts.package.documentation),
+    ];
+    for (key, value) in optional {
+        if let Some(value) = value {
+            package.push((key.into(), toml_string(value)));
+        }
+    }
+    package.push(("readme".into(), toml_string("README.md")));
+    package.push((
+        "keywords".into(),
+        toml_list(&["api", "sdk", "openapi", "client"]),
     ));
-    let name = toml_string(&settings.crate_name);
-    let version = toml_string(&settings.crate_version);
-    let build = if has_build_script {
+    package.push((
+        "categories".into(),
+        toml_list(&["api-bindings", "web-programming::http-client"]),
+    ));
+    // The spec's `info.x-cargo` has the last word on every field it sets.
+    for (key, value) in &facts.package.overrides {
+        let value = match value {
+            SettingValue::Text(text) => toml_string(text),
+            SettingValue::Flag(flag) => flag.to_string(),
+            SettingValue::List(items) => {
+                toml_list(&items.iter().map(String::as_str).collect::<Vec<_>>())
+            }
+        };
+        match package.iter_mut().find(|(k, _)| k == key) {
+            Some(entry) => entry.1 = value,
+            None => package.push((key.clone(), value)),
+        }
+    }
+    for (key, value) in &package {
+        out.push_str(&format!("{key} = {value}\n"));
+    }
+    out.push_str(if has_build_script {
         "build = \"build.rs\"\n"
     } else {
         "autobuilds = false\n"
+    });
+    out.push_str(
+        "\n[package.metadata.docs.rs]\n# Every feature builds together; the TLS backend changes no API.\nall-features = true\n",
+    );
+    let (features, mut dependencies, mut dev_dependencies) = match &settings.runtime {
+        Runtime::Dependency { toml, features } => {
+            let forwarded: Vec<Feature> = features
+                .iter()
+                .map(|f| Feature {
+                    name: f.name.clone(),
+                    enables: if f.name == "default" {
+                        f.enables.clone()
+                    } else {
+                        vec![format!("sdk-runtime/{}", f.name)]
+                    },
+                })
+                .collect();
+            (forwarded, vec![format!("sdk-runtime = {toml}")], Vec::new())
+        }
+        Runtime::Vendored(vendored) => {
+            // The runtime's unit tests come along; rustdoc would compile its examples
+            // against a crate named `sdk_runtime`, which this crate is not.
+            out.push_str("\n[lib]\ndoctest = false\n");
+            (
+                vendored.features.clone(),
+                vendored
+                    .dependencies
+                    .iter()
+                    .map(|d| dependency_line(d, false))
+                    .collect(),
+                vendored
+                    .dev_dependencies
+                    .iter()
+                    .map(|d| dependency_line(d, true))
+                    .collect(),
+            )
+        }
     };
-    let workspace = if settings.standalone {
-        "\n# A crate of its own wherever it is written.\n[workspace]\n"
-    } else {
-        ""
-    };
-    format!(
-        "# {header}\n\n[package]\nname = {name}\nversion = {version}\nedition = \"2024\"\nrust-version = \"1.85\"\ndescription = {description}\npublish = false\n{build}\n\
-[dependencies]\nsdk-runtime = {runtime}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\nfutures = \"0.3\"\nbytes = \"1\"\n\n\
-[dev-dependencies]\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n{workspace}",
-        runtime = settings.runtime_dependency,
-    )
+    if !features.is_empty() {
+        out.push_str("\n[features]\n");
+        for feature in &features {
+            let enables: Vec<&str> = feature.enables.iter().map(String::as_str).collect();
+            out.push_str(&format!("{} = {}\n", feature.name, toml_list(&enables)));
+        }
+    }
+    // What the generated code itself uses, unless the runtime's list has it already.
+    let own = [
+        (
+            "serde",
+            "serde = { version = \"1\", features = [\"derive\"] }",
+        ),
+        ("serde_json", "serde_json = \"1\""),
+        ("futures", "futures = \"0.3\""),
+        ("bytes", "bytes = \"1\""),
+    ];
+    for (name, line) in own {
+        if !dependencies
+            .iter()
+            .any(|d| d.starts_with(&format!("{name} =")))
+        {
+            dependencies.push(line.to_string());
+        }
+    }
+    if !dev_dependencies.iter().any(|d| d.starts_with("tokio =")) {
+        dev_dependencies.push(
+            "tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }".into(),
+        );
+    }
+    out.push_str("\n[dependencies]\n");
+    for line in &dependencies {
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.push_str("\n[dev-dependencies]\n");
+    for line in &dev_dependencies {
+        out.push_str(line);
+        out.push('\n');
+    }
+    if settings.standalone {
+        out.push_str("\n# A crate of its own wherever it is written.\n[workspace]\n");
+    }
+    out
 }
+
+/// A dependency as one manifest line; `tokio` in dev-dependencies also gets what the
+/// generated examples and tests need.
+fn dependency_line(dependency: &Dependency, dev: bool) -> String {
+    let mut features = dependency.features.clone();
+    if dev && dependency.name == "tokio" {
+        for needed in ["macros", "rt-multi-thread"] {
+            if !features.iter().any(|f| f == needed) {
+                features.push(needed.to_string());
+            }
+        }
+    }
+    let mut fields = vec![format!("version = {}", toml_string(&dependency.version))];
+    if !dependency.default_features {
+        fields.push("default-features = false".into());
+    }
+    if !features.is_empty() {
+        let features: Vec<&str> = features.iter().map(String::as_str).collect();
+        fields.push(format!("features = {}", toml_list(&features)));
+    }
+    if dependency.optional {
+        fields.push("optional = true".into());
+    }
+    format!("{} = {{ {} }}", dependency.name, fields.join(", "))
+}
+
+fn toml_list(items: &[&str]) -> String {
+    let items: Vec<String> = items.iter().map(|i| toml_string(i)).collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// The runtime's files as modules of the crate (`src/sdk_runtime/`), each byte for byte
+/// the runtime's own after a first line that marks it generated.
+pub(crate) fn vendored_runtime(vendored: &VendoredRuntime, command: &str) -> Vec<GeneratedFile> {
+    vendored
+        .files
+        .iter()
+        .map(|(path, text)| {
+            let target = if path == "lib.rs" { "mod.rs" } else { path.as_str() };
+            GeneratedFile {
+                path: format!("{VENDORED_RUNTIME_DIR}/{target}"),
+                contents: format!(
+                    "// {GENERATED_MARKER} by `{command}`: the runtime's src/{path}, copied so this crate needs no path dependency. Do not edit.\n{text}"
+                ),
+            }
+        })
+        .collect()
+}
+
+/// Where a vendored runtime's files go.
+pub(crate) const VENDORED_RUNTIME_DIR: &str = "src/sdk_runtime";
 
 pub(crate) fn toml_string(value: &str) -> String {
     let mut out = String::from("\"");
@@ -58,6 +225,7 @@ pub(crate) fn toml_string(value: &str) -> String {
 pub(crate) fn lib_rs(
     facts: &ClientFacts,
     modules: &[&str],
+    vendored_runtime: bool,
     fingerprint: &str,
     spec_path: Option<&str>,
     overlay: Option<(&str, Option<&str>)>,
@@ -97,6 +265,14 @@ pub(crate) fn lib_rs(
             pub const OVERLAY_FINGERPRINT: &str = #fingerprint;
         }
     });
+    let runtime_module = vendored_runtime.then(|| {
+        quote! {
+            /// The client runtime (configuration, retries, errors, parameter styles, uploads),
+            /// vendored: the `sdk-runtime` crate's source, so this crate depends on registry
+            /// crates only.
+            pub mod sdk_runtime;
+        }
+    });
     quote! {
         #inner_docs
         // Descriptions come from the spec as written: links, HTML and lists in them are
@@ -111,6 +287,7 @@ pub(crate) fn lib_rs(
         // The spec may mark types deprecated that other generated types still use.
         #![allow(deprecated)]
 
+        #runtime_module
         mod client;
         pub mod models;
         #(mod #modules;)*

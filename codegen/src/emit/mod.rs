@@ -6,6 +6,7 @@ pub(crate) mod crate_files;
 pub(crate) mod errors;
 pub(crate) mod models;
 pub(crate) mod params;
+pub(crate) mod readme;
 pub(crate) mod responses;
 
 use proc_macro2::{Span, TokenStream};

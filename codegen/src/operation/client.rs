@@ -1,7 +1,7 @@
 //! Spec-wide client facts: the server, the security schemes the client applies, and
 //! the `x-client` extension's settings.
 
-use crate::ir::ClientFacts;
+use crate::ir::{ClientFacts, PackageFacts};
 use crate::spec::view::{Document, SecurityScheme};
 
 pub(crate) fn client_facts(doc: Document<'_>) -> ClientFacts {
@@ -20,6 +20,20 @@ pub(crate) fn client_facts(doc: Document<'_>) -> ClientFacts {
     facts.error_type_pointer = text(doc.client_setting("error-type-pointer"));
     facts.error_message_pointer = text(doc.client_setting("error-message-pointer"));
     facts.error_type_schema = text(doc.client_setting("error-type-schema"));
+    let url = |u: Option<&str>| u.filter(|u| u.starts_with("http")).map(str::to_string);
+    // A repository is the spec's to name (`info.x-cargo.repository`): a contact page is
+    // not one.
+    facts.package = PackageFacts {
+        license: text(doc.license()),
+        homepage: url(doc.contact_url()),
+        repository: None,
+        documentation: url(doc.external_docs_url()),
+        overrides: doc
+            .cargo_settings()
+            .into_iter()
+            .map(|(key, value)| (key.to_string(), value))
+            .collect(),
+    };
     for (name, scheme) in doc.security_schemes() {
         match scheme {
             SecurityScheme::ApiKeyHeader { header, env } if facts.api_key.is_none() => {

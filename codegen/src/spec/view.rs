@@ -465,6 +465,60 @@ impl<'a> Document<'a> {
         self.raw.get("x-client")?.get(key)?.as_str()
     }
 
+    /// `info.license`: its SPDX `identifier` (3.1), else its `name` when that reads as
+    /// an SPDX expression (no spaces, as `MIT` or `Apache-2.0`).
+    pub(crate) fn license(&self) -> Option<&'a str> {
+        let license = self.raw.get("info")?.get("license")?;
+        license
+            .get("identifier")
+            .and_then(Value::as_str)
+            .or_else(|| {
+                license
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .filter(|name| !name.trim().is_empty() && !name.contains(' '))
+            })
+    }
+
+    /// `info.contact.url`.
+    pub(crate) fn contact_url(&self) -> Option<&'a str> {
+        self.raw.get("info")?.get("contact")?.get("url")?.as_str()
+    }
+
+    /// The document's `externalDocs.url`.
+    pub(crate) fn external_docs_url(&self) -> Option<&'a str> {
+        self.raw.get("externalDocs")?.get("url")?.as_str()
+    }
+
+    /// `info.x-cargo`: fields of the generated `Cargo.toml`'s `[package]` the spec sets
+    /// (`publish: false`, `keywords: [...]`, `license: ...`); values of other shapes are
+    /// left out.
+    pub(crate) fn cargo_settings(&self) -> Vec<(&'a str, SettingValue)> {
+        let settings = self
+            .raw
+            .get("info")
+            .and_then(|info| info.get("x-cargo"))
+            .and_then(Value::as_object);
+        settings
+            .into_iter()
+            .flatten()
+            .filter_map(|(key, value)| {
+                let value = match value {
+                    Value::String(text) => SettingValue::Text(text.clone()),
+                    Value::Bool(flag) => SettingValue::Flag(*flag),
+                    Value::Array(items) => SettingValue::List(
+                        items
+                            .iter()
+                            .map(|i| i.as_str().map(str::to_string))
+                            .collect::<Option<_>>()?,
+                    ),
+                    _ => return None,
+                };
+                Some((key.as_str(), value))
+            })
+            .collect()
+    }
+
     /// How many operations and component schemas the document has.
     pub(crate) fn statistics(&self) -> (usize, usize) {
         let operations = self
@@ -473,6 +527,14 @@ impl<'a> Document<'a> {
             .sum();
         (operations, self.component_schemas().count())
     }
+}
+
+/// A setting's value in an extension: text, a flag, or a list of texts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum SettingValue {
+    Text(String),
+    Flag(bool),
+    List(Vec<String>),
 }
 
 /// A Security Scheme Object, as far as the client applies it.

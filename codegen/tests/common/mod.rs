@@ -44,7 +44,7 @@ pub fn settings(name: &str, runtime: String) -> Settings {
     Settings {
         crate_name: format!("fixture-{}", name.replace('_', "-")),
         crate_version: "0.1.0".into(),
-        runtime_dependency: runtime,
+        runtime: codegen::Runtime::dependency(runtime),
         standalone: true,
         spec_path_from_crate: None,
         overlay_path_from_crate: None,

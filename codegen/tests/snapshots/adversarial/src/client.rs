@@ -79,6 +79,14 @@ impl ClientBuilder {
         }
     }
 
+    /// The largest response body read (default 64 MiB); a larger one is
+    /// `Error::ResponseTooLarge`. A call can raise it with `RequestOptions`.
+    pub fn max_response_bytes(self, bytes: u64) -> Self {
+        ClientBuilder {
+            inner: self.inner.max_response_bytes(bytes),
+        }
+    }
+
     /// A header sent with every request.
     pub fn default_header(
         self,
