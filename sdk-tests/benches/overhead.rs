@@ -78,6 +78,7 @@ fn start_server(body: Bytes) -> String {
 fn http_client() -> reqwest::Client {
     reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(5))
+        .pool_max_idle_per_host(32)
         .build()
         .expect("reqwest client")
 }
