@@ -450,12 +450,7 @@ fn types(map: &mut Map<String, Value>) {
 
 /// Whether a media type names text (which a string holds as it is) rather than bytes.
 fn is_text_media(media: &str) -> bool {
-    let media = media.to_ascii_lowercase();
-    media.starts_with("text/")
-        || media.starts_with("application/json")
-        || media.contains("+json")
-        || media.starts_with("application/xml")
-        || media.contains("+xml")
+    crate::spec::view::MediaType(media).is_textual()
 }
 
 /// `contentEncoding: base64` → `format: byte`; a string of some non-text media type →

@@ -133,7 +133,7 @@ pub(crate) enum MediaKind {
 
 /// A media type name as the spec writes it (`application/json; charset=utf-8`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct MediaType<'a>(&'a str);
+pub(crate) struct MediaType<'a>(pub(crate) &'a str);
 
 impl<'a> MediaType<'a> {
     pub(crate) fn as_str(self) -> &'a str {
@@ -162,6 +162,15 @@ impl<'a> MediaType<'a> {
 
     pub(crate) fn is_multipart(self) -> bool {
         self.essence().starts_with("multipart/")
+    }
+
+    /// Text a string holds as it is (text, JSON, XML), rather than bytes.
+    pub(crate) fn is_textual(self) -> bool {
+        let essence = self.essence();
+        self.is_json()
+            || self.is_text()
+            || essence == "application/xml"
+            || essence.ends_with("+xml")
     }
 
     /// `*/*`: whatever the server sends.
@@ -1254,6 +1263,9 @@ mod tests {
         assert_eq!(kind("text/plain"), MediaKind::Text);
         assert_eq!(kind("application/octet-stream"), MediaKind::Binary);
         assert!(MediaType("*/*").is_any());
+        assert!(MediaType("application/problem+xml").is_textual());
+        assert!(MediaType("text/csv").is_textual());
+        assert!(!MediaType("image/png").is_textual());
     }
 
     #[test]
