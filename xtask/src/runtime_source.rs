@@ -39,13 +39,7 @@ pub fn vendored_runtime(dir: &Path) -> Result<VendoredRuntime> {
         files.push((name, text));
     }
     let metadata = cargo_metadata()?;
-    let package = metadata
-        .get("packages")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .find(|p| p.get("name").and_then(Value::as_str) == Some(RUNTIME_PACKAGE))
-        .context("cargo metadata lists no sdk-runtime package")?;
+    let package = runtime_package(&metadata)?;
     let (dependencies, dev_dependencies) = dependencies(package)?;
     Ok(VendoredRuntime {
         files,
@@ -56,7 +50,7 @@ pub fn vendored_runtime(dir: &Path) -> Result<VendoredRuntime> {
 }
 
 /// The runtime's features, `default` first, as the manifest states them.
-pub fn features(package: &Value) -> Vec<Feature> {
+fn features(package: &Value) -> Vec<Feature> {
     let mut features: Vec<Feature> = package
         .get("features")
         .and_then(Value::as_object)
@@ -79,15 +73,18 @@ pub fn features(package: &Value) -> Vec<Feature> {
 
 /// The runtime's features, read from the workspace's manifest.
 pub fn runtime_features() -> Result<Vec<Feature>> {
-    let metadata = cargo_metadata()?;
-    let package = metadata
+    Ok(features(runtime_package(&cargo_metadata()?)?))
+}
+
+/// The runtime's entry in `cargo metadata`'s packages.
+fn runtime_package(metadata: &Value) -> Result<&Value> {
+    metadata
         .get("packages")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
         .find(|p| p.get("name").and_then(Value::as_str) == Some(RUNTIME_PACKAGE))
-        .context("cargo metadata lists no sdk-runtime package")?;
-    Ok(features(package))
+        .context("cargo metadata lists no sdk-runtime package")
 }
 
 /// Normal and dev dependencies, each a registry crate (a path or git dependency could
