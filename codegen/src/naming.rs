@@ -5,8 +5,6 @@ use std::collections::HashSet;
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
-use crate::ir::{ErrorVariant, ResponseBody, StatusMatch, Ty, TypeDef};
-
 /// Words that cannot be plain identifiers in edition 2024 (`gen` included).
 const KEYWORDS: &[&str] = &[
     "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
@@ -209,61 +207,6 @@ pub(crate) fn type_name(raw: &str) -> String {
     }
 }
 
-/// The base names of error enums that several operations share, one per shape (the
-/// variants, in order of first use), for [`Scope::claim`] in the type namespace:
-///
-/// - `<Body>ByStatus` when every status with a body has the same named type `<Body>`
-///   (`ErrorResponse` → `ErrorResponseByStatus`). Not `<Body>Error`: that is the name a
-///   body's own `error` property gets (`ErrorResponse.error` → `ErrorResponseError`);
-/// - `Status<statuses>Error` otherwise, the statuses in spec order joined by `And`
-///   (`Status404And5xxError`, `StatusDefaultError`);
-/// - when shapes with the same body type differ in their statuses, each of them gets
-///   `<Body>ByStatus<statuses>` (`ErrorResponseByStatus404And5xx`), so no shape takes the
-///   short name by being first.
-pub(crate) fn shared_error_names(shapes: &[&[ErrorVariant]], types: &[TypeDef]) -> Vec<String> {
-    let statuses = |variants: &[ErrorVariant]| {
-        let words: Vec<String> = variants
-            .iter()
-            .map(|v| match v.status {
-                StatusMatch::Exact(code) => code.to_string(),
-                StatusMatch::Range(class) => format!("{class}xx"),
-                StatusMatch::Default => "Default".to_string(),
-            })
-            .collect();
-        words.join("And")
-    };
-    let body = |variants: &[ErrorVariant]| {
-        let mut bodies = variants
-            .iter()
-            .filter(|v| v.body != ResponseBody::Empty)
-            .map(|v| match &v.body {
-                ResponseBody::Json(Ty::Named(id)) => Some(*id),
-                _ => None,
-            });
-        let first = bodies.next().flatten()?;
-        bodies
-            .all(|id| id == Some(first))
-            .then(|| types[first].name.clone())
-    };
-    let short: Vec<String> = shapes
-        .iter()
-        .map(|variants| match body(variants) {
-            Some(body) => format!("{body}ByStatus"),
-            None => format!("Status{}Error", statuses(variants)),
-        })
-        .collect();
-    shapes
-        .iter()
-        .zip(&short)
-        .map(|(variants, name)| match body(variants) {
-            Some(body) if short.iter().filter(|n| *n == name).count() > 1 => {
-                format!("{body}ByStatus{}", statuses(variants))
-            }
-            _ => name.clone(),
-        })
-        .collect()
-}
-
 /// A Rust identifier that naming handed out: valid (keywords escaped) and unique in the
 /// scope that claimed it. Only [`Scope`] makes one, so the IR cannot carry a name that
 /// naming never saw.
@@ -273,6 +216,12 @@ pub(crate) struct RustIdent(String);
 impl RustIdent {
     pub(crate) fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// A name made up for a test of a stage that reads names.
+    #[cfg(test)]
+    pub(crate) fn for_test(name: &str) -> RustIdent {
+        RustIdent(name.to_string())
     }
 }
 
@@ -385,52 +334,6 @@ mod tests {
         let mut fields = Scope::default();
         assert_eq!(fields.claim(snake("fooBar", "f")), "foo_bar");
         assert_eq!(fields.claim(snake("foo_bar", "f")), "foo_bar_2");
-    }
-
-    #[test]
-    fn shared_error_enums_are_named_after_their_body_or_statuses() {
-        use crate::ir::{Docs, TypeKind};
-        let types = vec![TypeDef {
-            name: RustIdent("Problem".to_string()),
-            docs: Docs::default(),
-            kind: TypeKind::Alias(Ty::Value),
-            pointer: String::new(),
-        }];
-        let variant = |status, body| ErrorVariant {
-            ident: RustIdent(String::new()),
-            status,
-            body,
-        };
-        let problem = || ResponseBody::Json(Ty::Named(crate::ir::TypeId::for_test(0)));
-        let a = [
-            variant(StatusMatch::Exact(404), problem()),
-            variant(StatusMatch::Range(5), problem()),
-        ];
-        let b = [
-            variant(StatusMatch::Exact(400), problem()),
-            variant(StatusMatch::Default, ResponseBody::Empty),
-        ];
-        let c = [
-            variant(StatusMatch::Exact(404), ResponseBody::Text),
-            variant(StatusMatch::Default, problem()),
-        ];
-        assert_eq!(
-            shared_error_names(&[&a, &c], &types),
-            ["ProblemByStatus", "Status404AndDefaultError"]
-        );
-        let names = shared_error_names(&[&a, &b, &c], &types);
-        assert_eq!(
-            names,
-            [
-                "ProblemByStatus404And5xx",
-                "ProblemByStatus400AndDefault",
-                "Status404AndDefaultError"
-            ]
-        );
-        // Claiming keeps them as they are.
-        for name in names {
-            assert_eq!(type_name(&name), name);
-        }
     }
 
     /// The shortcut for plain snake-case names gives what heck gives: every name of up to

@@ -14,7 +14,8 @@ use std::collections::HashMap;
 
 use crate::error::Error;
 use crate::ir::{
-    Docs, ErrorVariant, Field, HttpMethod, Operation, Struct, StructRole, TypeDef, TypeKind,
+    Docs, ErrorVariant, Field, HttpMethod, Operation, ResponseBody, StatusMatch, Struct,
+    StructRole, Ty, TypeDef, TypeKind,
 };
 use crate::naming::{RustIdent, Scope, camel, snake};
 use crate::pagination;
@@ -47,7 +48,7 @@ pub(crate) fn operations<'a>(
 }
 
 /// Operations whose error enums would be identical share one enum with a name of its
-/// own (see [`crate::naming::shared_error_names`]); each keeps its own name as a type
+/// own (see [`shared_error_names`]); each keeps its own name as a type
 /// alias: large specs repeat the same few error responses on every operation.
 fn share_error_enums(operations: &mut [Operation], space: &mut TypeSpace<'_>) {
     let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
@@ -67,7 +68,7 @@ fn share_error_enums(operations: &mut [Operation], space: &mut TypeSpace<'_>) {
         .filter_map(|(_, ops)| operations[ops[0]].errors.as_ref())
         .map(|errors| errors.variants.as_slice())
         .collect();
-    let names = crate::naming::shared_error_names(&shapes, &space.types);
+    let names = shared_error_names(&shapes, &space.types);
     for ((_, ops), base) in groups.iter().zip(names) {
         let name = space.claim_name(&base);
         for &i in ops {
@@ -76,6 +77,61 @@ fn share_error_enums(operations: &mut [Operation], space: &mut TypeSpace<'_>) {
             }
         }
     }
+}
+
+/// The base names of error enums that several operations share, one per shape (the
+/// variants, in order of first use), for [`Scope::claim`] in the type namespace:
+///
+/// - `<Body>ByStatus` when every status with a body has the same named type `<Body>`
+///   (`ErrorResponse` → `ErrorResponseByStatus`). Not `<Body>Error`: that is the name a
+///   body's own `error` property gets (`ErrorResponse.error` → `ErrorResponseError`);
+/// - `Status<statuses>Error` otherwise, the statuses in spec order joined by `And`
+///   (`Status404And5xxError`, `StatusDefaultError`);
+/// - when shapes with the same body type differ in their statuses, each of them gets
+///   `<Body>ByStatus<statuses>` (`ErrorResponseByStatus404And5xx`), so no shape takes the
+///   short name by being first.
+fn shared_error_names(shapes: &[&[ErrorVariant]], types: &[TypeDef]) -> Vec<String> {
+    let statuses = |variants: &[ErrorVariant]| {
+        let words: Vec<String> = variants
+            .iter()
+            .map(|v| match v.status {
+                StatusMatch::Exact(code) => code.to_string(),
+                StatusMatch::Range(class) => format!("{class}xx"),
+                StatusMatch::Default => "Default".to_string(),
+            })
+            .collect();
+        words.join("And")
+    };
+    let body = |variants: &[ErrorVariant]| {
+        let mut bodies = variants
+            .iter()
+            .filter(|v| v.body != ResponseBody::Empty)
+            .map(|v| match &v.body {
+                ResponseBody::Json(Ty::Named(id)) => Some(*id),
+                _ => None,
+            });
+        let first = bodies.next().flatten()?;
+        bodies
+            .all(|id| id == Some(first))
+            .then(|| types[first].name.clone())
+    };
+    let short: Vec<String> = shapes
+        .iter()
+        .map(|variants| match body(variants) {
+            Some(body) => format!("{body}ByStatus"),
+            None => format!("Status{}Error", statuses(variants)),
+        })
+        .collect();
+    shapes
+        .iter()
+        .zip(&short)
+        .map(|(variants, name)| match body(variants) {
+            Some(body) if short.iter().filter(|n| *n == name).count() > 1 => {
+                format!("{body}ByStatus{}", statuses(variants))
+            }
+            _ => name.clone(),
+        })
+        .collect()
 }
 
 fn operation<'a>(
@@ -164,4 +220,56 @@ fn operation<'a>(
         errors,
         pagination,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shared_error_names;
+    use crate::ir::{Docs, ErrorVariant, ResponseBody, StatusMatch, Ty, TypeDef, TypeKind};
+    use crate::naming::RustIdent;
+
+    #[test]
+    fn shared_error_enums_are_named_after_their_body_or_statuses() {
+        let types = vec![TypeDef {
+            name: RustIdent::for_test("Problem"),
+            docs: Docs::default(),
+            kind: TypeKind::Alias(Ty::Value),
+            pointer: String::new(),
+        }];
+        let variant = |status, body| ErrorVariant {
+            ident: RustIdent::for_test(""),
+            status,
+            body,
+        };
+        let problem = || ResponseBody::Json(Ty::Named(crate::ir::TypeId::for_test(0)));
+        let a = [
+            variant(StatusMatch::Exact(404), problem()),
+            variant(StatusMatch::Range(5), problem()),
+        ];
+        let b = [
+            variant(StatusMatch::Exact(400), problem()),
+            variant(StatusMatch::Default, ResponseBody::Empty),
+        ];
+        let c = [
+            variant(StatusMatch::Exact(404), ResponseBody::Text),
+            variant(StatusMatch::Default, problem()),
+        ];
+        assert_eq!(
+            shared_error_names(&[&a, &c], &types),
+            ["ProblemByStatus", "Status404AndDefaultError"]
+        );
+        let names = shared_error_names(&[&a, &b, &c], &types);
+        assert_eq!(
+            names,
+            [
+                "ProblemByStatus404And5xx",
+                "ProblemByStatus400AndDefault",
+                "Status404AndDefaultError"
+            ]
+        );
+        // Claiming keeps them as they are.
+        for name in names {
+            assert_eq!(crate::naming::type_name(&name), name);
+        }
+    }
 }
