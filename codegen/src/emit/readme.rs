@@ -116,7 +116,7 @@ pub(crate) fn readme(
             env.iter()
                 .map(|e| format!("`{e}`"))
                 .collect::<Vec<_>>()
-                .join(" and ")
+                .join(", ")
         ));
     }
     out.push_str(&format!(
