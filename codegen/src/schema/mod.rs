@@ -277,7 +277,7 @@ fn integer_ty(schema: &SchemaView<'_>) -> Ty {
 /// Whether a schema becomes a named definition rather than an inline type expression.
 fn needs_def(schema: &SchemaView<'_>) -> bool {
     if schema.has_all_of() {
-        return schema.all_of().is_some_and(|parts| parts.len() > 1) || schema.has_properties();
+        return schema.all_of_len() > 1 || schema.has_properties();
     }
     if schema.union_keyword().is_some() {
         return schema.union_non_null_count() > 1;

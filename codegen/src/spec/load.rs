@@ -108,8 +108,8 @@ fn json_pointer(path: &serde_path_to_error::Path) -> String {
     path.iter()
         .filter_map(|segment| match segment {
             Segment::Seq { index } => Some(index.to_string()),
-            Segment::Map { key } => Some(crate::spec::pointer::escape(key)),
-            Segment::Enum { variant } => Some(crate::spec::pointer::escape(variant)),
+            Segment::Map { key } => Some(crate::spec::pointer::escape(key).into_owned()),
+            Segment::Enum { variant } => Some(crate::spec::pointer::escape(variant).into_owned()),
             Segment::Unknown => None,
         })
         .collect::<Vec<_>>()

@@ -4,9 +4,13 @@ use serde_json::Value;
 
 use crate::error::Error;
 
-/// Escapes one reference token (`~` → `~0`, `/` → `~1`).
-pub(crate) fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
+/// Escapes one reference token (`~` → `~0`, `/` → `~1`); most tokens need nothing.
+pub(crate) fn escape(token: &str) -> std::borrow::Cow<'_, str> {
+    if token.contains(['~', '/']) {
+        token.replace('~', "~0").replace('/', "~1").into()
+    } else {
+        token.into()
+    }
 }
 
 fn unescape(token: &str) -> String {
@@ -49,7 +53,10 @@ pub(crate) fn last_segment(ptr: &str) -> String {
 pub(crate) fn canonical(reference: &str) -> String {
     match reference.strip_prefix("#/") {
         Some(path) => {
-            let tokens: Vec<String> = path.split('/').map(|t| escape(&unescape(t))).collect();
+            let tokens: Vec<String> = path
+                .split('/')
+                .map(|t| escape(&unescape(t)).into_owned())
+                .collect();
             format!("#/{}", tokens.join("/"))
         }
         None => reference.to_string(),

@@ -225,28 +225,26 @@ impl<'a> Node<'a> {
 
     /// The entries of an object member, each with its pointer.
     fn entries(&self, key: &str) -> impl Iterator<Item = (&'a str, Node<'a>)> + use<'a> {
-        let base = format!("{}/{}", self.pointer, key);
-        self.get(key)
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-            .map(move |(k, v)| {
-                (
-                    k.as_str(),
-                    Node::new(v, format!("{base}/{}", pointer::escape(k))),
-                )
-            })
+        let object = self.get(key).and_then(Value::as_object);
+        // The base pointer is built only for a member that is there.
+        let base = object.map(|_| format!("{}/{}", self.pointer, key));
+        object.into_iter().flatten().map(move |(k, v)| {
+            let base = base.as_deref().unwrap_or_default();
+            (
+                k.as_str(),
+                Node::new(v, format!("{base}/{}", pointer::escape(k))),
+            )
+        })
     }
 
     /// The items of an array member, each with its pointer.
     fn items(&self, key: &str) -> impl Iterator<Item = Node<'a>> + use<'a> {
-        let base = format!("{}/{}", self.pointer, key);
-        self.get(key)
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .enumerate()
-            .map(move |(i, v)| Node::new(v, format!("{base}/{i}")))
+        let array = self.get(key).and_then(Value::as_array);
+        let base = array.map(|_| format!("{}/{}", self.pointer, key));
+        array.into_iter().flatten().enumerate().map(move |(i, v)| {
+            let base = base.as_deref().unwrap_or_default();
+            Node::new(v, format!("{base}/{i}"))
+        })
     }
 
     /// The `$ref` this node is, when it is one.
@@ -1063,6 +1061,11 @@ impl<'a> SchemaView<'a> {
     /// Whether `allOf` has at least one part (no pointers built).
     pub(crate) fn has_all_of(&self) -> bool {
         self.list_len("allOf") > 0
+    }
+
+    /// How many parts `allOf` has (no pointers built).
+    pub(crate) fn all_of_len(&self) -> usize {
+        self.list_len("allOf")
     }
 
     fn list_len(&self, key: &str) -> usize {
