@@ -68,7 +68,7 @@ pub(super) fn errors<'a>(
     op: &OperationView<'a>,
     type_base: &str,
 ) -> Option<ErrorShape> {
-    let has_success = op.responses().any(|(key, _)| key.is_success());
+    let has_success = op.has_success_response();
     let mut entries: Vec<(StatusMatch, &str, ResponseView<'a>)> = Vec::new();
     for (key, response) in op.responses() {
         let status = if key.is_default() {
@@ -177,23 +177,26 @@ fn response_body<'a>(
     hint: &str,
 ) -> Result<ResponseBody, Error> {
     let response = space.deref(response)?;
-    let content: Vec<_> = response.content().collect();
-    if content.is_empty() {
+    let media: Vec<_> = response.media_types().collect();
+    if media.is_empty() {
         return Ok(ResponseBody::Empty);
     }
-    if let Some((_, entry)) = content.iter().find(|(media, _)| media.is_json()) {
-        return Ok(match entry.schema() {
-            Some(schema) => ResponseBody::Json(space.ty(&schema, hint)?),
-            None => ResponseBody::Json(Ty::Value),
-        });
+    if let Some(json) = media.iter().find(|m| m.is_json()) {
+        return Ok(
+            match response.media(*json).and_then(|entry| entry.schema()) {
+                Some(schema) => ResponseBody::Json(space.ty(&schema, hint)?),
+                None => ResponseBody::Json(Ty::Value),
+            },
+        );
     }
-    if content.iter().any(|(media, _)| media.is_text()) {
+    if media.iter().any(|m| m.is_text()) {
         return Ok(ResponseBody::Text);
     }
-    if let Some((_, entry)) = content.iter().find(|(media, _)| media.is_any()) {
+    if let Some(any) = media.iter().find(|m| m.is_any()) {
         // `*/*` with an object schema is JSON in practice; without one, bytes.
-        if let Some(schema) = entry
-            .schema()
+        if let Some(schema) = response
+            .media(*any)
+            .and_then(|entry| entry.schema())
             .filter(|s| s.primary_type() != Some(JsonType::String))
         {
             return Ok(ResponseBody::Json(space.ty(&schema, hint)?));

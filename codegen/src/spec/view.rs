@@ -642,6 +642,14 @@ impl<'a> OperationView<'a> {
             .map(|(name, node)| (name, CallbackView(node)))
     }
 
+    /// Whether a 2xx status (or the `2XX` class) has a response (no pointers built).
+    pub(crate) fn has_success_response(&self) -> bool {
+        self.0
+            .get("responses")
+            .and_then(Value::as_object)
+            .is_some_and(|r| r.keys().any(|code| StatusKey(code).is_success()))
+    }
+
     /// `x-pagination`, when declared; a missing setting is an error at the extension.
     pub(crate) fn pagination(&self) -> Option<Result<PaginationExtension<'a>, Error>> {
         let ext = self.0.child("x-pagination")?;
@@ -816,13 +824,20 @@ impl<'a> RequestBodyView<'a> {
 }
 
 impl<'a> ResponseView<'a> {
-    /// `content`, each media type with its entry, in spec order.
-    pub(crate) fn content(
-        &self,
-    ) -> impl Iterator<Item = (MediaType<'a>, MediaTypeView<'a>)> + use<'a> {
+    /// The media types of `content`, in spec order (no pointers built).
+    pub(crate) fn media_types(&self) -> impl Iterator<Item = MediaType<'a>> + use<'a> {
         self.0
-            .entries("content")
-            .map(|(media, node)| (MediaType(media), MediaTypeView(node)))
+            .get("content")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .map(|(media, _)| MediaType(media.as_str()))
+    }
+
+    /// The entry of `content` for `media`, one of [`Self::media_types`].
+    pub(crate) fn media(&self, media: MediaType<'_>) -> Option<MediaTypeView<'a>> {
+        let content = self.0.child("content")?;
+        content.child(media.0).map(MediaTypeView)
     }
 }
 
