@@ -65,14 +65,18 @@ fn generated_crates_outside_the_workspace_build_on_their_own() {
             String::from_utf8_lossy(&check.stderr)
         );
     }
-    // Publishable: the tarball holds everything it needs and builds.
-    let out = dir.path().join("bodies");
-    let package = cargo(&out, &["package", "--allow-dirty", "--quiet"]);
-    assert!(
-        package.status.success(),
-        "cargo package failed:\n{}",
-        String::from_utf8_lossy(&package.stderr)
-    );
+    // Publishable: each tarball holds everything it needs and builds.
+    for fixture in ["bodies", "pagination", "params"] {
+        let package = cargo(
+            &dir.path().join(fixture),
+            &["package", "--allow-dirty", "--quiet"],
+        );
+        assert!(
+            package.status.success(),
+            "{fixture}: cargo package failed:\n{}",
+            String::from_utf8_lossy(&package.stderr)
+        );
+    }
 }
 
 #[test]

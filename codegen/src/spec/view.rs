@@ -1395,6 +1395,35 @@ mod tests {
     }
 
     #[test]
+    fn license_reads_as_an_spdx_expression_or_not_at_all() {
+        let license = |info: Value| {
+            let raw = json!({"info": info});
+            Document::new(&raw).license().map(str::to_string)
+        };
+        assert_eq!(
+            license(json!({"license": {"name": "MIT"}})).as_deref(),
+            Some("MIT")
+        );
+        assert_eq!(
+            license(json!({"license": {"name": "x", "identifier": "Apache-2.0"}})).as_deref(),
+            Some("Apache-2.0")
+        );
+        assert_eq!(
+            license(json!({"license": {"name": "Proprietary License"}})),
+            None
+        );
+        let raw =
+            json!({"info": {"x-cargo": {"publish": false, "keywords": ["a"], "bad": {"x": 1}}}});
+        assert_eq!(
+            Document::new(&raw).cargo_settings(),
+            vec![
+                ("publish", SettingValue::Flag(false)),
+                ("keywords", SettingValue::List(vec!["a".into()]))
+            ]
+        );
+    }
+
+    #[test]
     fn statistics_count_operations_and_schemas() {
         let raw = json!({
             "paths": {
