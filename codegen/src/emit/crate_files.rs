@@ -50,8 +50,17 @@ pub(crate) fn cargo_toml(
         "categories".into(),
         toml_list(&["api-bindings", "web-programming::http-client"]),
     ));
-    // The spec's `info.x-cargo` has the last word on every field it sets.
-    for (key, value) in &facts.package.overrides {
+    // The spec's `info.x-cargo` has the last word on every field it sets, except the
+    // name and version (the generator's `--name` and its version bumps own those) and
+    // keys that are not plain TOML keys.
+    let settable = |key: &str| {
+        !matches!(key, "name" | "version")
+            && !key.is_empty()
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    };
+    for (key, value) in facts.package.overrides.iter().filter(|(k, _)| settable(k)) {
         let value = match value {
             SettingValue::Text(text) => toml_string(text),
             SettingValue::Flag(flag) => flag.to_string(),

@@ -54,4 +54,4 @@ pub use sdk_runtime::{upload, ApiError, ApiResponse, Error, FilePart, RequestOpt
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Fingerprint of the spec this crate was generated from.
-pub const SPEC_FINGERPRINT: &str = "55759a99d0a5fe63";
+pub const SPEC_FINGERPRINT: &str = "dae2139065ab2631";
