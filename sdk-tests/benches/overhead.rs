@@ -96,7 +96,7 @@ fn sdk_client(base_url: &str) -> Client {
 async fn bare_get_skill(http: &reqwest::Client, base_url: &str) -> (Skill, Option<String>) {
     let response = http
         .get(format!("{base_url}/v1/skills/{SKILL_ID}"))
-        .header("user-agent", "anthropic-skills/0.1.0")
+        .header("user-agent", anthropic_skills::PROFILE.user_agent)
         .header("accept", "application/json")
         .header("x-api-key", TEST_API_KEY)
         .header("anthropic-version", "2023-06-01")

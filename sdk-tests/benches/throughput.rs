@@ -89,7 +89,7 @@ fn bare_client() -> reqwest::Client {
 async fn bare_get_skill(http: reqwest::Client, url: String) -> Skill {
     let response = http
         .get(url)
-        .header("user-agent", "anthropic-skills/0.1.0")
+        .header("user-agent", anthropic_skills::PROFILE.user_agent)
         .header("accept", "application/json")
         .header("x-api-key", TEST_API_KEY)
         .header("anthropic-version", "2023-06-01")
