@@ -33,6 +33,7 @@
 
 mod client;
 mod config;
+pub mod de;
 pub mod double_option;
 mod error;
 mod formats;

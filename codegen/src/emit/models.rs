@@ -60,7 +60,11 @@ fn defaultable(s: &Struct) -> bool {
 
 fn struct_def(docs: &TokenStream, name: &syn::Ident, s: &Struct, types: &[TypeDef]) -> TokenStream {
     let default = defaultable(s).then(|| quote!(Default,));
-    let fields = s.fields.iter().map(|f| field(f, s.role, types));
+    let derives_deserialize = s.additional.is_some() || s.fields.iter().any(|f| f.flatten);
+    let fields = s
+        .fields
+        .iter()
+        .map(|f| field(f, s.role, types, derives_deserialize));
     let additional = s.additional.as_ref().map(|ty| {
         let ty = ty_tokens(ty, types);
         quote! {
@@ -70,11 +74,23 @@ fn struct_def(docs: &TokenStream, name: &syn::Ident, s: &Struct, types: &[TypeDe
         }
     });
     match s.role {
-        StructRole::Model => quote! {
-            #docs
-            #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
-            pub struct #name { #(#fields)* #additional }
-        },
+        // Flattened fields need serde's buffering; they are rare, so the derive stays.
+        StructRole::Model if derives_deserialize => {
+            quote! {
+                #docs
+                #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+                pub struct #name { #(#fields)* #additional }
+            }
+        }
+        StructRole::Model => {
+            let object = object_impl(name, s, types);
+            quote! {
+                #docs
+                #[derive(Debug, Clone, PartialEq, #default Serialize)]
+                pub struct #name { #(#fields)* }
+                #object
+            }
+        }
         StructRole::Params => quote! {
             #docs
             #[derive(Debug, Clone, PartialEq, #default)]
@@ -101,7 +117,83 @@ fn struct_def(docs: &TokenStream, name: &syn::Ident, s: &Struct, types: &[TypeDe
     }
 }
 
-fn field(f: &Field, role: StructRole, types: &[TypeDef]) -> TokenStream {
+/// `Deserialize` through `sdk_runtime::de::object`, for a struct without flattened
+/// fields: the wire names, one slot per field and how a value is finished, instead of
+/// the derive's expansion (most of a large crate's compile time). `Self` stands for the
+/// type inside the impl, so no generic parameter can shadow its name.
+fn object_impl(name: &syn::Ident, s: &Struct, types: &[TypeDef]) -> TokenStream {
+    let wire_name = name.to_string();
+    let wires = s.fields.iter().map(|f| &f.wire);
+    let mut slots = Vec::new();
+    let mut fills = Vec::new();
+    let mut finishes = Vec::new();
+    for (index, f) in s.fields.iter().enumerate() {
+        let ty = ty_tokens(&f.full_ty(), types);
+        let slot = syn::Index::from(index);
+        let field = ident(&f.ident);
+        let arm = Literal::usize_unsuffixed(index);
+        if !f.required && f.nullable {
+            // The field itself is the slot: absent, null or a value.
+            slots.push(ty);
+            fills.push(quote!(#arm => sdk_runtime::de::fill_nullable(&mut partial.#slot, map),));
+            finishes.push(quote!(#field: partial.#slot,));
+        } else {
+            slots.push(quote!(Option<#ty>));
+            fills.push(quote!(#arm => sdk_runtime::de::fill(&mut partial.#slot, map),));
+            let wire = &f.wire;
+            finishes.push(if f.required {
+                quote!(#field: sdk_runtime::de::required(partial.#slot, #wire)?,)
+            } else {
+                quote!(#field: partial.#slot.unwrap_or_default(),)
+            });
+        }
+    }
+    let nones = s.fields.iter().map(|_| quote!(None,));
+    // Unused when there are no fields.
+    let partial_binding = if s.fields.is_empty() {
+        quote!(_partial)
+    } else {
+        quote!(partial)
+    };
+    let map_binding = if s.fields.is_empty() {
+        quote!(_map)
+    } else {
+        quote!(map)
+    };
+    quote! {
+        impl sdk_runtime::de::Object for #name {
+            const NAME: &'static str = #wire_name;
+            const FIELDS: &'static [&'static str] = &[#(#wires),*];
+            type Partial = (#(#slots,)*);
+            fn start() -> Self::Partial {
+                (#(#nones)*)
+            }
+            fn field<'de, A: serde::de::MapAccess<'de>>(
+                #partial_binding: &mut Self::Partial,
+                index: usize,
+                #map_binding: &mut A,
+            ) -> Result<bool, A::Error> {
+                match index {
+                    #(#fills)*
+                    _ => Ok(true),
+                }
+            }
+            fn finish<E: serde::de::Error>(#partial_binding: Self::Partial) -> Result<Self, E> {
+                Ok(Self { #(#finishes)* })
+            }
+        }
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                sdk_runtime::de::object(deserializer)
+            }
+        }
+    }
+}
+
+/// One field of a struct. Without `derives_deserialize` its serde attributes are only
+/// for `Serialize` (an optional, nullable field's `Some(None)` is written as `null`
+/// by serde's own `Option`).
+fn field(f: &Field, role: StructRole, types: &[TypeDef], derives_deserialize: bool) -> TokenStream {
     let mut docs = docs_tokens(&f.docs);
     let mut note = |line: &str| {
         if !docs.is_empty() {
@@ -128,12 +220,13 @@ fn field(f: &Field, role: StructRole, types: &[TypeDef]) -> TokenStream {
             let wire = &f.wire;
             serde_args.push(quote!(rename = #wire));
         }
-        match (f.required, f.nullable) {
-            (true, _) => {}
-            (false, false) => {
+        match (f.required, f.nullable, derives_deserialize) {
+            (true, _, _) => {}
+            (false, _, false) => serde_args.push(quote!(skip_serializing_if = "Option::is_none")),
+            (false, false, true) => {
                 serde_args.push(quote!(default, skip_serializing_if = "Option::is_none"))
             }
-            (false, true) => serde_args.push(quote!(
+            (false, true, true) => serde_args.push(quote!(
                 default,
                 skip_serializing_if = "Option::is_none",
                 with = "sdk_runtime::double_option"
