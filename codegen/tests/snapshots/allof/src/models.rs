@@ -5,59 +5,323 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Base {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<sdk_runtime::DateTime>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+impl sdk_runtime::de::Object for Base {
+    const NAME: &'static str = "Base";
+
+    const FIELDS: &'static [&'static str] = &["id", "created"];
+
+    type Partial = (Option<String>, Option<Option<sdk_runtime::DateTime>>);
+
+    fn start() -> Self::Partial {
+        (None, None)
+    }
+
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match index {
+            0 => sdk_runtime::de::fill(&mut partial.0, map),
+            1 => sdk_runtime::de::fill(&mut partial.1, map),
+            _ => Ok(true),
+        }
+    }
+
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(Self {
+            id: sdk_runtime::de::required(partial.0, "id")?,
+            created: partial.1.unwrap_or_default(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Base {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdk_runtime::de::object(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Named {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<sdk_runtime::DateTime>,
     pub name: String,
+}
+
+impl sdk_runtime::de::Object for Named {
+    const NAME: &'static str = "Named";
+
+    const FIELDS: &'static [&'static str] = &["id", "created", "name"];
+
+    type Partial = (
+        Option<String>,
+        Option<Option<sdk_runtime::DateTime>>,
+        Option<String>,
+    );
+
+    fn start() -> Self::Partial {
+        (None, None, None)
+    }
+
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match index {
+            0 => sdk_runtime::de::fill(&mut partial.0, map),
+            1 => sdk_runtime::de::fill(&mut partial.1, map),
+            2 => sdk_runtime::de::fill(&mut partial.2, map),
+            _ => Ok(true),
+        }
+    }
+
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(Self {
+            id: sdk_runtime::de::required(partial.0, "id")?,
+            created: partial.1.unwrap_or_default(),
+            name: sdk_runtime::de::required(partial.2, "name")?,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Named {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdk_runtime::de::object(deserializer)
+    }
 }
 
 /// Nested allOf through a ref to an allOf.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Detailed {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<sdk_runtime::DateTime>,
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extra: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
 }
 
+impl sdk_runtime::de::Object for Detailed {
+    const NAME: &'static str = "Detailed";
+
+    const FIELDS: &'static [&'static str] = &["id", "created", "name", "extra", "notes"];
+
+    type Partial = (
+        Option<String>,
+        Option<Option<sdk_runtime::DateTime>>,
+        Option<String>,
+        Option<Option<i64>>,
+        Option<Option<String>>,
+    );
+
+    fn start() -> Self::Partial {
+        (None, None, None, None, None)
+    }
+
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match index {
+            0 => sdk_runtime::de::fill(&mut partial.0, map),
+            1 => sdk_runtime::de::fill(&mut partial.1, map),
+            2 => sdk_runtime::de::fill(&mut partial.2, map),
+            3 => sdk_runtime::de::fill(&mut partial.3, map),
+            4 => sdk_runtime::de::fill(&mut partial.4, map),
+            _ => Ok(true),
+        }
+    }
+
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(Self {
+            id: sdk_runtime::de::required(partial.0, "id")?,
+            created: partial.1.unwrap_or_default(),
+            name: sdk_runtime::de::required(partial.2, "name")?,
+            extra: partial.3.unwrap_or_default(),
+            notes: partial.4.unwrap_or_default(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Detailed {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdk_runtime::de::object(deserializer)
+    }
+}
+
 /// a single ref plus a description
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RefWithConstraints {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<sdk_runtime::DateTime>,
+}
+
+impl sdk_runtime::de::Object for RefWithConstraints {
+    const NAME: &'static str = "RefWithConstraints";
+
+    const FIELDS: &'static [&'static str] = &["id", "created"];
+
+    type Partial = (Option<String>, Option<Option<sdk_runtime::DateTime>>);
+
+    fn start() -> Self::Partial {
+        (None, None)
+    }
+
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match index {
+            0 => sdk_runtime::de::fill(&mut partial.0, map),
+            1 => sdk_runtime::de::fill(&mut partial.1, map),
+            _ => Ok(true),
+        }
+    }
+
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(Self {
+            id: sdk_runtime::de::required(partial.0, "id")?,
+            created: partial.1.unwrap_or_default(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for RefWithConstraints {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdk_runtime::de::object(deserializer)
+    }
 }
 
 pub type StringConstraint = String;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Diamond {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<sdk_runtime::DateTime>,
     pub name: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+impl sdk_runtime::de::Object for Diamond {
+    const NAME: &'static str = "Diamond";
+
+    const FIELDS: &'static [&'static str] = &["id", "created", "name"];
+
+    type Partial = (
+        Option<String>,
+        Option<Option<sdk_runtime::DateTime>>,
+        Option<String>,
+    );
+
+    fn start() -> Self::Partial {
+        (None, None, None)
+    }
+
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match index {
+            0 => sdk_runtime::de::fill(&mut partial.0, map),
+            1 => sdk_runtime::de::fill(&mut partial.1, map),
+            2 => sdk_runtime::de::fill(&mut partial.2, map),
+            _ => Ok(true),
+        }
+    }
+
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(Self {
+            id: sdk_runtime::de::required(partial.0, "id")?,
+            created: partial.1.unwrap_or_default(),
+            name: sdk_runtime::de::required(partial.2, "name")?,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Diamond {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdk_runtime::de::object(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WithOwnProps {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<sdk_runtime::DateTime>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub own: Option<bool>,
+}
+
+impl sdk_runtime::de::Object for WithOwnProps {
+    const NAME: &'static str = "WithOwnProps";
+
+    const FIELDS: &'static [&'static str] = &["id", "created", "own"];
+
+    type Partial = (
+        Option<String>,
+        Option<Option<sdk_runtime::DateTime>>,
+        Option<Option<bool>>,
+    );
+
+    fn start() -> Self::Partial {
+        (None, None, None)
+    }
+
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match index {
+            0 => sdk_runtime::de::fill(&mut partial.0, map),
+            1 => sdk_runtime::de::fill(&mut partial.1, map),
+            2 => sdk_runtime::de::fill(&mut partial.2, map),
+            _ => Ok(true),
+        }
+    }
+
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(Self {
+            id: sdk_runtime::de::required(partial.0, "id")?,
+            created: partial.1.unwrap_or_default(),
+            own: partial.2.unwrap_or_default(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for WithOwnProps {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdk_runtime::de::object(deserializer)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -80,28 +344,180 @@ pub struct AllOfMap {
     pub additional_properties: std::collections::BTreeMap<String, String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct AllOfConflict {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub x: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+impl sdk_runtime::de::Object for AllOfConflict {
+    const NAME: &'static str = "AllOfConflict";
+
+    const FIELDS: &'static [&'static str] = &["x"];
+
+    type Partial = (Option<Option<i64>>,);
+
+    fn start() -> Self::Partial {
+        (None,)
+    }
+
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match index {
+            0 => sdk_runtime::de::fill(&mut partial.0, map),
+            _ => Ok(true),
+        }
+    }
+
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(Self {
+            x: partial.0.unwrap_or_default(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for AllOfConflict {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdk_runtime::de::object(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct SelfAllOf {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub a: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+impl sdk_runtime::de::Object for SelfAllOf {
+    const NAME: &'static str = "SelfAllOf";
+
+    const FIELDS: &'static [&'static str] = &["a"];
+
+    type Partial = (Option<Option<String>>,);
+
+    fn start() -> Self::Partial {
+        (None,)
+    }
+
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match index {
+            0 => sdk_runtime::de::fill(&mut partial.0, map),
+            _ => Ok(true),
+        }
+    }
+
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(Self {
+            a: partial.0.unwrap_or_default(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for SelfAllOf {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdk_runtime::de::object(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Cat {
     pub kind: String,
     pub meows: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+impl sdk_runtime::de::Object for Cat {
+    const NAME: &'static str = "Cat";
+
+    const FIELDS: &'static [&'static str] = &["kind", "meows"];
+
+    type Partial = (Option<String>, Option<bool>);
+
+    fn start() -> Self::Partial {
+        (None, None)
+    }
+
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match index {
+            0 => sdk_runtime::de::fill(&mut partial.0, map),
+            1 => sdk_runtime::de::fill(&mut partial.1, map),
+            _ => Ok(true),
+        }
+    }
+
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(Self {
+            kind: sdk_runtime::de::required(partial.0, "kind")?,
+            meows: sdk_runtime::de::required(partial.1, "meows")?,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Cat {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdk_runtime::de::object(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Dog {
     pub kind: String,
     pub barks: i64,
+}
+
+impl sdk_runtime::de::Object for Dog {
+    const NAME: &'static str = "Dog";
+
+    const FIELDS: &'static [&'static str] = &["kind", "barks"];
+
+    type Partial = (Option<String>, Option<i64>);
+
+    fn start() -> Self::Partial {
+        (None, None)
+    }
+
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match index {
+            0 => sdk_runtime::de::fill(&mut partial.0, map),
+            1 => sdk_runtime::de::fill(&mut partial.1, map),
+            _ => Ok(true),
+        }
+    }
+
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(Self {
+            kind: sdk_runtime::de::required(partial.0, "kind")?,
+            barks: sdk_runtime::de::required(partial.1, "barks")?,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Dog {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdk_runtime::de::object(deserializer)
+    }
 }
 
 /// Properties beside a discriminated oneOf.
@@ -136,20 +552,98 @@ pub struct OwnedPet {
 pub type OnlyUnion = AnyPet;
 
 /// A oneOf of required-lists only constrains the properties.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ConstraintOneOf {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub a: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub b: Option<String>,
 }
 
+impl sdk_runtime::de::Object for ConstraintOneOf {
+    const NAME: &'static str = "ConstraintOneOf";
+
+    const FIELDS: &'static [&'static str] = &["a", "b"];
+
+    type Partial = (Option<Option<String>>, Option<Option<String>>);
+
+    fn start() -> Self::Partial {
+        (None, None)
+    }
+
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match index {
+            0 => sdk_runtime::de::fill(&mut partial.0, map),
+            1 => sdk_runtime::de::fill(&mut partial.1, map),
+            _ => Ok(true),
+        }
+    }
+
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(Self {
+            a: partial.0.unwrap_or_default(),
+            b: partial.1.unwrap_or_default(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for ConstraintOneOf {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdk_runtime::de::object(deserializer)
+    }
+}
+
 /// A union of scalars cannot be flattened into an object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ScalarOneOf {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<sdk_runtime::DateTime>,
+}
+
+impl sdk_runtime::de::Object for ScalarOneOf {
+    const NAME: &'static str = "ScalarOneOf";
+
+    const FIELDS: &'static [&'static str] = &["id", "created"];
+
+    type Partial = (Option<String>, Option<Option<sdk_runtime::DateTime>>);
+
+    fn start() -> Self::Partial {
+        (None, None)
+    }
+
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match index {
+            0 => sdk_runtime::de::fill(&mut partial.0, map),
+            1 => sdk_runtime::de::fill(&mut partial.1, map),
+            _ => Ok(true),
+        }
+    }
+
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(Self {
+            id: sdk_runtime::de::required(partial.0, "id")?,
+            created: partial.1.unwrap_or_default(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for ScalarOneOf {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdk_runtime::de::object(deserializer)
+    }
 }
 
 /// Variants are tried in order; a value matching none is kept in `Other`.
@@ -162,16 +656,90 @@ pub enum AllOfWithOneOfOneOf {
     Other(serde_json::Value),
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct AllOfWithOneOfOneOfVariant0 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub a: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+impl sdk_runtime::de::Object for AllOfWithOneOfOneOfVariant0 {
+    const NAME: &'static str = "AllOfWithOneOfOneOfVariant0";
+
+    const FIELDS: &'static [&'static str] = &["a"];
+
+    type Partial = (Option<Option<String>>,);
+
+    fn start() -> Self::Partial {
+        (None,)
+    }
+
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match index {
+            0 => sdk_runtime::de::fill(&mut partial.0, map),
+            _ => Ok(true),
+        }
+    }
+
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(Self {
+            a: partial.0.unwrap_or_default(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for AllOfWithOneOfOneOfVariant0 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdk_runtime::de::object(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct AllOfWithOneOfOneOfVariant1 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub b: Option<String>,
+}
+
+impl sdk_runtime::de::Object for AllOfWithOneOfOneOfVariant1 {
+    const NAME: &'static str = "AllOfWithOneOfOneOfVariant1";
+
+    const FIELDS: &'static [&'static str] = &["b"];
+
+    type Partial = (Option<Option<String>>,);
+
+    fn start() -> Self::Partial {
+        (None,)
+    }
+
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match index {
+            0 => sdk_runtime::de::fill(&mut partial.0, map),
+            _ => Ok(true),
+        }
+    }
+
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(Self {
+            b: partial.0.unwrap_or_default(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for AllOfWithOneOfOneOfVariant1 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdk_runtime::de::object(deserializer)
+    }
 }
 
 /// Chosen by the `kind` property; an unknown tag is kept in `Other`.

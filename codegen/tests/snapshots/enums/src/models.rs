@@ -401,36 +401,117 @@ sdk_runtime::open_string_enum_traits!(OpenEnum);
 
 pub type ObjectEnum = serde_json::Map<String, serde_json::Value>;
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct EnumHolder {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<Order>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub signs: Option<Signs>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<Priority>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub big: Option<BigUnsigned>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mixed: Option<Mixed>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "sdk_runtime::double_option"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nullable_enum: Option<Option<NullableEnum>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub inline_status: Option<EnumHolderInlineStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub inline_list: Option<Vec<EnumHolderInlineListItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ratio: Option<Ratio>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub open: Option<OpenEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub empty: Option<EmptyEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_enum: Option<ObjectEnum>,
+}
+
+impl sdk_runtime::de::Object for EnumHolder {
+    const NAME: &'static str = "EnumHolder";
+
+    const FIELDS: &'static [&'static str] = &[
+        "order",
+        "signs",
+        "priority",
+        "big",
+        "mixed",
+        "nullable_enum",
+        "inline_status",
+        "inline_list",
+        "ratio",
+        "open",
+        "empty",
+        "object_enum",
+    ];
+
+    type Partial = (
+        Option<Option<Order>>,
+        Option<Option<Signs>>,
+        Option<Option<Priority>>,
+        Option<Option<BigUnsigned>>,
+        Option<Option<Mixed>>,
+        Option<Option<NullableEnum>>,
+        Option<Option<EnumHolderInlineStatus>>,
+        Option<Option<Vec<EnumHolderInlineListItem>>>,
+        Option<Option<Ratio>>,
+        Option<Option<OpenEnum>>,
+        Option<Option<EmptyEnum>>,
+        Option<Option<ObjectEnum>>,
+    );
+
+    fn start() -> Self::Partial {
+        (None, None, None, None, None, None, None, None, None, None, None, None)
+    }
+
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match index {
+            0 => sdk_runtime::de::fill(&mut partial.0, map),
+            1 => sdk_runtime::de::fill(&mut partial.1, map),
+            2 => sdk_runtime::de::fill(&mut partial.2, map),
+            3 => sdk_runtime::de::fill(&mut partial.3, map),
+            4 => sdk_runtime::de::fill(&mut partial.4, map),
+            5 => sdk_runtime::de::fill_nullable(&mut partial.5, map),
+            6 => sdk_runtime::de::fill(&mut partial.6, map),
+            7 => sdk_runtime::de::fill(&mut partial.7, map),
+            8 => sdk_runtime::de::fill(&mut partial.8, map),
+            9 => sdk_runtime::de::fill(&mut partial.9, map),
+            10 => sdk_runtime::de::fill(&mut partial.10, map),
+            11 => sdk_runtime::de::fill(&mut partial.11, map),
+            _ => Ok(true),
+        }
+    }
+
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(Self {
+            order: partial.0.unwrap_or_default(),
+            signs: partial.1.unwrap_or_default(),
+            priority: partial.2.unwrap_or_default(),
+            big: partial.3.unwrap_or_default(),
+            mixed: partial.4.unwrap_or_default(),
+            nullable_enum: partial.5,
+            inline_status: partial.6.unwrap_or_default(),
+            inline_list: partial.7.unwrap_or_default(),
+            ratio: partial.8.unwrap_or_default(),
+            open: partial.9.unwrap_or_default(),
+            empty: partial.10.unwrap_or_default(),
+            object_enum: partial.11.unwrap_or_default(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for EnumHolder {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdk_runtime::de::object(deserializer)
+    }
 }
 
 /// Declared strings written as numbers are sent as strings.

@@ -7,44 +7,231 @@ use serde::{Deserialize, Serialize};
 #[doc(no_inline)]
 pub use crate::params::*;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Item {
     pub id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+impl sdk_runtime::de::Object for Item {
+    const NAME: &'static str = "Item";
+
+    const FIELDS: &'static [&'static str] = &["id"];
+
+    type Partial = (Option<String>,);
+
+    fn start() -> Self::Partial {
+        (None,)
+    }
+
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match index {
+            0 => sdk_runtime::de::fill(&mut partial.0, map),
+            _ => Ok(true),
+        }
+    }
+
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(Self {
+            id: sdk_runtime::de::required(partial.0, "id")?,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Item {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdk_runtime::de::object(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListByCursorResponse {
     pub items: Vec<Item>,
     pub meta: ListByCursorResponseMeta,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+impl sdk_runtime::de::Object for ListByCursorResponse {
+    const NAME: &'static str = "ListByCursorResponse";
+
+    const FIELDS: &'static [&'static str] = &["items", "meta"];
+
+    type Partial = (Option<Vec<Item>>, Option<ListByCursorResponseMeta>);
+
+    fn start() -> Self::Partial {
+        (None, None)
+    }
+
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match index {
+            0 => sdk_runtime::de::fill(&mut partial.0, map),
+            1 => sdk_runtime::de::fill(&mut partial.1, map),
+            _ => Ok(true),
+        }
+    }
+
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(Self {
+            items: sdk_runtime::de::required(partial.0, "items")?,
+            meta: sdk_runtime::de::required(partial.1, "meta")?,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for ListByCursorResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdk_runtime::de::object(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ListByCursorResponseMeta {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "sdk_runtime::double_option"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<Option<String>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+impl sdk_runtime::de::Object for ListByCursorResponseMeta {
+    const NAME: &'static str = "ListByCursorResponseMeta";
+
+    const FIELDS: &'static [&'static str] = &["next_cursor"];
+
+    type Partial = (Option<Option<String>>,);
+
+    fn start() -> Self::Partial {
+        (None,)
+    }
+
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match index {
+            0 => sdk_runtime::de::fill_nullable(&mut partial.0, map),
+            _ => Ok(true),
+        }
+    }
+
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(Self { next_cursor: partial.0 })
+    }
+}
+
+impl<'de> Deserialize<'de> for ListByCursorResponseMeta {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdk_runtime::de::object(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ListByTokenResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<Item>>,
-    #[serde(rename = "nextPageToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "nextPageToken", skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+impl sdk_runtime::de::Object for ListByTokenResponse {
+    const NAME: &'static str = "ListByTokenResponse";
+
+    const FIELDS: &'static [&'static str] = &["results", "nextPageToken"];
+
+    type Partial = (Option<Option<Vec<Item>>>, Option<Option<String>>);
+
+    fn start() -> Self::Partial {
+        (None, None)
+    }
+
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match index {
+            0 => sdk_runtime::de::fill(&mut partial.0, map),
+            1 => sdk_runtime::de::fill(&mut partial.1, map),
+            _ => Ok(true),
+        }
+    }
+
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(Self {
+            results: partial.0.unwrap_or_default(),
+            next_page_token: partial.1.unwrap_or_default(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for ListByTokenResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdk_runtime::de::object(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListAfterItemResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     pub data: Vec<Item>,
     pub has_more: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+impl sdk_runtime::de::Object for ListAfterItemResponse {
+    const NAME: &'static str = "ListAfterItemResponse";
+
+    const FIELDS: &'static [&'static str] = &["object", "data", "has_more"];
+
+    type Partial = (Option<Option<String>>, Option<Vec<Item>>, Option<bool>);
+
+    fn start() -> Self::Partial {
+        (None, None, None)
+    }
+
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match index {
+            0 => sdk_runtime::de::fill(&mut partial.0, map),
+            1 => sdk_runtime::de::fill(&mut partial.1, map),
+            2 => sdk_runtime::de::fill(&mut partial.2, map),
+            _ => Ok(true),
+        }
+    }
+
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(Self {
+            object: partial.0.unwrap_or_default(),
+            data: sdk_runtime::de::required(partial.1, "data")?,
+            has_more: sdk_runtime::de::required(partial.2, "has_more")?,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for ListAfterItemResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdk_runtime::de::object(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListAfterIdResponse {
     pub data: Vec<Item>,
     pub has_more: bool,
@@ -52,55 +239,382 @@ pub struct ListAfterIdResponse {
     pub last_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+impl sdk_runtime::de::Object for ListAfterIdResponse {
+    const NAME: &'static str = "ListAfterIdResponse";
+
+    const FIELDS: &'static [&'static str] = &["data", "has_more", "first_id", "last_id"];
+
+    type Partial = (
+        Option<Vec<Item>>,
+        Option<bool>,
+        Option<Option<String>>,
+        Option<Option<String>>,
+    );
+
+    fn start() -> Self::Partial {
+        (None, None, None, None)
+    }
+
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match index {
+            0 => sdk_runtime::de::fill(&mut partial.0, map),
+            1 => sdk_runtime::de::fill(&mut partial.1, map),
+            2 => sdk_runtime::de::fill(&mut partial.2, map),
+            3 => sdk_runtime::de::fill(&mut partial.3, map),
+            _ => Ok(true),
+        }
+    }
+
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(Self {
+            data: sdk_runtime::de::required(partial.0, "data")?,
+            has_more: sdk_runtime::de::required(partial.1, "has_more")?,
+            first_id: sdk_runtime::de::required(partial.2, "first_id")?,
+            last_id: sdk_runtime::de::required(partial.3, "last_id")?,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for ListAfterIdResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdk_runtime::de::object(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ListByOffsetResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub records: Option<Vec<Item>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+impl sdk_runtime::de::Object for ListByOffsetResponse {
+    const NAME: &'static str = "ListByOffsetResponse";
+
+    const FIELDS: &'static [&'static str] = &["records", "total"];
+
+    type Partial = (Option<Option<Vec<Item>>>, Option<Option<i64>>);
+
+    fn start() -> Self::Partial {
+        (None, None)
+    }
+
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match index {
+            0 => sdk_runtime::de::fill(&mut partial.0, map),
+            1 => sdk_runtime::de::fill(&mut partial.1, map),
+            _ => Ok(true),
+        }
+    }
+
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(Self {
+            records: partial.0.unwrap_or_default(),
+            total: partial.1.unwrap_or_default(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for ListByOffsetResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdk_runtime::de::object(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ListWithBodyBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+impl sdk_runtime::de::Object for ListWithBodyBody {
+    const NAME: &'static str = "ListWithBodyBody";
+
+    const FIELDS: &'static [&'static str] = &["expand"];
+
+    type Partial = (Option<Option<Vec<String>>>,);
+
+    fn start() -> Self::Partial {
+        (None,)
+    }
+
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match index {
+            0 => sdk_runtime::de::fill(&mut partial.0, map),
+            _ => Ok(true),
+        }
+    }
+
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(Self {
+            expand: partial.0.unwrap_or_default(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for ListWithBodyBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdk_runtime::de::object(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListWithBodyResponse {
     pub data: Vec<Item>,
     pub has_more: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+impl sdk_runtime::de::Object for ListWithBodyResponse {
+    const NAME: &'static str = "ListWithBodyResponse";
+
+    const FIELDS: &'static [&'static str] = &["data", "has_more"];
+
+    type Partial = (Option<Vec<Item>>, Option<bool>);
+
+    fn start() -> Self::Partial {
+        (None, None)
+    }
+
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match index {
+            0 => sdk_runtime::de::fill(&mut partial.0, map),
+            1 => sdk_runtime::de::fill(&mut partial.1, map),
+            _ => Ok(true),
+        }
+    }
+
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(Self {
+            data: sdk_runtime::de::required(partial.0, "data")?,
+            has_more: sdk_runtime::de::required(partial.1, "has_more")?,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for ListWithBodyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdk_runtime::de::object(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListPageTokensResponse {
     pub data: Vec<Item>,
     pub has_more: bool,
     pub next_page: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+impl sdk_runtime::de::Object for ListPageTokensResponse {
+    const NAME: &'static str = "ListPageTokensResponse";
+
+    const FIELDS: &'static [&'static str] = &["data", "has_more", "next_page"];
+
+    type Partial = (Option<Vec<Item>>, Option<bool>, Option<Option<String>>);
+
+    fn start() -> Self::Partial {
+        (None, None, None)
+    }
+
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match index {
+            0 => sdk_runtime::de::fill(&mut partial.0, map),
+            1 => sdk_runtime::de::fill(&mut partial.1, map),
+            2 => sdk_runtime::de::fill(&mut partial.2, map),
+            _ => Ok(true),
+        }
+    }
+
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(Self {
+            data: sdk_runtime::de::required(partial.0, "data")?,
+            has_more: sdk_runtime::de::required(partial.1, "has_more")?,
+            next_page: sdk_runtime::de::required(partial.2, "next_page")?,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for ListPageTokensResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdk_runtime::de::object(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ListPageLinksResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Item>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+impl sdk_runtime::de::Object for ListPageLinksResponse {
+    const NAME: &'static str = "ListPageLinksResponse";
+
+    const FIELDS: &'static [&'static str] = &["items", "next_page"];
+
+    type Partial = (Option<Option<Vec<Item>>>, Option<Option<String>>);
+
+    fn start() -> Self::Partial {
+        (None, None)
+    }
+
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match index {
+            0 => sdk_runtime::de::fill(&mut partial.0, map),
+            1 => sdk_runtime::de::fill(&mut partial.1, map),
+            _ => Ok(true),
+        }
+    }
+
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(Self {
+            items: partial.0.unwrap_or_default(),
+            next_page: partial.1.unwrap_or_default(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for ListPageLinksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdk_runtime::de::object(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct TwoListsResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub left: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub right: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+impl sdk_runtime::de::Object for TwoListsResponse {
+    const NAME: &'static str = "TwoListsResponse";
+
+    const FIELDS: &'static [&'static str] = &["left", "right", "next_cursor"];
+
+    type Partial = (
+        Option<Option<Vec<String>>>,
+        Option<Option<Vec<String>>>,
+        Option<Option<String>>,
+    );
+
+    fn start() -> Self::Partial {
+        (None, None, None)
+    }
+
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match index {
+            0 => sdk_runtime::de::fill(&mut partial.0, map),
+            1 => sdk_runtime::de::fill(&mut partial.1, map),
+            2 => sdk_runtime::de::fill(&mut partial.2, map),
+            _ => Ok(true),
+        }
+    }
+
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(Self {
+            left: partial.0.unwrap_or_default(),
+            right: partial.1.unwrap_or_default(),
+            next_cursor: partial.2.unwrap_or_default(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for TwoListsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdk_runtime::de::object(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct SearchResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
+}
+
+impl sdk_runtime::de::Object for SearchResponse {
+    const NAME: &'static str = "SearchResponse";
+
+    const FIELDS: &'static [&'static str] = &["data", "next_cursor"];
+
+    type Partial = (Option<Option<Vec<String>>>, Option<Option<String>>);
+
+    fn start() -> Self::Partial {
+        (None, None)
+    }
+
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match index {
+            0 => sdk_runtime::de::fill(&mut partial.0, map),
+            1 => sdk_runtime::de::fill(&mut partial.1, map),
+            _ => Ok(true),
+        }
+    }
+
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(Self {
+            data: partial.0.unwrap_or_default(),
+            next_cursor: partial.1.unwrap_or_default(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for SearchResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdk_runtime::de::object(deserializer)
+    }
 }

@@ -7,20 +7,98 @@ use serde::{Deserialize, Serialize};
 #[doc(no_inline)]
 pub use crate::params::*;
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct SearchCoords {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+impl sdk_runtime::de::Object for SearchCoords {
+    const NAME: &'static str = "SearchCoords";
+
+    const FIELDS: &'static [&'static str] = &["x", "y"];
+
+    type Partial = (Option<Option<f64>>, Option<Option<f64>>);
+
+    fn start() -> Self::Partial {
+        (None, None)
+    }
+
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match index {
+            0 => sdk_runtime::de::fill(&mut partial.0, map),
+            1 => sdk_runtime::de::fill(&mut partial.1, map),
+            _ => Ok(true),
+        }
+    }
+
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(Self {
+            x: partial.0.unwrap_or_default(),
+            y: partial.1.unwrap_or_default(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for SearchCoords {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdk_runtime::de::object(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct SearchFilter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_price: Option<f64>,
+}
+
+impl sdk_runtime::de::Object for SearchFilter {
+    const NAME: &'static str = "SearchFilter";
+
+    const FIELDS: &'static [&'static str] = &["status", "min_price"];
+
+    type Partial = (Option<Option<String>>, Option<Option<f64>>);
+
+    fn start() -> Self::Partial {
+        (None, None)
+    }
+
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match index {
+            0 => sdk_runtime::de::fill(&mut partial.0, map),
+            1 => sdk_runtime::de::fill(&mut partial.1, map),
+            _ => Ok(true),
+        }
+    }
+
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(Self {
+            status: partial.0.unwrap_or_default(),
+            min_price: partial.1.unwrap_or_default(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for SearchFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdk_runtime::de::object(deserializer)
+    }
 }
 
 ///
@@ -61,16 +139,90 @@ impl sdk_runtime::OpenStringEnum for SearchSort {
 
 sdk_runtime::open_string_enum_traits!(SearchSort);
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct SearchJsonFilter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub a: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+impl sdk_runtime::de::Object for SearchJsonFilter {
+    const NAME: &'static str = "SearchJsonFilter";
+
+    const FIELDS: &'static [&'static str] = &["a"];
+
+    type Partial = (Option<Option<i64>>,);
+
+    fn start() -> Self::Partial {
+        (None,)
+    }
+
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match index {
+            0 => sdk_runtime::de::fill(&mut partial.0, map),
+            _ => Ok(true),
+        }
+    }
+
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(Self {
+            a: partial.0.unwrap_or_default(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for SearchJsonFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdk_runtime::de::object(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct SearchXObject {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub a: Option<String>,
+}
+
+impl sdk_runtime::de::Object for SearchXObject {
+    const NAME: &'static str = "SearchXObject";
+
+    const FIELDS: &'static [&'static str] = &["a"];
+
+    type Partial = (Option<Option<String>>,);
+
+    fn start() -> Self::Partial {
+        (None,)
+    }
+
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match index {
+            0 => sdk_runtime::de::fill(&mut partial.0, map),
+            _ => Ok(true),
+        }
+    }
+
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(Self {
+            a: partial.0.unwrap_or_default(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for SearchXObject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdk_runtime::de::object(deserializer)
+    }
 }
 
 ///
@@ -111,8 +263,45 @@ impl sdk_runtime::OpenStringEnum for EnumPathKind {
 
 sdk_runtime::open_string_enum_traits!(EnumPathKind);
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ContentPathObj {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub k: Option<String>,
+}
+
+impl sdk_runtime::de::Object for ContentPathObj {
+    const NAME: &'static str = "ContentPathObj";
+
+    const FIELDS: &'static [&'static str] = &["k"];
+
+    type Partial = (Option<Option<String>>,);
+
+    fn start() -> Self::Partial {
+        (None,)
+    }
+
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match index {
+            0 => sdk_runtime::de::fill(&mut partial.0, map),
+            _ => Ok(true),
+        }
+    }
+
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(Self {
+            k: partial.0.unwrap_or_default(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for ContentPathObj {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdk_runtime::de::object(deserializer)
+    }
 }

@@ -5,16 +5,94 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Circle {
     pub kind: String,
     pub radius: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+impl sdk_runtime::de::Object for Circle {
+    const NAME: &'static str = "Circle";
+
+    const FIELDS: &'static [&'static str] = &["kind", "radius"];
+
+    type Partial = (Option<String>, Option<f64>);
+
+    fn start() -> Self::Partial {
+        (None, None)
+    }
+
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match index {
+            0 => sdk_runtime::de::fill(&mut partial.0, map),
+            1 => sdk_runtime::de::fill(&mut partial.1, map),
+            _ => Ok(true),
+        }
+    }
+
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(Self {
+            kind: sdk_runtime::de::required(partial.0, "kind")?,
+            radius: sdk_runtime::de::required(partial.1, "radius")?,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Circle {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdk_runtime::de::object(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Square {
     pub kind: String,
     pub side: f64,
+}
+
+impl sdk_runtime::de::Object for Square {
+    const NAME: &'static str = "Square";
+
+    const FIELDS: &'static [&'static str] = &["kind", "side"];
+
+    type Partial = (Option<String>, Option<f64>);
+
+    fn start() -> Self::Partial {
+        (None, None)
+    }
+
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match index {
+            0 => sdk_runtime::de::fill(&mut partial.0, map),
+            1 => sdk_runtime::de::fill(&mut partial.1, map),
+            _ => Ok(true),
+        }
+    }
+
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(Self {
+            kind: sdk_runtime::de::required(partial.0, "kind")?,
+            side: sdk_runtime::de::required(partial.1, "side")?,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Square {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdk_runtime::de::object(deserializer)
+    }
 }
 
 /// Tagged by `kind`, with an explicit mapping.
@@ -152,23 +230,138 @@ pub enum InlineBranches {
     Other(serde_json::Value),
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DiscriminatorOnBase {
     pub pet_type: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+impl sdk_runtime::de::Object for DiscriminatorOnBase {
+    const NAME: &'static str = "DiscriminatorOnBase";
+
+    const FIELDS: &'static [&'static str] = &["pet_type"];
+
+    type Partial = (Option<String>,);
+
+    fn start() -> Self::Partial {
+        (None,)
+    }
+
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match index {
+            0 => sdk_runtime::de::fill(&mut partial.0, map),
+            _ => Ok(true),
+        }
+    }
+
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(Self {
+            pet_type: sdk_runtime::de::required(partial.0, "pet_type")?,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for DiscriminatorOnBase {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdk_runtime::de::object(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Cat {
     pub pet_type: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub meows: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+impl sdk_runtime::de::Object for Cat {
+    const NAME: &'static str = "Cat";
+
+    const FIELDS: &'static [&'static str] = &["pet_type", "meows"];
+
+    type Partial = (Option<String>, Option<Option<bool>>);
+
+    fn start() -> Self::Partial {
+        (None, None)
+    }
+
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match index {
+            0 => sdk_runtime::de::fill(&mut partial.0, map),
+            1 => sdk_runtime::de::fill(&mut partial.1, map),
+            _ => Ok(true),
+        }
+    }
+
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(Self {
+            pet_type: sdk_runtime::de::required(partial.0, "pet_type")?,
+            meows: partial.1.unwrap_or_default(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Cat {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdk_runtime::de::object(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Dog {
     pub pet_type: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub barks: Option<bool>,
+}
+
+impl sdk_runtime::de::Object for Dog {
+    const NAME: &'static str = "Dog";
+
+    const FIELDS: &'static [&'static str] = &["pet_type", "barks"];
+
+    type Partial = (Option<String>, Option<Option<bool>>);
+
+    fn start() -> Self::Partial {
+        (None, None)
+    }
+
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match index {
+            0 => sdk_runtime::de::fill(&mut partial.0, map),
+            1 => sdk_runtime::de::fill(&mut partial.1, map),
+            _ => Ok(true),
+        }
+    }
+
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(Self {
+            pet_type: sdk_runtime::de::required(partial.0, "pet_type")?,
+            barks: partial.1.unwrap_or_default(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Dog {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdk_runtime::de::object(deserializer)
+    }
 }
 
 /// Chosen by the `pet_type` property; an unknown tag is kept in `Other`.
@@ -206,10 +399,47 @@ impl<'de> Deserialize<'de> for Pet {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct UnionWithProperties {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub common: Option<String>,
+}
+
+impl sdk_runtime::de::Object for UnionWithProperties {
+    const NAME: &'static str = "UnionWithProperties";
+
+    const FIELDS: &'static [&'static str] = &["common"];
+
+    type Partial = (Option<Option<String>>,);
+
+    fn start() -> Self::Partial {
+        (None,)
+    }
+
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match index {
+            0 => sdk_runtime::de::fill(&mut partial.0, map),
+            _ => Ok(true),
+        }
+    }
+
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(Self {
+            common: partial.0.unwrap_or_default(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for UnionWithProperties {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdk_runtime::de::object(deserializer)
+    }
 }
 
 pub type NotSchema = serde_json::Value;
@@ -244,29 +474,177 @@ impl<'de> Deserialize<'de> for DiscriminatorNotString {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct AnyShapeVariant5 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom: Option<bool>,
 }
 
+impl sdk_runtime::de::Object for AnyShapeVariant5 {
+    const NAME: &'static str = "AnyShapeVariant5";
+
+    const FIELDS: &'static [&'static str] = &["custom"];
+
+    type Partial = (Option<Option<bool>>,);
+
+    fn start() -> Self::Partial {
+        (None,)
+    }
+
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match index {
+            0 => sdk_runtime::de::fill(&mut partial.0, map),
+            _ => Ok(true),
+        }
+    }
+
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(Self {
+            custom: partial.0.unwrap_or_default(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for AnyShapeVariant5 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdk_runtime::de::object(deserializer)
+    }
+}
+
 /// by id
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct InlineBranchesById {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 
-/// by name
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct InlineBranchesByName {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+impl sdk_runtime::de::Object for InlineBranchesById {
+    const NAME: &'static str = "InlineBranchesById";
+
+    const FIELDS: &'static [&'static str] = &["id"];
+
+    type Partial = (Option<Option<String>>,);
+
+    fn start() -> Self::Partial {
+        (None,)
+    }
+
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match index {
+            0 => sdk_runtime::de::fill(&mut partial.0, map),
+            _ => Ok(true),
+        }
+    }
+
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(Self {
+            id: partial.0.unwrap_or_default(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for InlineBranchesById {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdk_runtime::de::object(deserializer)
+    }
 }
 
 /// by name
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct InlineBranchesByName {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+impl sdk_runtime::de::Object for InlineBranchesByName {
+    const NAME: &'static str = "InlineBranchesByName";
+
+    const FIELDS: &'static [&'static str] = &["name"];
+
+    type Partial = (Option<Option<String>>,);
+
+    fn start() -> Self::Partial {
+        (None,)
+    }
+
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match index {
+            0 => sdk_runtime::de::fill(&mut partial.0, map),
+            _ => Ok(true),
+        }
+    }
+
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(Self {
+            name: partial.0.unwrap_or_default(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for InlineBranchesByName {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdk_runtime::de::object(deserializer)
+    }
+}
+
+/// by name
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct InlineBranchesByName2 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub other_name: Option<String>,
+}
+
+impl sdk_runtime::de::Object for InlineBranchesByName2 {
+    const NAME: &'static str = "InlineBranchesByName2";
+
+    const FIELDS: &'static [&'static str] = &["other_name"];
+
+    type Partial = (Option<Option<String>>,);
+
+    fn start() -> Self::Partial {
+        (None,)
+    }
+
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match index {
+            0 => sdk_runtime::de::fill(&mut partial.0, map),
+            _ => Ok(true),
+        }
+    }
+
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(Self {
+            other_name: partial.0.unwrap_or_default(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for InlineBranchesByName2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdk_runtime::de::object(deserializer)
+    }
 }
