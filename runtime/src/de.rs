@@ -290,7 +290,10 @@ mod tests {
     #[test]
     fn an_array_is_not_an_object() {
         let error = serde_json::from_str::<Item>(r#"["a", null, null, null]"#).unwrap_err();
-        assert!(error.to_string().contains("expected struct Item"), "{error}");
+        assert!(
+            error.to_string().contains("expected struct Item"),
+            "{error}"
+        );
     }
 
     #[test]

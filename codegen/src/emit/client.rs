@@ -136,7 +136,12 @@ pub(crate) fn prelude(
 fn error_kind(model: &Model) -> Option<TokenStream> {
     let target = model.client.error_type_schema.as_ref()?;
     let def = model.types.iter().find(|t| &t.pointer == target)?;
-    if !matches!(def.kind, TypeKind::StringEnum(_)) {
+    // The enum may be an alias of an identical one (`schema/shared.rs`).
+    let mut shape = def;
+    while let TypeKind::Alias(Ty::Named(id)) = &shape.kind {
+        shape = &model.types[*id];
+    }
+    if !matches!(shape.kind, TypeKind::StringEnum(_)) {
         return None;
     }
     let name = ident(&def.name);

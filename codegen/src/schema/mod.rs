@@ -8,6 +8,7 @@
 mod cycles;
 mod enums;
 mod objects;
+mod shared;
 mod unions;
 
 use std::collections::{HashMap, HashSet};

@@ -20,6 +20,17 @@ fn values_round_trip() {
 }
 
 #[test]
+fn identical_enums_are_one_type_under_both_names() {
+    let holder: EnumHolder =
+        serde_json::from_str(r#"{"inline_status": "active", "previous_status": "inactive"}"#).unwrap();
+    assert_eq!(holder.previous_status, Some(EnumHolderPreviousStatus::Inactive));
+    // Either name's values fit the other's field.
+    let copied = EnumHolder { previous_status: holder.inline_status.clone(), ..holder };
+    assert_eq!(copied.previous_status, Some(EnumHolderInlineStatus::Active));
+    assert_eq!(EnumHolderPreviousStatus::from("paused").as_str(), "paused");
+}
+
+#[test]
 fn mixed_type_values_are_an_open_enum() {
     // `enum: [one, 2, true, 3.5]`: every value keeps its JSON type both ways.
     for (variant, wire) in [(Mixed::One, "\"one\""), (Mixed::V2, "2"), (Mixed::True, "true"), (Mixed::V35, "3.5")] {
