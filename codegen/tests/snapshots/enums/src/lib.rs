@@ -40,4 +40,4 @@ pub use sdk_runtime::{upload, ApiError, ApiResponse, Error, FilePart, RequestOpt
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Fingerprint of the spec this crate was generated from.
-pub const SPEC_FINGERPRINT: &str = "67ac4772560cd992";
+pub const SPEC_FINGERPRINT: &str = "62b63d409a2934f0";

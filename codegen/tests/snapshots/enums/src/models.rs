@@ -417,6 +417,9 @@ pub struct EnumHolder {
     pub nullable_enum: Option<Option<NullableEnum>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inline_status: Option<EnumHolderInlineStatus>,
+    /// The same values as `inline_status`, so the same type under its own name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_status: Option<EnumHolderPreviousStatus>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inline_list: Option<Vec<EnumHolderInlineListItem>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -440,6 +443,7 @@ impl sdk_runtime::de::Object for EnumHolder {
         "mixed",
         "nullable_enum",
         "inline_status",
+        "previous_status",
         "inline_list",
         "ratio",
         "open",
@@ -455,6 +459,7 @@ impl sdk_runtime::de::Object for EnumHolder {
         Option<Option<Mixed>>,
         Option<Option<NullableEnum>>,
         Option<Option<EnumHolderInlineStatus>>,
+        Option<Option<EnumHolderPreviousStatus>>,
         Option<Option<Vec<EnumHolderInlineListItem>>>,
         Option<Option<Ratio>>,
         Option<Option<OpenEnum>>,
@@ -463,7 +468,7 @@ impl sdk_runtime::de::Object for EnumHolder {
     );
 
     fn start() -> Self::Partial {
-        (None, None, None, None, None, None, None, None, None, None, None, None)
+        (None, None, None, None, None, None, None, None, None, None, None, None, None)
     }
 
     fn field<'de, A: serde::de::MapAccess<'de>>(
@@ -484,6 +489,7 @@ impl sdk_runtime::de::Object for EnumHolder {
             9 => sdk_runtime::de::fill(&mut partial.9, map),
             10 => sdk_runtime::de::fill(&mut partial.10, map),
             11 => sdk_runtime::de::fill(&mut partial.11, map),
+            12 => sdk_runtime::de::fill(&mut partial.12, map),
             _ => Ok(true),
         }
     }
@@ -497,11 +503,12 @@ impl sdk_runtime::de::Object for EnumHolder {
             mixed: partial.4.unwrap_or_default(),
             nullable_enum: partial.5,
             inline_status: partial.6.unwrap_or_default(),
-            inline_list: partial.7.unwrap_or_default(),
-            ratio: partial.8.unwrap_or_default(),
-            open: partial.9.unwrap_or_default(),
-            empty: partial.10.unwrap_or_default(),
-            object_enum: partial.11.unwrap_or_default(),
+            previous_status: partial.7.unwrap_or_default(),
+            inline_list: partial.8.unwrap_or_default(),
+            ratio: partial.9.unwrap_or_default(),
+            open: partial.10.unwrap_or_default(),
+            empty: partial.11.unwrap_or_default(),
+            object_enum: partial.12.unwrap_or_default(),
         })
     }
 }
@@ -627,6 +634,9 @@ impl sdk_runtime::OpenStringEnum for EnumHolderInlineStatus {
 }
 
 sdk_runtime::open_string_enum_traits!(EnumHolderInlineStatus);
+
+/// The same values as `inline_status`, so the same type under its own name.
+pub type EnumHolderPreviousStatus = EnumHolderInlineStatus;
 
 ///
 /// Open: a value this version does not know is kept in `Other`, so new server
