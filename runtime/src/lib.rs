@@ -33,11 +33,11 @@
 
 mod client;
 mod config;
-pub mod de;
 pub mod double_option;
 mod error;
 mod formats;
 mod macros;
+pub mod object;
 mod pagination;
 pub mod params;
 mod request;
@@ -62,6 +62,8 @@ pub use secret::Secret;
 // `__sdk_runtime_*` (what `#[macro_export]` puts at the root of whichever crate holds
 // this code) and re-exported here, so `sdk_runtime::open_string_enum_traits!` works both
 // from this crate and from a generated crate that vendors it as its module `sdk_runtime`.
+#[doc(inline)]
+pub use crate::__sdk_runtime_object as object;
 #[doc(inline)]
 pub use crate::__sdk_runtime_open_int_enum_traits as open_int_enum_traits;
 #[doc(inline)]

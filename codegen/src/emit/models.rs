@@ -60,11 +60,12 @@ fn defaultable(s: &Struct) -> bool {
 
 fn struct_def(docs: &TokenStream, name: &syn::Ident, s: &Struct, types: &[TypeDef]) -> TokenStream {
     let default = defaultable(s).then(|| quote!(Default,));
-    let derives_deserialize = s.additional.is_some() || s.fields.iter().any(|f| f.flatten);
+    // Flattened fields need serde's buffering; they are rare, so the derives stay there.
+    let derives_serde = s.additional.is_some() || s.fields.iter().any(|f| f.flatten);
     let fields = s
         .fields
         .iter()
-        .map(|f| field(f, s.role, types, derives_deserialize));
+        .map(|f| field(f, s.role, types, derives_serde));
     let additional = s.additional.as_ref().map(|ty| {
         let ty = ty_tokens(ty, types);
         quote! {
@@ -74,8 +75,7 @@ fn struct_def(docs: &TokenStream, name: &syn::Ident, s: &Struct, types: &[TypeDe
         }
     });
     match s.role {
-        // Flattened fields need serde's buffering; they are rare, so the derive stays.
-        StructRole::Model if derives_deserialize => {
+        StructRole::Model if derives_serde => {
             quote! {
                 #docs
                 #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
@@ -83,10 +83,10 @@ fn struct_def(docs: &TokenStream, name: &syn::Ident, s: &Struct, types: &[TypeDe
             }
         }
         StructRole::Model => {
-            let object = object_impl(name, s, types);
+            let object = object_fields(name, s);
             quote! {
                 #docs
-                #[derive(Debug, Clone, PartialEq, #default Serialize)]
+                #[derive(Debug, Clone, PartialEq, #default)]
                 pub struct #name { #(#fields)* }
                 #object
             }
@@ -117,83 +117,27 @@ fn struct_def(docs: &TokenStream, name: &syn::Ident, s: &Struct, types: &[TypeDe
     }
 }
 
-/// `Deserialize` through `sdk_runtime::de::object`, for a struct without flattened
-/// fields: the wire names, one slot per field and how a value is finished, instead of
-/// the derive's expansion (most of a large crate's compile time). `Self` stands for the
-/// type inside the impl, so no generic parameter can shadow its name.
-fn object_impl(name: &syn::Ident, s: &Struct, types: &[TypeDef]) -> TokenStream {
-    let wire_name = name.to_string();
-    let wires = s.fields.iter().map(|f| &f.wire);
-    let mut slots = Vec::new();
-    let mut fills = Vec::new();
-    let mut finishes = Vec::new();
-    for (index, f) in s.fields.iter().enumerate() {
-        let ty = ty_tokens(&f.full_ty(), types);
-        let slot = syn::Index::from(index);
+/// Serde through `sdk_runtime::object!`, for a struct without flattened fields: each
+/// field's kind, name and wire name, instead of the derives' expansion (most of a large
+/// crate's compile time).
+fn object_fields(name: &syn::Ident, s: &Struct) -> TokenStream {
+    let fields = s.fields.iter().map(|f| {
         let field = ident(&f.ident);
-        let arm = Literal::usize_unsuffixed(index);
-        if !f.required && f.nullable {
-            // The field itself is the slot: absent, null or a value.
-            slots.push(ty);
-            fills.push(quote!(#arm => sdk_runtime::de::fill_nullable(&mut partial.#slot, map),));
-            finishes.push(quote!(#field: partial.#slot,));
-        } else {
-            slots.push(quote!(Option<#ty>));
-            fills.push(quote!(#arm => sdk_runtime::de::fill(&mut partial.#slot, map),));
-            let wire = &f.wire;
-            finishes.push(if f.required {
-                quote!(#field: sdk_runtime::de::required(partial.#slot, #wire)?,)
-            } else {
-                quote!(#field: partial.#slot.unwrap_or_default(),)
-            });
-        }
-    }
-    let nones = s.fields.iter().map(|_| quote!(None,));
-    // Unused when there are no fields.
-    let partial_binding = if s.fields.is_empty() {
-        quote!(_partial)
-    } else {
-        quote!(partial)
-    };
-    let map_binding = if s.fields.is_empty() {
-        quote!(_map)
-    } else {
-        quote!(map)
-    };
+        let wire = &f.wire;
+        let kind = match (f.required, f.nullable) {
+            (true, _) => quote!(Required),
+            (false, false) => quote!(Optional),
+            (false, true) => quote!(Nullable),
+        };
+        quote!(#kind #field = #wire)
+    });
     quote! {
-        impl sdk_runtime::de::Object for #name {
-            const NAME: &'static str = #wire_name;
-            const FIELDS: &'static [&'static str] = &[#(#wires),*];
-            type Partial = (#(#slots,)*);
-            fn start() -> Self::Partial {
-                (#(#nones)*)
-            }
-            fn field<'de, A: serde::de::MapAccess<'de>>(
-                #partial_binding: &mut Self::Partial,
-                index: usize,
-                #map_binding: &mut A,
-            ) -> Result<bool, A::Error> {
-                match index {
-                    #(#fills)*
-                    _ => Ok(true),
-                }
-            }
-            fn finish<E: serde::de::Error>(#partial_binding: Self::Partial) -> Result<Self, E> {
-                Ok(Self { #(#finishes)* })
-            }
-        }
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                sdk_runtime::de::object(deserializer)
-            }
-        }
+        sdk_runtime::object!(#name { #(#fields),* });
     }
 }
 
-/// One field of a struct. Without `derives_deserialize` its serde attributes are only
-/// for `Serialize` (an optional, nullable field's `Some(None)` is written as `null`
-/// by serde's own `Option`).
-fn field(f: &Field, role: StructRole, types: &[TypeDef], derives_deserialize: bool) -> TokenStream {
+/// One field of a struct; serde attributes only where the struct derives serde.
+fn field(f: &Field, role: StructRole, types: &[TypeDef], derives_serde: bool) -> TokenStream {
     let mut docs = docs_tokens(&f.docs);
     let mut note = |line: &str| {
         if !docs.is_empty() {
@@ -215,18 +159,17 @@ fn field(f: &Field, role: StructRole, types: &[TypeDef], derives_deserialize: bo
         return quote! { #docs #[serde(flatten)] pub #name: #ty, };
     }
     let mut serde_args = Vec::new();
-    if role == StructRole::Model {
+    if role == StructRole::Model && derives_serde {
         if crate::naming::unraw(&f.ident) != f.wire {
             let wire = &f.wire;
             serde_args.push(quote!(rename = #wire));
         }
-        match (f.required, f.nullable, derives_deserialize) {
-            (true, _, _) => {}
-            (false, _, false) => serde_args.push(quote!(skip_serializing_if = "Option::is_none")),
-            (false, false, true) => {
+        match (f.required, f.nullable) {
+            (true, _) => {}
+            (false, false) => {
                 serde_args.push(quote!(default, skip_serializing_if = "Option::is_none"))
             }
-            (false, true, true) => serde_args.push(quote!(
+            (false, true) => serde_args.push(quote!(
                 default,
                 skip_serializing_if = "Option::is_none",
                 with = "sdk_runtime::double_option"

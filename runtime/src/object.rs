@@ -1,0 +1,455 @@
+//! Serde for generated structs with little generated code.
+//!
+//! `#[derive(Serialize, Deserialize)]` expands, for every struct, a field-name enum with
+//! its own visitor, map and sequence visitors, and a duplicate and a missing check per
+//! field: for the thousands of structs of a large spec, that expansion is most of what
+//! the compiler spends its time and memory on. A generated struct instead names its
+//! fields once, with their wire names and kinds, in [`object!`](super::object):
+//!
+//! ```
+//! #[derive(Debug, PartialEq)]
+//! pub struct Skill {
+//!     pub id: String,
+//!     pub r#type: Option<String>,
+//!     pub parent: Option<Option<u32>>,
+//! }
+//! sdk_runtime::object!(Skill {
+//!     Required id = "id",
+//!     Optional r#type = "type",
+//!     Nullable parent = "parent_id",
+//! });
+//!
+//! let skill: Skill = serde_json::from_str(r#"{"id": "s", "parent_id": null}"#).unwrap();
+//! assert_eq!(skill, Skill { id: "s".into(), r#type: None, parent: Some(None) });
+//! assert_eq!(serde_json::to_string(&skill).unwrap(), r#"{"id":"s","parent_id":null}"#);
+//! ```
+//!
+//! The kinds: `Required` (the key must be there; a required `Option` reads an absent key
+//! as `None`, as the derive does), `Optional` (an `Option`: absent or `null` is `None`;
+//! written only when `Some`) and `Nullable` (an `Option<Option<_>>`: absent is `None`,
+//! `null` is `Some(None)`; written when `Some`). Decoding gives what the derive gives,
+//! with the same errors, except that a struct is read only from a map: a JSON array is
+//! not taken for its fields in order (which let an untagged union pick a struct variant
+//! for an array). Unknown keys are skipped.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::Serialize;
+use serde::de::{self, DeserializeOwned, Deserializer, IgnoredAny, MapAccess};
+use serde::ser::SerializeStruct;
+
+/// A struct whose serde impls [`object!`](super::object) wrote.
+pub trait Object: Sized {
+    /// The type's name, for error messages.
+    const NAME: &'static str;
+    /// Every field's wire name.
+    const FIELDS: &'static [&'static str];
+
+    /// Reads the struct from a map's entries (keys through [`next_key`]).
+    fn visit<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
+
+/// Deserialises an [`Object`] from a map.
+pub fn deserialize<'de, T: Object, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+    deserializer.deserialize_struct(T::NAME, T::FIELDS, ObjectVisitor(PhantomData))
+}
+
+/// Reads the next key of `map` into `key` (emptied first); `false` at the end of the map.
+/// One buffer per struct serves every key, borrowed or not.
+pub fn next_key<'de, A: MapAccess<'de>>(map: &mut A, key: &mut String) -> Result<bool, A::Error> {
+    key.clear();
+    Ok(map.next_key_seed(KeyText(key))?.is_some())
+}
+
+/// Skips the value of a key the struct does not have.
+pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<IgnoredAny>().map(|_| ())
+}
+
+/// The kind of a field whose key must be present.
+pub struct Required;
+
+impl Required {
+    /// Reads the field's value into its slot; a second one is a duplicate-field error.
+    pub fn fill<'de, T: de::Deserialize<'de>, A: MapAccess<'de>>(
+        slot: &mut Option<T>,
+        map: &mut A,
+        wire: &'static str,
+    ) -> Result<(), A::Error> {
+        fill(slot, map, wire)
+    }
+
+    /// The field's value; when its key was absent, `None` for an `Option` (a required
+    /// but nullable field), otherwise a missing-field error naming `wire`.
+    pub fn finish<T: DeserializeOwned, E: de::Error>(
+        slot: Option<T>,
+        wire: &'static str,
+    ) -> Result<T, E> {
+        match slot {
+            Some(value) => Ok(value),
+            None => T::deserialize(Missing(wire, PhantomData)),
+        }
+    }
+
+    /// 1: the field is always written.
+    pub fn count<T>(_value: &T) -> usize {
+        1
+    }
+
+    /// Writes the field.
+    pub fn write<S: SerializeStruct, T: Serialize>(
+        state: &mut S,
+        wire: &'static str,
+        value: &T,
+    ) -> Result<(), S::Error> {
+        state.serialize_field(wire, value)
+    }
+}
+
+/// The kind of an `Option` field: absent or `null` is `None`, and `None` is not
+/// written.
+pub struct Optional;
+
+impl Optional {
+    /// Reads the field's value (`null` allowed) into its slot; a second one is a
+    /// duplicate-field error.
+    pub fn fill<'de, T: de::Deserialize<'de>, A: MapAccess<'de>>(
+        slot: &mut Option<Option<T>>,
+        map: &mut A,
+        wire: &'static str,
+    ) -> Result<(), A::Error> {
+        fill(slot, map, wire)
+    }
+
+    /// The field's value: `None` when the key was absent or `null`.
+    pub fn finish<T, E>(slot: Option<Option<T>>, _wire: &'static str) -> Result<Option<T>, E> {
+        Ok(slot.flatten())
+    }
+
+    /// Whether the field is written.
+    pub fn count<T>(value: &Option<T>) -> usize {
+        usize::from(value.is_some())
+    }
+
+    /// Writes the field when it is `Some`.
+    pub fn write<S: SerializeStruct, T: Serialize>(
+        state: &mut S,
+        wire: &'static str,
+        value: &Option<T>,
+    ) -> Result<(), S::Error> {
+        match value {
+            Some(_) => state.serialize_field(wire, value),
+            None => state.skip_field(wire),
+        }
+    }
+}
+
+/// The kind of an optional field that may be `null`, as `Option<Option<_>>`: absent is
+/// `None`, `null` is `Some(None)`, a value is `Some(Some(_))`; `None` is not written
+/// and `Some(None)` is written as `null`.
+pub struct Nullable;
+
+impl Nullable {
+    /// Reads the field's value (`null` allowed) into its slot, which is the field; a
+    /// second one is a duplicate-field error.
+    pub fn fill<'de, T: de::Deserialize<'de>, A: MapAccess<'de>>(
+        slot: &mut Option<Option<T>>,
+        map: &mut A,
+        wire: &'static str,
+    ) -> Result<(), A::Error> {
+        fill(slot, map, wire)
+    }
+
+    /// The field's value: its slot as it is.
+    pub fn finish<T, E>(
+        slot: Option<Option<T>>,
+        _wire: &'static str,
+    ) -> Result<Option<Option<T>>, E> {
+        Ok(slot)
+    }
+
+    /// Whether the field is written.
+    pub fn count<T>(value: &Option<Option<T>>) -> usize {
+        Optional::count(value)
+    }
+
+    /// Writes the field when it is `Some` (`Some(None)` as `null`).
+    pub fn write<S: SerializeStruct, T: Serialize>(
+        state: &mut S,
+        wire: &'static str,
+        value: &Option<Option<T>>,
+    ) -> Result<(), S::Error> {
+        Optional::write(state, wire, value)
+    }
+}
+
+fn fill<'de, T: de::Deserialize<'de>, A: MapAccess<'de>>(
+    slot: &mut Option<T>,
+    map: &mut A,
+    wire: &'static str,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(de::Error::duplicate_field(wire));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+struct ObjectVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Object> de::Visitor<'de> for ObjectVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "struct {}", T::NAME)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::visit(map)
+    }
+}
+
+/// A key's text, copied into the struct's buffer.
+struct KeyText<'k>(&'k mut String);
+
+impl<'de> de::DeserializeSeed<'de> for KeyText<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_identifier(self)
+    }
+}
+
+impl<'de> de::Visitor<'de> for KeyText<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("field identifier")
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<(), E> {
+        self.0.push_str(value);
+        Ok(())
+    }
+
+    fn visit_bytes<E: de::Error>(self, value: &[u8]) -> Result<(), E> {
+        // Not a field name unless it is text; an empty key matches no field.
+        if let Ok(text) = std::str::from_utf8(value) {
+            self.0.push_str(text);
+        }
+        Ok(())
+    }
+
+    fn visit_u64<E: de::Error>(self, _value: u64) -> Result<(), E> {
+        Ok(())
+    }
+}
+
+/// The stand-in for an absent field: an `Option` reads it as `None`, anything else
+/// fails with a missing-field error.
+struct Missing<E>(&'static str, PhantomData<E>);
+
+impl<'de, E: de::Error> Deserializer<'de> for Missing<E> {
+    type Error = E;
+
+    fn deserialize_any<V: de::Visitor<'de>>(self, _visitor: V) -> Result<V::Value, E> {
+        Err(E::missing_field(self.0))
+    }
+
+    fn deserialize_option<V: de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        visitor.visit_none()
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+        byte_buf unit unit_struct newtype_struct seq tuple tuple_struct map struct enum
+        identifier ignored_any
+    }
+}
+
+/// `Serialize`, `Deserialize` and [`Object`] for a struct, from each field's kind
+/// ([`Required`], [`Optional`], [`Nullable`]), name and wire name; the `object` module says
+/// what each kind means.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __sdk_runtime_object {
+    ($name:ident { $($kind:ident $field:ident = $wire:literal),* $(,)? }) => {
+        impl $crate::sdk_runtime::object::Object for $name {
+            const NAME: &'static str = ::std::stringify!($name);
+            const FIELDS: &'static [&'static str] = &[$($wire),*];
+
+            fn visit<'de, A: $crate::sdk_runtime::serde::de::MapAccess<'de>>(
+                mut map: A,
+            ) -> ::std::result::Result<Self, A::Error> {
+                $(let mut $field = ::std::option::Option::None;)*
+                let mut key = ::std::string::String::new();
+                while $crate::sdk_runtime::object::next_key(&mut map, &mut key)? {
+                    match key.as_str() {
+                        $($wire => $crate::sdk_runtime::object::$kind::fill(&mut $field, &mut map, $wire)?,)*
+                        _ => $crate::sdk_runtime::object::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(Self {
+                    $($field: $crate::sdk_runtime::object::$kind::finish($field, $wire)?,)*
+                })
+            }
+        }
+
+        impl<'de> $crate::sdk_runtime::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::sdk_runtime::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                $crate::sdk_runtime::object::deserialize(deserializer)
+            }
+        }
+
+        impl $crate::sdk_runtime::serde::Serialize for $name {
+            fn serialize<S: $crate::sdk_runtime::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                use $crate::sdk_runtime::serde::ser::SerializeStruct as _;
+                let len = 0 $(+ $crate::sdk_runtime::object::$kind::count(&self.$field))*;
+                #[allow(unused_mut)] // a struct may have no fields
+                let mut state = serializer.serialize_struct(::std::stringify!($name), len)?;
+                $($crate::sdk_runtime::object::$kind::write(&mut state, $wire, &self.$field)?;)*
+                state.end()
+            }
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+
+    /// What the generator writes for `{id (required), note (required, nullable),
+    /// title (optional), parent (optional, nullable)}`, plus a field named like the
+    /// macro's own locals.
+    #[derive(Debug, PartialEq, Default)]
+    struct Item {
+        id: String,
+        note: Option<String>,
+        title: Option<String>,
+        parent: Option<Option<u32>>,
+        map: Option<u8>,
+        key: Option<u8>,
+    }
+
+    crate::object!(Item {
+        Required id = "id",
+        Required note = "note",
+        Optional title = "title",
+        Nullable parent = "parent",
+        Optional map = "map",
+        Optional key = "key",
+    });
+
+    /// The same shape through `serde_derive`, the behaviour to match (under the same
+    /// name, which error messages quote).
+    mod derived {
+        use serde::{Deserialize, Serialize};
+
+        #[derive(Debug, Deserialize, Serialize, Default)]
+        pub struct Item {
+            pub id: String,
+            pub note: Option<String>,
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub title: Option<String>,
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                with = "crate::double_option"
+            )]
+            pub parent: Option<Option<u32>>,
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub map: Option<u8>,
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub key: Option<u8>,
+        }
+    }
+
+    fn both(json: &str) -> (Result<Item, String>, Result<String, String>) {
+        let ours = serde_json::from_str::<Item>(json).map_err(|e| e.to_string());
+        let derived = serde_json::from_str::<derived::Item>(json)
+            .map(|item| serde_json::to_string(&item).unwrap())
+            .map_err(|e| e.to_string());
+        (ours, derived)
+    }
+
+    #[test]
+    fn decodes_and_encodes_like_the_derive() {
+        for json in [
+            r#"{"id":"a","note":null,"extra":[1,{"x":2}],"parent":null}"#,
+            r#"{"parent":7,"title":"t","id":"b","map":1,"key":2}"#,
+            r#"{"id":"c","title":null,"note":"n","parent":null}"#,
+            r#"{"i\u0064":"escaped key"}"#,
+        ] {
+            let (ours, derived) = both(json);
+            let ours = ours.unwrap();
+            assert_eq!(
+                serde_json::to_string(&ours).unwrap(),
+                derived.unwrap(),
+                "for {json}"
+            );
+        }
+        let (ours, _) = both(r#"{"id":"a","parent":null}"#);
+        assert_eq!(
+            ours.unwrap(),
+            Item {
+                id: "a".into(),
+                parent: Some(None),
+                ..Item::default()
+            }
+        );
+    }
+
+    #[test]
+    fn errors_match_the_derive() {
+        for json in [
+            r#"{"note":"n"}"#,
+            r#"{"id":"a","id":"b"}"#,
+            r#"{"id":"a","parent":1,"parent":null}"#,
+            r#"{"id":1}"#,
+            r#"{"id":"a","parent":"x"}"#,
+            r#""text""#,
+            r#"{"id":"a""#,
+        ] {
+            let (ours, derived) = both(json);
+            assert_eq!(ours.unwrap_err(), derived.unwrap_err(), "for {json}");
+        }
+    }
+
+    #[test]
+    fn an_array_is_not_an_object() {
+        let error = serde_json::from_str::<Item>(r#"["a", null, null, null]"#).unwrap_err();
+        assert!(
+            error.to_string().contains("expected struct Item"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn from_a_value() {
+        let value = serde_json::json!({"id": "v", "note": "n", "map": 3});
+        let item = Item::deserialize(value).unwrap();
+        assert_eq!((item.note.as_deref(), item.map), (Some("n"), Some(3)));
+        let round = serde_json::to_value(&item).unwrap();
+        assert_eq!(round, serde_json::json!({"id": "v", "note": "n", "map": 3}));
+    }
+
+    #[derive(Debug, PartialEq)]
+    struct Empty {}
+
+    crate::object!(Empty {});
+
+    #[test]
+    fn a_struct_without_fields() {
+        assert_eq!(
+            serde_json::from_str::<Empty>(r#"{"a":1}"#).unwrap(),
+            Empty {}
+        );
+        assert_eq!(serde_json::to_string(&Empty {}).unwrap(), "{}");
+    }
+}
