@@ -551,8 +551,9 @@ fn build_request(op: &Operation) -> TokenStream {
             Location::Query if p.json => quote! {
                 if let Some(value) = #value { request.query(#wire, sdk_runtime::params::json_text(value)?); }
             },
+            // An absent value serialises as null, which adds nothing: no branch needed.
             Location::Query => quote! {
-                if let Some(value) = #value { sdk_runtime::params::query(&mut request, #wire, value, #style, #explode)?; }
+                sdk_runtime::params::query(&mut request, #wire, &params.#field, #style, #explode)?;
             },
             Location::Header if !p.always_send.is_empty() => {
                 let always = &p.always_send;
