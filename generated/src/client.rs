@@ -193,33 +193,27 @@ impl Client {
         request.operation("list_skills");
         request.query("beta", "true");
         request.header("anthropic-version", "2023-06-01".to_string());
-        if let Some(value) = params.page.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "page",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.limit.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "limit",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.source.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "source",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
+        sdk_runtime::params::query(
+            &mut request,
+            "page",
+            &params.page,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "limit",
+            &params.limit,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "source",
+            &params.source,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
         let values = match params.anthropic_beta.as_ref() {
             Some(value) => sdk_runtime::params::list_values(value)?,
             None => Vec::new(),
@@ -413,24 +407,20 @@ impl Client {
         request.operation("list_skill_versions");
         request.query("beta", "true");
         request.header("anthropic-version", "2023-06-01".to_string());
-        if let Some(value) = params.page.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "page",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.limit.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "limit",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
+        sdk_runtime::params::query(
+            &mut request,
+            "page",
+            &params.page,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "limit",
+            &params.limit,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
         let values = match params.anthropic_beta.as_ref() {
             Some(value) => sdk_runtime::params::list_values(value)?,
             None => Vec::new(),

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 pub use crate::params::*;
 
 /// APIError
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BetaApiError {
     /// Message
     ///
@@ -20,8 +20,12 @@ pub struct BetaApiError {
     pub r#type: BetaApiErrorType,
 }
 
+sdk_runtime::object!(
+    BetaApiError { Required message = "message", Required r#type = "type" }
+);
+
 /// AuthenticationError
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BetaAuthenticationError {
     /// Message
     ///
@@ -33,8 +37,12 @@ pub struct BetaAuthenticationError {
     pub r#type: BetaAuthenticationErrorType,
 }
 
+sdk_runtime::object!(
+    BetaAuthenticationError { Required message = "message", Required r#type = "type" }
+);
+
 /// BillingError
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BetaBillingError {
     /// Message
     ///
@@ -46,8 +54,12 @@ pub struct BetaBillingError {
     pub r#type: BetaBillingErrorType,
 }
 
+sdk_runtime::object!(
+    BetaBillingError { Required message = "message", Required r#type = "type" }
+);
+
 /// CreateSkillResponse
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BetaCreateSkillResponse {
     /// ISO 8601 timestamp of when the skill was created.
     pub created_at: String,
@@ -79,8 +91,15 @@ pub struct BetaCreateSkillResponse {
     pub updated_at: String,
 }
 
+sdk_runtime::object!(
+    BetaCreateSkillResponse { Required created_at = "created_at", Required display_title
+    = "display_title", Required id = "id", Required latest_version = "latest_version",
+    Required source = "source", Required r#type = "type", Required updated_at =
+    "updated_at" }
+);
+
 /// CreateSkillVersionResponse
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BetaCreateSkillVersionResponse {
     /// ISO 8601 timestamp of when the skill version was created.
     pub created_at: String,
@@ -114,8 +133,15 @@ pub struct BetaCreateSkillVersionResponse {
     pub version: String,
 }
 
+sdk_runtime::object!(
+    BetaCreateSkillVersionResponse { Required created_at = "created_at", Required
+    description = "description", Required directory = "directory", Required id = "id",
+    Required name = "name", Required skill_id = "skill_id", Required r#type = "type",
+    Required version = "version" }
+);
+
 /// DeleteSkillResponse
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BetaDeleteSkillResponse {
     /// Unique identifier for the skill.
     ///
@@ -129,8 +155,12 @@ pub struct BetaDeleteSkillResponse {
     pub r#type: String,
 }
 
+sdk_runtime::object!(
+    BetaDeleteSkillResponse { Required id = "id", Required r#type = "type" }
+);
+
 /// DeleteSkillVersionResponse
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BetaDeleteSkillVersionResponse {
     /// Version identifier for the skill.
     ///
@@ -144,8 +174,12 @@ pub struct BetaDeleteSkillVersionResponse {
     pub r#type: String,
 }
 
+sdk_runtime::object!(
+    BetaDeleteSkillVersionResponse { Required id = "id", Required r#type = "type" }
+);
+
 /// ErrorResponse
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ErrorResponse {
     /// Error
     pub error: ErrorResponseError,
@@ -156,6 +190,11 @@ pub struct ErrorResponse {
     /// Default: `"error"`.
     pub r#type: ErrorResponseType,
 }
+
+sdk_runtime::object!(
+    ErrorResponse { Required error = "error", Required request_id = "request_id",
+    Required r#type = "type" }
+);
 
 /// ErrorType
 ///
@@ -218,7 +257,7 @@ impl sdk_runtime::OpenStringEnum for ErrorType {
 sdk_runtime::open_string_enum_traits!(ErrorType);
 
 /// GatewayTimeoutError
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BetaGatewayTimeoutError {
     /// Message
     ///
@@ -230,8 +269,12 @@ pub struct BetaGatewayTimeoutError {
     pub r#type: BetaGatewayTimeoutErrorType,
 }
 
+sdk_runtime::object!(
+    BetaGatewayTimeoutError { Required message = "message", Required r#type = "type" }
+);
+
 /// GetSkillResponse
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BetaGetSkillResponse {
     /// ISO 8601 timestamp of when the skill was created.
     pub created_at: String,
@@ -263,8 +306,15 @@ pub struct BetaGetSkillResponse {
     pub updated_at: String,
 }
 
+sdk_runtime::object!(
+    BetaGetSkillResponse { Required created_at = "created_at", Required display_title =
+    "display_title", Required id = "id", Required latest_version = "latest_version",
+    Required source = "source", Required r#type = "type", Required updated_at =
+    "updated_at" }
+);
+
 /// GetSkillVersionResponse
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BetaGetSkillVersionResponse {
     /// ISO 8601 timestamp of when the skill version was created.
     pub created_at: String,
@@ -298,8 +348,15 @@ pub struct BetaGetSkillVersionResponse {
     pub version: String,
 }
 
+sdk_runtime::object!(
+    BetaGetSkillVersionResponse { Required created_at = "created_at", Required
+    description = "description", Required directory = "directory", Required id = "id",
+    Required name = "name", Required skill_id = "skill_id", Required r#type = "type",
+    Required version = "version" }
+);
+
 /// InvalidRequestError
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BetaInvalidRequestError {
     /// Message
     ///
@@ -311,8 +368,12 @@ pub struct BetaInvalidRequestError {
     pub r#type: BetaInvalidRequestErrorType,
 }
 
+sdk_runtime::object!(
+    BetaInvalidRequestError { Required message = "message", Required r#type = "type" }
+);
+
 /// ListSkillVersionsResponse
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BetaListSkillVersionsResponse {
     /// List of skill versions.
     pub data: Vec<SkillVersion>,
@@ -322,8 +383,13 @@ pub struct BetaListSkillVersionsResponse {
     pub next_page: Option<String>,
 }
 
+sdk_runtime::object!(
+    BetaListSkillVersionsResponse { Required data = "data", Required has_more =
+    "has_more", Required next_page = "next_page" }
+);
+
 /// ListSkillsResponse
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BetaListSkillsResponse {
     /// List of skills.
     pub data: Vec<Skill>,
@@ -337,8 +403,13 @@ pub struct BetaListSkillsResponse {
     pub next_page: Option<String>,
 }
 
+sdk_runtime::object!(
+    BetaListSkillsResponse { Required data = "data", Required has_more = "has_more",
+    Required next_page = "next_page" }
+);
+
 /// NotFoundError
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BetaNotFoundError {
     /// Message
     ///
@@ -350,8 +421,12 @@ pub struct BetaNotFoundError {
     pub r#type: BetaNotFoundErrorType,
 }
 
+sdk_runtime::object!(
+    BetaNotFoundError { Required message = "message", Required r#type = "type" }
+);
+
 /// OverloadedError
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BetaOverloadedError {
     /// Message
     ///
@@ -363,8 +438,12 @@ pub struct BetaOverloadedError {
     pub r#type: BetaOverloadedErrorType,
 }
 
+sdk_runtime::object!(
+    BetaOverloadedError { Required message = "message", Required r#type = "type" }
+);
+
 /// PermissionError
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BetaPermissionError {
     /// Message
     ///
@@ -376,8 +455,12 @@ pub struct BetaPermissionError {
     pub r#type: BetaPermissionErrorType,
 }
 
+sdk_runtime::object!(
+    BetaPermissionError { Required message = "message", Required r#type = "type" }
+);
+
 /// RateLimitError
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BetaRateLimitError {
     /// Message
     ///
@@ -389,8 +472,12 @@ pub struct BetaRateLimitError {
     pub r#type: BetaRateLimitErrorType,
 }
 
+sdk_runtime::object!(
+    BetaRateLimitError { Required message = "message", Required r#type = "type" }
+);
+
 /// SkillVersion
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SkillVersion {
     /// ISO 8601 timestamp of when the skill version was created.
     pub created_at: String,
@@ -424,8 +511,15 @@ pub struct SkillVersion {
     pub version: String,
 }
 
+sdk_runtime::object!(
+    SkillVersion { Required created_at = "created_at", Required description =
+    "description", Required directory = "directory", Required id = "id", Required name =
+    "name", Required skill_id = "skill_id", Required r#type = "type", Required version =
+    "version" }
+);
+
 /// Skill
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Skill {
     /// ISO 8601 timestamp of when the skill was created.
     pub created_at: String,
@@ -456,6 +550,12 @@ pub struct Skill {
     /// ISO 8601 timestamp of when the skill was last updated.
     pub updated_at: String,
 }
+
+sdk_runtime::object!(
+    Skill { Required created_at = "created_at", Required display_title = "display_title",
+    Required id = "id", Required latest_version = "latest_version", Required source =
+    "source", Required r#type = "type", Required updated_at = "updated_at" }
+);
 
 ///
 /// Open: a value this version does not know is kept in `Other`, so new server

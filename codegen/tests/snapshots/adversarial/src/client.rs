@@ -678,438 +678,342 @@ impl Client {
             ),
         );
         request.operation("list_things");
-        if let Some(value) = params.cursor.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "cursor",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.client.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "client",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.self_.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "self",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.request.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "request",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.response.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "response",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.params.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "params",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.body.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "body",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.path.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "path",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.options.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "options",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.page.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "page",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.items.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "items",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.next.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "next",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.ok.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "Ok",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.err.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "Err",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.some.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "Some",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.none.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "None",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.result.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "Result",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.vec.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "Vec",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.string.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "String",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.option.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "Option",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.r#box.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "Box",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.sdk_runtime.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "sdk_runtime",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.futures.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "futures",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.serde.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "serde",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.serde_json.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "serde_json",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.bytes.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "bytes",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.std.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "std",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.core.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "core",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.crate_.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "crate",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.super_.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "super",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.self_2.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "Self",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.stream.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "stream",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.url.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "url",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.query.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "query",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.headers.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "headers",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.e.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "e",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.err_2.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "err",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.error.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "error",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.value.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "value",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.values.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "values",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.current.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "current",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.more.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "more",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.item.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "item",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.v.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "v",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.form.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "form",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.file.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "file",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.tag.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "tag",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.deserializer.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "deserializer",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
+        sdk_runtime::params::query(
+            &mut request,
+            "cursor",
+            &params.cursor,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "client",
+            &params.client,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "self",
+            &params.self_,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "request",
+            &params.request,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "response",
+            &params.response,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "params",
+            &params.params,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "body",
+            &params.body,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "path",
+            &params.path,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "options",
+            &params.options,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "page",
+            &params.page,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "items",
+            &params.items,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "next",
+            &params.next,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "Ok",
+            &params.ok,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "Err",
+            &params.err,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "Some",
+            &params.some,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "None",
+            &params.none,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "Result",
+            &params.result,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "Vec",
+            &params.vec,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "String",
+            &params.string,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "Option",
+            &params.option,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "Box",
+            &params.r#box,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "sdk_runtime",
+            &params.sdk_runtime,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "futures",
+            &params.futures,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "serde",
+            &params.serde,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "serde_json",
+            &params.serde_json,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "bytes",
+            &params.bytes,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "std",
+            &params.std,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "core",
+            &params.core,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "crate",
+            &params.crate_,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "super",
+            &params.super_,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "Self",
+            &params.self_2,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "stream",
+            &params.stream,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "url",
+            &params.url,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "query",
+            &params.query,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "headers",
+            &params.headers,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "e",
+            &params.e,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "err",
+            &params.err_2,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "error",
+            &params.error,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "value",
+            &params.value,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "values",
+            &params.values,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "current",
+            &params.current,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "more",
+            &params.more,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "item",
+            &params.item,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "v",
+            &params.v,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "form",
+            &params.form,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "file",
+            &params.file,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "tag",
+            &params.tag,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "deserializer",
+            &params.deserializer,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
         if let Some(value) = params.x_request.as_ref() {
             request
                 .header("X-request", sdk_runtime::params::simple_value(value, false)?);
@@ -1919,105 +1823,83 @@ impl Client {
             ),
         );
         request.operation("create_thing");
-        if let Some(value) = params.client.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "client",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.request.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "request",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.response.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "response",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.params.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "params",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.path.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "path",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.options.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "options",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.value.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "value",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.ok.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "Ok",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.some.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "Some",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.self_.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "Self",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.std.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "std",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
+        sdk_runtime::params::query(
+            &mut request,
+            "client",
+            &params.client,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "request",
+            &params.request,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "response",
+            &params.response,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "params",
+            &params.params,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "path",
+            &params.path,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "options",
+            &params.options,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "value",
+            &params.value,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "Ok",
+            &params.ok,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "Some",
+            &params.some,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "Self",
+            &params.self_,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "std",
+            &params.std,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
         let body = &body;
         request.body(sdk_runtime::Body::json(body)?);
         let response = self.inner.execute(request).await?;

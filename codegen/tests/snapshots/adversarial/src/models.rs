@@ -7,2700 +7,516 @@ use serde::{Deserialize, Serialize};
 #[doc(no_inline)]
 pub use crate::params::*;
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResultModel {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client: Option<String>,
-    #[serde(rename = "self", skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub request: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub params: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(rename = "Ok", skip_serializing_if = "Option::is_none")]
     pub ok: Option<String>,
-    #[serde(rename = "Err", skip_serializing_if = "Option::is_none")]
     pub err: Option<String>,
-    #[serde(rename = "Some", skip_serializing_if = "Option::is_none")]
     pub some: Option<String>,
-    #[serde(rename = "None", skip_serializing_if = "Option::is_none")]
     pub none: Option<String>,
-    #[serde(rename = "Result", skip_serializing_if = "Option::is_none")]
     pub result: Option<String>,
-    #[serde(rename = "Vec", skip_serializing_if = "Option::is_none")]
     pub vec: Option<String>,
-    #[serde(rename = "String", skip_serializing_if = "Option::is_none")]
     pub string: Option<String>,
-    #[serde(rename = "Option", skip_serializing_if = "Option::is_none")]
     pub option: Option<String>,
-    #[serde(rename = "Box", skip_serializing_if = "Option::is_none")]
     pub r#box: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sdk_runtime: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub futures: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub serde: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub serde_json: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bytes: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub std: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub core: Option<String>,
-    #[serde(rename = "crate", skip_serializing_if = "Option::is_none")]
     pub crate_: Option<String>,
-    #[serde(rename = "super", skip_serializing_if = "Option::is_none")]
     pub super_: Option<String>,
-    #[serde(rename = "Self", skip_serializing_if = "Option::is_none")]
     pub self_2: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stream: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub e: Option<String>,
-    #[serde(rename = "err", skip_serializing_if = "Option::is_none")]
     pub err_2: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub current: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub more: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub v: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_segment: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deserializer: Option<String>,
 }
 
-impl sdk_runtime::de::Object for ResultModel {
-    const NAME: &'static str = "ResultModel";
-
-    const FIELDS: &'static [&'static str] = &[
-        "client",
-        "self",
-        "request",
-        "response",
-        "params",
-        "body",
-        "path",
-        "options",
-        "page",
-        "items",
-        "next",
-        "Ok",
-        "Err",
-        "Some",
-        "None",
-        "Result",
-        "Vec",
-        "String",
-        "Option",
-        "Box",
-        "sdk_runtime",
-        "futures",
-        "serde",
-        "serde_json",
-        "bytes",
-        "std",
-        "core",
-        "crate",
-        "super",
-        "Self",
-        "stream",
-        "url",
-        "query",
-        "headers",
-        "e",
-        "err",
-        "error",
-        "value",
-        "values",
-        "cursor",
-        "current",
-        "more",
-        "item",
-        "v",
-        "client_segment",
-        "form",
-        "file",
-        "tag",
-        "deserializer",
-    ];
-
-    type Partial = (
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-    );
-
-    fn start() -> Self::Partial {
-        (
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-        )
+sdk_runtime::object!(
+    ResultModel { Optional client = "client", Optional self_ = "self", Optional request =
+    "request", Optional response = "response", Optional params = "params", Optional body
+    = "body", Optional path = "path", Optional options = "options", Optional page =
+    "page", Optional items = "items", Optional next = "next", Optional ok = "Ok",
+    Optional err = "Err", Optional some = "Some", Optional none = "None", Optional result
+    = "Result", Optional vec = "Vec", Optional string = "String", Optional option =
+    "Option", Optional r#box = "Box", Optional sdk_runtime = "sdk_runtime", Optional
+    futures = "futures", Optional serde = "serde", Optional serde_json = "serde_json",
+    Optional bytes = "bytes", Optional std = "std", Optional core = "core", Optional
+    crate_ = "crate", Optional super_ = "super", Optional self_2 = "Self", Optional
+    stream = "stream", Optional url = "url", Optional query = "query", Optional headers =
+    "headers", Optional e = "e", Optional err_2 = "err", Optional error = "error",
+    Optional value = "value", Optional values = "values", Optional cursor = "cursor",
+    Optional current = "current", Optional more = "more", Optional item = "item",
+    Optional v = "v", Optional client_segment = "client_segment", Optional form = "form",
+    Optional file = "file", Optional tag = "tag", Optional deserializer = "deserializer"
     }
+);
 
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            1 => sdk_runtime::de::fill(&mut partial.1, map),
-            2 => sdk_runtime::de::fill(&mut partial.2, map),
-            3 => sdk_runtime::de::fill(&mut partial.3, map),
-            4 => sdk_runtime::de::fill(&mut partial.4, map),
-            5 => sdk_runtime::de::fill(&mut partial.5, map),
-            6 => sdk_runtime::de::fill(&mut partial.6, map),
-            7 => sdk_runtime::de::fill(&mut partial.7, map),
-            8 => sdk_runtime::de::fill(&mut partial.8, map),
-            9 => sdk_runtime::de::fill(&mut partial.9, map),
-            10 => sdk_runtime::de::fill(&mut partial.10, map),
-            11 => sdk_runtime::de::fill(&mut partial.11, map),
-            12 => sdk_runtime::de::fill(&mut partial.12, map),
-            13 => sdk_runtime::de::fill(&mut partial.13, map),
-            14 => sdk_runtime::de::fill(&mut partial.14, map),
-            15 => sdk_runtime::de::fill(&mut partial.15, map),
-            16 => sdk_runtime::de::fill(&mut partial.16, map),
-            17 => sdk_runtime::de::fill(&mut partial.17, map),
-            18 => sdk_runtime::de::fill(&mut partial.18, map),
-            19 => sdk_runtime::de::fill(&mut partial.19, map),
-            20 => sdk_runtime::de::fill(&mut partial.20, map),
-            21 => sdk_runtime::de::fill(&mut partial.21, map),
-            22 => sdk_runtime::de::fill(&mut partial.22, map),
-            23 => sdk_runtime::de::fill(&mut partial.23, map),
-            24 => sdk_runtime::de::fill(&mut partial.24, map),
-            25 => sdk_runtime::de::fill(&mut partial.25, map),
-            26 => sdk_runtime::de::fill(&mut partial.26, map),
-            27 => sdk_runtime::de::fill(&mut partial.27, map),
-            28 => sdk_runtime::de::fill(&mut partial.28, map),
-            29 => sdk_runtime::de::fill(&mut partial.29, map),
-            30 => sdk_runtime::de::fill(&mut partial.30, map),
-            31 => sdk_runtime::de::fill(&mut partial.31, map),
-            32 => sdk_runtime::de::fill(&mut partial.32, map),
-            33 => sdk_runtime::de::fill(&mut partial.33, map),
-            34 => sdk_runtime::de::fill(&mut partial.34, map),
-            35 => sdk_runtime::de::fill(&mut partial.35, map),
-            36 => sdk_runtime::de::fill(&mut partial.36, map),
-            37 => sdk_runtime::de::fill(&mut partial.37, map),
-            38 => sdk_runtime::de::fill(&mut partial.38, map),
-            39 => sdk_runtime::de::fill(&mut partial.39, map),
-            40 => sdk_runtime::de::fill(&mut partial.40, map),
-            41 => sdk_runtime::de::fill(&mut partial.41, map),
-            42 => sdk_runtime::de::fill(&mut partial.42, map),
-            43 => sdk_runtime::de::fill(&mut partial.43, map),
-            44 => sdk_runtime::de::fill(&mut partial.44, map),
-            45 => sdk_runtime::de::fill(&mut partial.45, map),
-            46 => sdk_runtime::de::fill(&mut partial.46, map),
-            47 => sdk_runtime::de::fill(&mut partial.47, map),
-            48 => sdk_runtime::de::fill(&mut partial.48, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            client: partial.0.unwrap_or_default(),
-            self_: partial.1.unwrap_or_default(),
-            request: partial.2.unwrap_or_default(),
-            response: partial.3.unwrap_or_default(),
-            params: partial.4.unwrap_or_default(),
-            body: partial.5.unwrap_or_default(),
-            path: partial.6.unwrap_or_default(),
-            options: partial.7.unwrap_or_default(),
-            page: partial.8.unwrap_or_default(),
-            items: partial.9.unwrap_or_default(),
-            next: partial.10.unwrap_or_default(),
-            ok: partial.11.unwrap_or_default(),
-            err: partial.12.unwrap_or_default(),
-            some: partial.13.unwrap_or_default(),
-            none: partial.14.unwrap_or_default(),
-            result: partial.15.unwrap_or_default(),
-            vec: partial.16.unwrap_or_default(),
-            string: partial.17.unwrap_or_default(),
-            option: partial.18.unwrap_or_default(),
-            r#box: partial.19.unwrap_or_default(),
-            sdk_runtime: partial.20.unwrap_or_default(),
-            futures: partial.21.unwrap_or_default(),
-            serde: partial.22.unwrap_or_default(),
-            serde_json: partial.23.unwrap_or_default(),
-            bytes: partial.24.unwrap_or_default(),
-            std: partial.25.unwrap_or_default(),
-            core: partial.26.unwrap_or_default(),
-            crate_: partial.27.unwrap_or_default(),
-            super_: partial.28.unwrap_or_default(),
-            self_2: partial.29.unwrap_or_default(),
-            stream: partial.30.unwrap_or_default(),
-            url: partial.31.unwrap_or_default(),
-            query: partial.32.unwrap_or_default(),
-            headers: partial.33.unwrap_or_default(),
-            e: partial.34.unwrap_or_default(),
-            err_2: partial.35.unwrap_or_default(),
-            error: partial.36.unwrap_or_default(),
-            value: partial.37.unwrap_or_default(),
-            values: partial.38.unwrap_or_default(),
-            cursor: partial.39.unwrap_or_default(),
-            current: partial.40.unwrap_or_default(),
-            more: partial.41.unwrap_or_default(),
-            item: partial.42.unwrap_or_default(),
-            v: partial.43.unwrap_or_default(),
-            client_segment: partial.44.unwrap_or_default(),
-            form: partial.45.unwrap_or_default(),
-            file: partial.46.unwrap_or_default(),
-            tag: partial.47.unwrap_or_default(),
-            deserializer: partial.48.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for ResultModel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OptionModel {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client: Option<String>,
-    #[serde(rename = "self", skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub request: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub params: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(rename = "Ok", skip_serializing_if = "Option::is_none")]
     pub ok: Option<String>,
-    #[serde(rename = "Err", skip_serializing_if = "Option::is_none")]
     pub err: Option<String>,
-    #[serde(rename = "Some", skip_serializing_if = "Option::is_none")]
     pub some: Option<String>,
-    #[serde(rename = "None", skip_serializing_if = "Option::is_none")]
     pub none: Option<String>,
-    #[serde(rename = "Result", skip_serializing_if = "Option::is_none")]
     pub result: Option<String>,
-    #[serde(rename = "Vec", skip_serializing_if = "Option::is_none")]
     pub vec: Option<String>,
-    #[serde(rename = "String", skip_serializing_if = "Option::is_none")]
     pub string: Option<String>,
-    #[serde(rename = "Option", skip_serializing_if = "Option::is_none")]
     pub option: Option<String>,
-    #[serde(rename = "Box", skip_serializing_if = "Option::is_none")]
     pub r#box: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sdk_runtime: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub futures: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub serde: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub serde_json: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bytes: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub std: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub core: Option<String>,
-    #[serde(rename = "crate", skip_serializing_if = "Option::is_none")]
     pub crate_: Option<String>,
-    #[serde(rename = "super", skip_serializing_if = "Option::is_none")]
     pub super_: Option<String>,
-    #[serde(rename = "Self", skip_serializing_if = "Option::is_none")]
     pub self_2: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stream: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub e: Option<String>,
-    #[serde(rename = "err", skip_serializing_if = "Option::is_none")]
     pub err_2: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub current: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub more: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub v: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_segment: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deserializer: Option<String>,
 }
 
-impl sdk_runtime::de::Object for OptionModel {
-    const NAME: &'static str = "OptionModel";
-
-    const FIELDS: &'static [&'static str] = &[
-        "client",
-        "self",
-        "request",
-        "response",
-        "params",
-        "body",
-        "path",
-        "options",
-        "page",
-        "items",
-        "next",
-        "Ok",
-        "Err",
-        "Some",
-        "None",
-        "Result",
-        "Vec",
-        "String",
-        "Option",
-        "Box",
-        "sdk_runtime",
-        "futures",
-        "serde",
-        "serde_json",
-        "bytes",
-        "std",
-        "core",
-        "crate",
-        "super",
-        "Self",
-        "stream",
-        "url",
-        "query",
-        "headers",
-        "e",
-        "err",
-        "error",
-        "value",
-        "values",
-        "cursor",
-        "current",
-        "more",
-        "item",
-        "v",
-        "client_segment",
-        "form",
-        "file",
-        "tag",
-        "deserializer",
-    ];
-
-    type Partial = (
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-    );
-
-    fn start() -> Self::Partial {
-        (
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-        )
+sdk_runtime::object!(
+    OptionModel { Optional client = "client", Optional self_ = "self", Optional request =
+    "request", Optional response = "response", Optional params = "params", Optional body
+    = "body", Optional path = "path", Optional options = "options", Optional page =
+    "page", Optional items = "items", Optional next = "next", Optional ok = "Ok",
+    Optional err = "Err", Optional some = "Some", Optional none = "None", Optional result
+    = "Result", Optional vec = "Vec", Optional string = "String", Optional option =
+    "Option", Optional r#box = "Box", Optional sdk_runtime = "sdk_runtime", Optional
+    futures = "futures", Optional serde = "serde", Optional serde_json = "serde_json",
+    Optional bytes = "bytes", Optional std = "std", Optional core = "core", Optional
+    crate_ = "crate", Optional super_ = "super", Optional self_2 = "Self", Optional
+    stream = "stream", Optional url = "url", Optional query = "query", Optional headers =
+    "headers", Optional e = "e", Optional err_2 = "err", Optional error = "error",
+    Optional value = "value", Optional values = "values", Optional cursor = "cursor",
+    Optional current = "current", Optional more = "more", Optional item = "item",
+    Optional v = "v", Optional client_segment = "client_segment", Optional form = "form",
+    Optional file = "file", Optional tag = "tag", Optional deserializer = "deserializer"
     }
+);
 
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            1 => sdk_runtime::de::fill(&mut partial.1, map),
-            2 => sdk_runtime::de::fill(&mut partial.2, map),
-            3 => sdk_runtime::de::fill(&mut partial.3, map),
-            4 => sdk_runtime::de::fill(&mut partial.4, map),
-            5 => sdk_runtime::de::fill(&mut partial.5, map),
-            6 => sdk_runtime::de::fill(&mut partial.6, map),
-            7 => sdk_runtime::de::fill(&mut partial.7, map),
-            8 => sdk_runtime::de::fill(&mut partial.8, map),
-            9 => sdk_runtime::de::fill(&mut partial.9, map),
-            10 => sdk_runtime::de::fill(&mut partial.10, map),
-            11 => sdk_runtime::de::fill(&mut partial.11, map),
-            12 => sdk_runtime::de::fill(&mut partial.12, map),
-            13 => sdk_runtime::de::fill(&mut partial.13, map),
-            14 => sdk_runtime::de::fill(&mut partial.14, map),
-            15 => sdk_runtime::de::fill(&mut partial.15, map),
-            16 => sdk_runtime::de::fill(&mut partial.16, map),
-            17 => sdk_runtime::de::fill(&mut partial.17, map),
-            18 => sdk_runtime::de::fill(&mut partial.18, map),
-            19 => sdk_runtime::de::fill(&mut partial.19, map),
-            20 => sdk_runtime::de::fill(&mut partial.20, map),
-            21 => sdk_runtime::de::fill(&mut partial.21, map),
-            22 => sdk_runtime::de::fill(&mut partial.22, map),
-            23 => sdk_runtime::de::fill(&mut partial.23, map),
-            24 => sdk_runtime::de::fill(&mut partial.24, map),
-            25 => sdk_runtime::de::fill(&mut partial.25, map),
-            26 => sdk_runtime::de::fill(&mut partial.26, map),
-            27 => sdk_runtime::de::fill(&mut partial.27, map),
-            28 => sdk_runtime::de::fill(&mut partial.28, map),
-            29 => sdk_runtime::de::fill(&mut partial.29, map),
-            30 => sdk_runtime::de::fill(&mut partial.30, map),
-            31 => sdk_runtime::de::fill(&mut partial.31, map),
-            32 => sdk_runtime::de::fill(&mut partial.32, map),
-            33 => sdk_runtime::de::fill(&mut partial.33, map),
-            34 => sdk_runtime::de::fill(&mut partial.34, map),
-            35 => sdk_runtime::de::fill(&mut partial.35, map),
-            36 => sdk_runtime::de::fill(&mut partial.36, map),
-            37 => sdk_runtime::de::fill(&mut partial.37, map),
-            38 => sdk_runtime::de::fill(&mut partial.38, map),
-            39 => sdk_runtime::de::fill(&mut partial.39, map),
-            40 => sdk_runtime::de::fill(&mut partial.40, map),
-            41 => sdk_runtime::de::fill(&mut partial.41, map),
-            42 => sdk_runtime::de::fill(&mut partial.42, map),
-            43 => sdk_runtime::de::fill(&mut partial.43, map),
-            44 => sdk_runtime::de::fill(&mut partial.44, map),
-            45 => sdk_runtime::de::fill(&mut partial.45, map),
-            46 => sdk_runtime::de::fill(&mut partial.46, map),
-            47 => sdk_runtime::de::fill(&mut partial.47, map),
-            48 => sdk_runtime::de::fill(&mut partial.48, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            client: partial.0.unwrap_or_default(),
-            self_: partial.1.unwrap_or_default(),
-            request: partial.2.unwrap_or_default(),
-            response: partial.3.unwrap_or_default(),
-            params: partial.4.unwrap_or_default(),
-            body: partial.5.unwrap_or_default(),
-            path: partial.6.unwrap_or_default(),
-            options: partial.7.unwrap_or_default(),
-            page: partial.8.unwrap_or_default(),
-            items: partial.9.unwrap_or_default(),
-            next: partial.10.unwrap_or_default(),
-            ok: partial.11.unwrap_or_default(),
-            err: partial.12.unwrap_or_default(),
-            some: partial.13.unwrap_or_default(),
-            none: partial.14.unwrap_or_default(),
-            result: partial.15.unwrap_or_default(),
-            vec: partial.16.unwrap_or_default(),
-            string: partial.17.unwrap_or_default(),
-            option: partial.18.unwrap_or_default(),
-            r#box: partial.19.unwrap_or_default(),
-            sdk_runtime: partial.20.unwrap_or_default(),
-            futures: partial.21.unwrap_or_default(),
-            serde: partial.22.unwrap_or_default(),
-            serde_json: partial.23.unwrap_or_default(),
-            bytes: partial.24.unwrap_or_default(),
-            std: partial.25.unwrap_or_default(),
-            core: partial.26.unwrap_or_default(),
-            crate_: partial.27.unwrap_or_default(),
-            super_: partial.28.unwrap_or_default(),
-            self_2: partial.29.unwrap_or_default(),
-            stream: partial.30.unwrap_or_default(),
-            url: partial.31.unwrap_or_default(),
-            query: partial.32.unwrap_or_default(),
-            headers: partial.33.unwrap_or_default(),
-            e: partial.34.unwrap_or_default(),
-            err_2: partial.35.unwrap_or_default(),
-            error: partial.36.unwrap_or_default(),
-            value: partial.37.unwrap_or_default(),
-            values: partial.38.unwrap_or_default(),
-            cursor: partial.39.unwrap_or_default(),
-            current: partial.40.unwrap_or_default(),
-            more: partial.41.unwrap_or_default(),
-            item: partial.42.unwrap_or_default(),
-            v: partial.43.unwrap_or_default(),
-            client_segment: partial.44.unwrap_or_default(),
-            form: partial.45.unwrap_or_default(),
-            file: partial.46.unwrap_or_default(),
-            tag: partial.47.unwrap_or_default(),
-            deserializer: partial.48.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for OptionModel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VecModel {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client: Option<String>,
-    #[serde(rename = "self", skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub request: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub params: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(rename = "Ok", skip_serializing_if = "Option::is_none")]
     pub ok: Option<String>,
-    #[serde(rename = "Err", skip_serializing_if = "Option::is_none")]
     pub err: Option<String>,
-    #[serde(rename = "Some", skip_serializing_if = "Option::is_none")]
     pub some: Option<String>,
-    #[serde(rename = "None", skip_serializing_if = "Option::is_none")]
     pub none: Option<String>,
-    #[serde(rename = "Result", skip_serializing_if = "Option::is_none")]
     pub result: Option<String>,
-    #[serde(rename = "Vec", skip_serializing_if = "Option::is_none")]
     pub vec: Option<String>,
-    #[serde(rename = "String", skip_serializing_if = "Option::is_none")]
     pub string: Option<String>,
-    #[serde(rename = "Option", skip_serializing_if = "Option::is_none")]
     pub option: Option<String>,
-    #[serde(rename = "Box", skip_serializing_if = "Option::is_none")]
     pub r#box: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sdk_runtime: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub futures: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub serde: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub serde_json: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bytes: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub std: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub core: Option<String>,
-    #[serde(rename = "crate", skip_serializing_if = "Option::is_none")]
     pub crate_: Option<String>,
-    #[serde(rename = "super", skip_serializing_if = "Option::is_none")]
     pub super_: Option<String>,
-    #[serde(rename = "Self", skip_serializing_if = "Option::is_none")]
     pub self_2: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stream: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub e: Option<String>,
-    #[serde(rename = "err", skip_serializing_if = "Option::is_none")]
     pub err_2: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub current: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub more: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub v: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_segment: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deserializer: Option<String>,
 }
 
-impl sdk_runtime::de::Object for VecModel {
-    const NAME: &'static str = "VecModel";
-
-    const FIELDS: &'static [&'static str] = &[
-        "client",
-        "self",
-        "request",
-        "response",
-        "params",
-        "body",
-        "path",
-        "options",
-        "page",
-        "items",
-        "next",
-        "Ok",
-        "Err",
-        "Some",
-        "None",
-        "Result",
-        "Vec",
-        "String",
-        "Option",
-        "Box",
-        "sdk_runtime",
-        "futures",
-        "serde",
-        "serde_json",
-        "bytes",
-        "std",
-        "core",
-        "crate",
-        "super",
-        "Self",
-        "stream",
-        "url",
-        "query",
-        "headers",
-        "e",
-        "err",
-        "error",
-        "value",
-        "values",
-        "cursor",
-        "current",
-        "more",
-        "item",
-        "v",
-        "client_segment",
-        "form",
-        "file",
-        "tag",
-        "deserializer",
-    ];
-
-    type Partial = (
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-    );
-
-    fn start() -> Self::Partial {
-        (
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-        )
+sdk_runtime::object!(
+    VecModel { Optional client = "client", Optional self_ = "self", Optional request =
+    "request", Optional response = "response", Optional params = "params", Optional body
+    = "body", Optional path = "path", Optional options = "options", Optional page =
+    "page", Optional items = "items", Optional next = "next", Optional ok = "Ok",
+    Optional err = "Err", Optional some = "Some", Optional none = "None", Optional result
+    = "Result", Optional vec = "Vec", Optional string = "String", Optional option =
+    "Option", Optional r#box = "Box", Optional sdk_runtime = "sdk_runtime", Optional
+    futures = "futures", Optional serde = "serde", Optional serde_json = "serde_json",
+    Optional bytes = "bytes", Optional std = "std", Optional core = "core", Optional
+    crate_ = "crate", Optional super_ = "super", Optional self_2 = "Self", Optional
+    stream = "stream", Optional url = "url", Optional query = "query", Optional headers =
+    "headers", Optional e = "e", Optional err_2 = "err", Optional error = "error",
+    Optional value = "value", Optional values = "values", Optional cursor = "cursor",
+    Optional current = "current", Optional more = "more", Optional item = "item",
+    Optional v = "v", Optional client_segment = "client_segment", Optional form = "form",
+    Optional file = "file", Optional tag = "tag", Optional deserializer = "deserializer"
     }
+);
 
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            1 => sdk_runtime::de::fill(&mut partial.1, map),
-            2 => sdk_runtime::de::fill(&mut partial.2, map),
-            3 => sdk_runtime::de::fill(&mut partial.3, map),
-            4 => sdk_runtime::de::fill(&mut partial.4, map),
-            5 => sdk_runtime::de::fill(&mut partial.5, map),
-            6 => sdk_runtime::de::fill(&mut partial.6, map),
-            7 => sdk_runtime::de::fill(&mut partial.7, map),
-            8 => sdk_runtime::de::fill(&mut partial.8, map),
-            9 => sdk_runtime::de::fill(&mut partial.9, map),
-            10 => sdk_runtime::de::fill(&mut partial.10, map),
-            11 => sdk_runtime::de::fill(&mut partial.11, map),
-            12 => sdk_runtime::de::fill(&mut partial.12, map),
-            13 => sdk_runtime::de::fill(&mut partial.13, map),
-            14 => sdk_runtime::de::fill(&mut partial.14, map),
-            15 => sdk_runtime::de::fill(&mut partial.15, map),
-            16 => sdk_runtime::de::fill(&mut partial.16, map),
-            17 => sdk_runtime::de::fill(&mut partial.17, map),
-            18 => sdk_runtime::de::fill(&mut partial.18, map),
-            19 => sdk_runtime::de::fill(&mut partial.19, map),
-            20 => sdk_runtime::de::fill(&mut partial.20, map),
-            21 => sdk_runtime::de::fill(&mut partial.21, map),
-            22 => sdk_runtime::de::fill(&mut partial.22, map),
-            23 => sdk_runtime::de::fill(&mut partial.23, map),
-            24 => sdk_runtime::de::fill(&mut partial.24, map),
-            25 => sdk_runtime::de::fill(&mut partial.25, map),
-            26 => sdk_runtime::de::fill(&mut partial.26, map),
-            27 => sdk_runtime::de::fill(&mut partial.27, map),
-            28 => sdk_runtime::de::fill(&mut partial.28, map),
-            29 => sdk_runtime::de::fill(&mut partial.29, map),
-            30 => sdk_runtime::de::fill(&mut partial.30, map),
-            31 => sdk_runtime::de::fill(&mut partial.31, map),
-            32 => sdk_runtime::de::fill(&mut partial.32, map),
-            33 => sdk_runtime::de::fill(&mut partial.33, map),
-            34 => sdk_runtime::de::fill(&mut partial.34, map),
-            35 => sdk_runtime::de::fill(&mut partial.35, map),
-            36 => sdk_runtime::de::fill(&mut partial.36, map),
-            37 => sdk_runtime::de::fill(&mut partial.37, map),
-            38 => sdk_runtime::de::fill(&mut partial.38, map),
-            39 => sdk_runtime::de::fill(&mut partial.39, map),
-            40 => sdk_runtime::de::fill(&mut partial.40, map),
-            41 => sdk_runtime::de::fill(&mut partial.41, map),
-            42 => sdk_runtime::de::fill(&mut partial.42, map),
-            43 => sdk_runtime::de::fill(&mut partial.43, map),
-            44 => sdk_runtime::de::fill(&mut partial.44, map),
-            45 => sdk_runtime::de::fill(&mut partial.45, map),
-            46 => sdk_runtime::de::fill(&mut partial.46, map),
-            47 => sdk_runtime::de::fill(&mut partial.47, map),
-            48 => sdk_runtime::de::fill(&mut partial.48, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            client: partial.0.unwrap_or_default(),
-            self_: partial.1.unwrap_or_default(),
-            request: partial.2.unwrap_or_default(),
-            response: partial.3.unwrap_or_default(),
-            params: partial.4.unwrap_or_default(),
-            body: partial.5.unwrap_or_default(),
-            path: partial.6.unwrap_or_default(),
-            options: partial.7.unwrap_or_default(),
-            page: partial.8.unwrap_or_default(),
-            items: partial.9.unwrap_or_default(),
-            next: partial.10.unwrap_or_default(),
-            ok: partial.11.unwrap_or_default(),
-            err: partial.12.unwrap_or_default(),
-            some: partial.13.unwrap_or_default(),
-            none: partial.14.unwrap_or_default(),
-            result: partial.15.unwrap_or_default(),
-            vec: partial.16.unwrap_or_default(),
-            string: partial.17.unwrap_or_default(),
-            option: partial.18.unwrap_or_default(),
-            r#box: partial.19.unwrap_or_default(),
-            sdk_runtime: partial.20.unwrap_or_default(),
-            futures: partial.21.unwrap_or_default(),
-            serde: partial.22.unwrap_or_default(),
-            serde_json: partial.23.unwrap_or_default(),
-            bytes: partial.24.unwrap_or_default(),
-            std: partial.25.unwrap_or_default(),
-            core: partial.26.unwrap_or_default(),
-            crate_: partial.27.unwrap_or_default(),
-            super_: partial.28.unwrap_or_default(),
-            self_2: partial.29.unwrap_or_default(),
-            stream: partial.30.unwrap_or_default(),
-            url: partial.31.unwrap_or_default(),
-            query: partial.32.unwrap_or_default(),
-            headers: partial.33.unwrap_or_default(),
-            e: partial.34.unwrap_or_default(),
-            err_2: partial.35.unwrap_or_default(),
-            error: partial.36.unwrap_or_default(),
-            value: partial.37.unwrap_or_default(),
-            values: partial.38.unwrap_or_default(),
-            cursor: partial.39.unwrap_or_default(),
-            current: partial.40.unwrap_or_default(),
-            more: partial.41.unwrap_or_default(),
-            item: partial.42.unwrap_or_default(),
-            v: partial.43.unwrap_or_default(),
-            client_segment: partial.44.unwrap_or_default(),
-            form: partial.45.unwrap_or_default(),
-            file: partial.46.unwrap_or_default(),
-            tag: partial.47.unwrap_or_default(),
-            deserializer: partial.48.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for VecModel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StringModel {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client: Option<String>,
-    #[serde(rename = "self", skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub request: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub params: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(rename = "Ok", skip_serializing_if = "Option::is_none")]
     pub ok: Option<String>,
-    #[serde(rename = "Err", skip_serializing_if = "Option::is_none")]
     pub err: Option<String>,
-    #[serde(rename = "Some", skip_serializing_if = "Option::is_none")]
     pub some: Option<String>,
-    #[serde(rename = "None", skip_serializing_if = "Option::is_none")]
     pub none: Option<String>,
-    #[serde(rename = "Result", skip_serializing_if = "Option::is_none")]
     pub result: Option<String>,
-    #[serde(rename = "Vec", skip_serializing_if = "Option::is_none")]
     pub vec: Option<String>,
-    #[serde(rename = "String", skip_serializing_if = "Option::is_none")]
     pub string: Option<String>,
-    #[serde(rename = "Option", skip_serializing_if = "Option::is_none")]
     pub option: Option<String>,
-    #[serde(rename = "Box", skip_serializing_if = "Option::is_none")]
     pub r#box: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sdk_runtime: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub futures: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub serde: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub serde_json: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bytes: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub std: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub core: Option<String>,
-    #[serde(rename = "crate", skip_serializing_if = "Option::is_none")]
     pub crate_: Option<String>,
-    #[serde(rename = "super", skip_serializing_if = "Option::is_none")]
     pub super_: Option<String>,
-    #[serde(rename = "Self", skip_serializing_if = "Option::is_none")]
     pub self_2: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stream: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub e: Option<String>,
-    #[serde(rename = "err", skip_serializing_if = "Option::is_none")]
     pub err_2: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub current: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub more: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub v: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_segment: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deserializer: Option<String>,
 }
 
-impl sdk_runtime::de::Object for StringModel {
-    const NAME: &'static str = "StringModel";
-
-    const FIELDS: &'static [&'static str] = &[
-        "client",
-        "self",
-        "request",
-        "response",
-        "params",
-        "body",
-        "path",
-        "options",
-        "page",
-        "items",
-        "next",
-        "Ok",
-        "Err",
-        "Some",
-        "None",
-        "Result",
-        "Vec",
-        "String",
-        "Option",
-        "Box",
-        "sdk_runtime",
-        "futures",
-        "serde",
-        "serde_json",
-        "bytes",
-        "std",
-        "core",
-        "crate",
-        "super",
-        "Self",
-        "stream",
-        "url",
-        "query",
-        "headers",
-        "e",
-        "err",
-        "error",
-        "value",
-        "values",
-        "cursor",
-        "current",
-        "more",
-        "item",
-        "v",
-        "client_segment",
-        "form",
-        "file",
-        "tag",
-        "deserializer",
-    ];
-
-    type Partial = (
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-    );
-
-    fn start() -> Self::Partial {
-        (
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-        )
+sdk_runtime::object!(
+    StringModel { Optional client = "client", Optional self_ = "self", Optional request =
+    "request", Optional response = "response", Optional params = "params", Optional body
+    = "body", Optional path = "path", Optional options = "options", Optional page =
+    "page", Optional items = "items", Optional next = "next", Optional ok = "Ok",
+    Optional err = "Err", Optional some = "Some", Optional none = "None", Optional result
+    = "Result", Optional vec = "Vec", Optional string = "String", Optional option =
+    "Option", Optional r#box = "Box", Optional sdk_runtime = "sdk_runtime", Optional
+    futures = "futures", Optional serde = "serde", Optional serde_json = "serde_json",
+    Optional bytes = "bytes", Optional std = "std", Optional core = "core", Optional
+    crate_ = "crate", Optional super_ = "super", Optional self_2 = "Self", Optional
+    stream = "stream", Optional url = "url", Optional query = "query", Optional headers =
+    "headers", Optional e = "e", Optional err_2 = "err", Optional error = "error",
+    Optional value = "value", Optional values = "values", Optional cursor = "cursor",
+    Optional current = "current", Optional more = "more", Optional item = "item",
+    Optional v = "v", Optional client_segment = "client_segment", Optional form = "form",
+    Optional file = "file", Optional tag = "tag", Optional deserializer = "deserializer"
     }
+);
 
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            1 => sdk_runtime::de::fill(&mut partial.1, map),
-            2 => sdk_runtime::de::fill(&mut partial.2, map),
-            3 => sdk_runtime::de::fill(&mut partial.3, map),
-            4 => sdk_runtime::de::fill(&mut partial.4, map),
-            5 => sdk_runtime::de::fill(&mut partial.5, map),
-            6 => sdk_runtime::de::fill(&mut partial.6, map),
-            7 => sdk_runtime::de::fill(&mut partial.7, map),
-            8 => sdk_runtime::de::fill(&mut partial.8, map),
-            9 => sdk_runtime::de::fill(&mut partial.9, map),
-            10 => sdk_runtime::de::fill(&mut partial.10, map),
-            11 => sdk_runtime::de::fill(&mut partial.11, map),
-            12 => sdk_runtime::de::fill(&mut partial.12, map),
-            13 => sdk_runtime::de::fill(&mut partial.13, map),
-            14 => sdk_runtime::de::fill(&mut partial.14, map),
-            15 => sdk_runtime::de::fill(&mut partial.15, map),
-            16 => sdk_runtime::de::fill(&mut partial.16, map),
-            17 => sdk_runtime::de::fill(&mut partial.17, map),
-            18 => sdk_runtime::de::fill(&mut partial.18, map),
-            19 => sdk_runtime::de::fill(&mut partial.19, map),
-            20 => sdk_runtime::de::fill(&mut partial.20, map),
-            21 => sdk_runtime::de::fill(&mut partial.21, map),
-            22 => sdk_runtime::de::fill(&mut partial.22, map),
-            23 => sdk_runtime::de::fill(&mut partial.23, map),
-            24 => sdk_runtime::de::fill(&mut partial.24, map),
-            25 => sdk_runtime::de::fill(&mut partial.25, map),
-            26 => sdk_runtime::de::fill(&mut partial.26, map),
-            27 => sdk_runtime::de::fill(&mut partial.27, map),
-            28 => sdk_runtime::de::fill(&mut partial.28, map),
-            29 => sdk_runtime::de::fill(&mut partial.29, map),
-            30 => sdk_runtime::de::fill(&mut partial.30, map),
-            31 => sdk_runtime::de::fill(&mut partial.31, map),
-            32 => sdk_runtime::de::fill(&mut partial.32, map),
-            33 => sdk_runtime::de::fill(&mut partial.33, map),
-            34 => sdk_runtime::de::fill(&mut partial.34, map),
-            35 => sdk_runtime::de::fill(&mut partial.35, map),
-            36 => sdk_runtime::de::fill(&mut partial.36, map),
-            37 => sdk_runtime::de::fill(&mut partial.37, map),
-            38 => sdk_runtime::de::fill(&mut partial.38, map),
-            39 => sdk_runtime::de::fill(&mut partial.39, map),
-            40 => sdk_runtime::de::fill(&mut partial.40, map),
-            41 => sdk_runtime::de::fill(&mut partial.41, map),
-            42 => sdk_runtime::de::fill(&mut partial.42, map),
-            43 => sdk_runtime::de::fill(&mut partial.43, map),
-            44 => sdk_runtime::de::fill(&mut partial.44, map),
-            45 => sdk_runtime::de::fill(&mut partial.45, map),
-            46 => sdk_runtime::de::fill(&mut partial.46, map),
-            47 => sdk_runtime::de::fill(&mut partial.47, map),
-            48 => sdk_runtime::de::fill(&mut partial.48, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            client: partial.0.unwrap_or_default(),
-            self_: partial.1.unwrap_or_default(),
-            request: partial.2.unwrap_or_default(),
-            response: partial.3.unwrap_or_default(),
-            params: partial.4.unwrap_or_default(),
-            body: partial.5.unwrap_or_default(),
-            path: partial.6.unwrap_or_default(),
-            options: partial.7.unwrap_or_default(),
-            page: partial.8.unwrap_or_default(),
-            items: partial.9.unwrap_or_default(),
-            next: partial.10.unwrap_or_default(),
-            ok: partial.11.unwrap_or_default(),
-            err: partial.12.unwrap_or_default(),
-            some: partial.13.unwrap_or_default(),
-            none: partial.14.unwrap_or_default(),
-            result: partial.15.unwrap_or_default(),
-            vec: partial.16.unwrap_or_default(),
-            string: partial.17.unwrap_or_default(),
-            option: partial.18.unwrap_or_default(),
-            r#box: partial.19.unwrap_or_default(),
-            sdk_runtime: partial.20.unwrap_or_default(),
-            futures: partial.21.unwrap_or_default(),
-            serde: partial.22.unwrap_or_default(),
-            serde_json: partial.23.unwrap_or_default(),
-            bytes: partial.24.unwrap_or_default(),
-            std: partial.25.unwrap_or_default(),
-            core: partial.26.unwrap_or_default(),
-            crate_: partial.27.unwrap_or_default(),
-            super_: partial.28.unwrap_or_default(),
-            self_2: partial.29.unwrap_or_default(),
-            stream: partial.30.unwrap_or_default(),
-            url: partial.31.unwrap_or_default(),
-            query: partial.32.unwrap_or_default(),
-            headers: partial.33.unwrap_or_default(),
-            e: partial.34.unwrap_or_default(),
-            err_2: partial.35.unwrap_or_default(),
-            error: partial.36.unwrap_or_default(),
-            value: partial.37.unwrap_or_default(),
-            values: partial.38.unwrap_or_default(),
-            cursor: partial.39.unwrap_or_default(),
-            current: partial.40.unwrap_or_default(),
-            more: partial.41.unwrap_or_default(),
-            item: partial.42.unwrap_or_default(),
-            v: partial.43.unwrap_or_default(),
-            client_segment: partial.44.unwrap_or_default(),
-            form: partial.45.unwrap_or_default(),
-            file: partial.46.unwrap_or_default(),
-            tag: partial.47.unwrap_or_default(),
-            deserializer: partial.48.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for StringModel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BoxModel {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client: Option<String>,
-    #[serde(rename = "self", skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub request: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub params: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(rename = "Ok", skip_serializing_if = "Option::is_none")]
     pub ok: Option<String>,
-    #[serde(rename = "Err", skip_serializing_if = "Option::is_none")]
     pub err: Option<String>,
-    #[serde(rename = "Some", skip_serializing_if = "Option::is_none")]
     pub some: Option<String>,
-    #[serde(rename = "None", skip_serializing_if = "Option::is_none")]
     pub none: Option<String>,
-    #[serde(rename = "Result", skip_serializing_if = "Option::is_none")]
     pub result: Option<String>,
-    #[serde(rename = "Vec", skip_serializing_if = "Option::is_none")]
     pub vec: Option<String>,
-    #[serde(rename = "String", skip_serializing_if = "Option::is_none")]
     pub string: Option<String>,
-    #[serde(rename = "Option", skip_serializing_if = "Option::is_none")]
     pub option: Option<String>,
-    #[serde(rename = "Box", skip_serializing_if = "Option::is_none")]
     pub r#box: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sdk_runtime: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub futures: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub serde: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub serde_json: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bytes: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub std: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub core: Option<String>,
-    #[serde(rename = "crate", skip_serializing_if = "Option::is_none")]
     pub crate_: Option<String>,
-    #[serde(rename = "super", skip_serializing_if = "Option::is_none")]
     pub super_: Option<String>,
-    #[serde(rename = "Self", skip_serializing_if = "Option::is_none")]
     pub self_2: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stream: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub e: Option<String>,
-    #[serde(rename = "err", skip_serializing_if = "Option::is_none")]
     pub err_2: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub current: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub more: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub v: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_segment: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deserializer: Option<String>,
 }
 
-impl sdk_runtime::de::Object for BoxModel {
-    const NAME: &'static str = "BoxModel";
-
-    const FIELDS: &'static [&'static str] = &[
-        "client",
-        "self",
-        "request",
-        "response",
-        "params",
-        "body",
-        "path",
-        "options",
-        "page",
-        "items",
-        "next",
-        "Ok",
-        "Err",
-        "Some",
-        "None",
-        "Result",
-        "Vec",
-        "String",
-        "Option",
-        "Box",
-        "sdk_runtime",
-        "futures",
-        "serde",
-        "serde_json",
-        "bytes",
-        "std",
-        "core",
-        "crate",
-        "super",
-        "Self",
-        "stream",
-        "url",
-        "query",
-        "headers",
-        "e",
-        "err",
-        "error",
-        "value",
-        "values",
-        "cursor",
-        "current",
-        "more",
-        "item",
-        "v",
-        "client_segment",
-        "form",
-        "file",
-        "tag",
-        "deserializer",
-    ];
-
-    type Partial = (
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-    );
-
-    fn start() -> Self::Partial {
-        (
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-        )
+sdk_runtime::object!(
+    BoxModel { Optional client = "client", Optional self_ = "self", Optional request =
+    "request", Optional response = "response", Optional params = "params", Optional body
+    = "body", Optional path = "path", Optional options = "options", Optional page =
+    "page", Optional items = "items", Optional next = "next", Optional ok = "Ok",
+    Optional err = "Err", Optional some = "Some", Optional none = "None", Optional result
+    = "Result", Optional vec = "Vec", Optional string = "String", Optional option =
+    "Option", Optional r#box = "Box", Optional sdk_runtime = "sdk_runtime", Optional
+    futures = "futures", Optional serde = "serde", Optional serde_json = "serde_json",
+    Optional bytes = "bytes", Optional std = "std", Optional core = "core", Optional
+    crate_ = "crate", Optional super_ = "super", Optional self_2 = "Self", Optional
+    stream = "stream", Optional url = "url", Optional query = "query", Optional headers =
+    "headers", Optional e = "e", Optional err_2 = "err", Optional error = "error",
+    Optional value = "value", Optional values = "values", Optional cursor = "cursor",
+    Optional current = "current", Optional more = "more", Optional item = "item",
+    Optional v = "v", Optional client_segment = "client_segment", Optional form = "form",
+    Optional file = "file", Optional tag = "tag", Optional deserializer = "deserializer"
     }
+);
 
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            1 => sdk_runtime::de::fill(&mut partial.1, map),
-            2 => sdk_runtime::de::fill(&mut partial.2, map),
-            3 => sdk_runtime::de::fill(&mut partial.3, map),
-            4 => sdk_runtime::de::fill(&mut partial.4, map),
-            5 => sdk_runtime::de::fill(&mut partial.5, map),
-            6 => sdk_runtime::de::fill(&mut partial.6, map),
-            7 => sdk_runtime::de::fill(&mut partial.7, map),
-            8 => sdk_runtime::de::fill(&mut partial.8, map),
-            9 => sdk_runtime::de::fill(&mut partial.9, map),
-            10 => sdk_runtime::de::fill(&mut partial.10, map),
-            11 => sdk_runtime::de::fill(&mut partial.11, map),
-            12 => sdk_runtime::de::fill(&mut partial.12, map),
-            13 => sdk_runtime::de::fill(&mut partial.13, map),
-            14 => sdk_runtime::de::fill(&mut partial.14, map),
-            15 => sdk_runtime::de::fill(&mut partial.15, map),
-            16 => sdk_runtime::de::fill(&mut partial.16, map),
-            17 => sdk_runtime::de::fill(&mut partial.17, map),
-            18 => sdk_runtime::de::fill(&mut partial.18, map),
-            19 => sdk_runtime::de::fill(&mut partial.19, map),
-            20 => sdk_runtime::de::fill(&mut partial.20, map),
-            21 => sdk_runtime::de::fill(&mut partial.21, map),
-            22 => sdk_runtime::de::fill(&mut partial.22, map),
-            23 => sdk_runtime::de::fill(&mut partial.23, map),
-            24 => sdk_runtime::de::fill(&mut partial.24, map),
-            25 => sdk_runtime::de::fill(&mut partial.25, map),
-            26 => sdk_runtime::de::fill(&mut partial.26, map),
-            27 => sdk_runtime::de::fill(&mut partial.27, map),
-            28 => sdk_runtime::de::fill(&mut partial.28, map),
-            29 => sdk_runtime::de::fill(&mut partial.29, map),
-            30 => sdk_runtime::de::fill(&mut partial.30, map),
-            31 => sdk_runtime::de::fill(&mut partial.31, map),
-            32 => sdk_runtime::de::fill(&mut partial.32, map),
-            33 => sdk_runtime::de::fill(&mut partial.33, map),
-            34 => sdk_runtime::de::fill(&mut partial.34, map),
-            35 => sdk_runtime::de::fill(&mut partial.35, map),
-            36 => sdk_runtime::de::fill(&mut partial.36, map),
-            37 => sdk_runtime::de::fill(&mut partial.37, map),
-            38 => sdk_runtime::de::fill(&mut partial.38, map),
-            39 => sdk_runtime::de::fill(&mut partial.39, map),
-            40 => sdk_runtime::de::fill(&mut partial.40, map),
-            41 => sdk_runtime::de::fill(&mut partial.41, map),
-            42 => sdk_runtime::de::fill(&mut partial.42, map),
-            43 => sdk_runtime::de::fill(&mut partial.43, map),
-            44 => sdk_runtime::de::fill(&mut partial.44, map),
-            45 => sdk_runtime::de::fill(&mut partial.45, map),
-            46 => sdk_runtime::de::fill(&mut partial.46, map),
-            47 => sdk_runtime::de::fill(&mut partial.47, map),
-            48 => sdk_runtime::de::fill(&mut partial.48, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            client: partial.0.unwrap_or_default(),
-            self_: partial.1.unwrap_or_default(),
-            request: partial.2.unwrap_or_default(),
-            response: partial.3.unwrap_or_default(),
-            params: partial.4.unwrap_or_default(),
-            body: partial.5.unwrap_or_default(),
-            path: partial.6.unwrap_or_default(),
-            options: partial.7.unwrap_or_default(),
-            page: partial.8.unwrap_or_default(),
-            items: partial.9.unwrap_or_default(),
-            next: partial.10.unwrap_or_default(),
-            ok: partial.11.unwrap_or_default(),
-            err: partial.12.unwrap_or_default(),
-            some: partial.13.unwrap_or_default(),
-            none: partial.14.unwrap_or_default(),
-            result: partial.15.unwrap_or_default(),
-            vec: partial.16.unwrap_or_default(),
-            string: partial.17.unwrap_or_default(),
-            option: partial.18.unwrap_or_default(),
-            r#box: partial.19.unwrap_or_default(),
-            sdk_runtime: partial.20.unwrap_or_default(),
-            futures: partial.21.unwrap_or_default(),
-            serde: partial.22.unwrap_or_default(),
-            serde_json: partial.23.unwrap_or_default(),
-            bytes: partial.24.unwrap_or_default(),
-            std: partial.25.unwrap_or_default(),
-            core: partial.26.unwrap_or_default(),
-            crate_: partial.27.unwrap_or_default(),
-            super_: partial.28.unwrap_or_default(),
-            self_2: partial.29.unwrap_or_default(),
-            stream: partial.30.unwrap_or_default(),
-            url: partial.31.unwrap_or_default(),
-            query: partial.32.unwrap_or_default(),
-            headers: partial.33.unwrap_or_default(),
-            e: partial.34.unwrap_or_default(),
-            err_2: partial.35.unwrap_or_default(),
-            error: partial.36.unwrap_or_default(),
-            value: partial.37.unwrap_or_default(),
-            values: partial.38.unwrap_or_default(),
-            cursor: partial.39.unwrap_or_default(),
-            current: partial.40.unwrap_or_default(),
-            more: partial.41.unwrap_or_default(),
-            item: partial.42.unwrap_or_default(),
-            v: partial.43.unwrap_or_default(),
-            client_segment: partial.44.unwrap_or_default(),
-            form: partial.45.unwrap_or_default(),
-            file: partial.46.unwrap_or_default(),
-            tag: partial.47.unwrap_or_default(),
-            deserializer: partial.48.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for BoxModel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClientModel {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client: Option<String>,
-    #[serde(rename = "self", skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub request: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub params: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(rename = "Ok", skip_serializing_if = "Option::is_none")]
     pub ok: Option<String>,
-    #[serde(rename = "Err", skip_serializing_if = "Option::is_none")]
     pub err: Option<String>,
-    #[serde(rename = "Some", skip_serializing_if = "Option::is_none")]
     pub some: Option<String>,
-    #[serde(rename = "None", skip_serializing_if = "Option::is_none")]
     pub none: Option<String>,
-    #[serde(rename = "Result", skip_serializing_if = "Option::is_none")]
     pub result: Option<String>,
-    #[serde(rename = "Vec", skip_serializing_if = "Option::is_none")]
     pub vec: Option<String>,
-    #[serde(rename = "String", skip_serializing_if = "Option::is_none")]
     pub string: Option<String>,
-    #[serde(rename = "Option", skip_serializing_if = "Option::is_none")]
     pub option: Option<String>,
-    #[serde(rename = "Box", skip_serializing_if = "Option::is_none")]
     pub r#box: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sdk_runtime: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub futures: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub serde: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub serde_json: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bytes: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub std: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub core: Option<String>,
-    #[serde(rename = "crate", skip_serializing_if = "Option::is_none")]
     pub crate_: Option<String>,
-    #[serde(rename = "super", skip_serializing_if = "Option::is_none")]
     pub super_: Option<String>,
-    #[serde(rename = "Self", skip_serializing_if = "Option::is_none")]
     pub self_2: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stream: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub e: Option<String>,
-    #[serde(rename = "err", skip_serializing_if = "Option::is_none")]
     pub err_2: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub current: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub more: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub v: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_segment: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deserializer: Option<String>,
 }
 
-impl sdk_runtime::de::Object for ClientModel {
-    const NAME: &'static str = "ClientModel";
-
-    const FIELDS: &'static [&'static str] = &[
-        "client",
-        "self",
-        "request",
-        "response",
-        "params",
-        "body",
-        "path",
-        "options",
-        "page",
-        "items",
-        "next",
-        "Ok",
-        "Err",
-        "Some",
-        "None",
-        "Result",
-        "Vec",
-        "String",
-        "Option",
-        "Box",
-        "sdk_runtime",
-        "futures",
-        "serde",
-        "serde_json",
-        "bytes",
-        "std",
-        "core",
-        "crate",
-        "super",
-        "Self",
-        "stream",
-        "url",
-        "query",
-        "headers",
-        "e",
-        "err",
-        "error",
-        "value",
-        "values",
-        "cursor",
-        "current",
-        "more",
-        "item",
-        "v",
-        "client_segment",
-        "form",
-        "file",
-        "tag",
-        "deserializer",
-    ];
-
-    type Partial = (
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-    );
-
-    fn start() -> Self::Partial {
-        (
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-        )
+sdk_runtime::object!(
+    ClientModel { Optional client = "client", Optional self_ = "self", Optional request =
+    "request", Optional response = "response", Optional params = "params", Optional body
+    = "body", Optional path = "path", Optional options = "options", Optional page =
+    "page", Optional items = "items", Optional next = "next", Optional ok = "Ok",
+    Optional err = "Err", Optional some = "Some", Optional none = "None", Optional result
+    = "Result", Optional vec = "Vec", Optional string = "String", Optional option =
+    "Option", Optional r#box = "Box", Optional sdk_runtime = "sdk_runtime", Optional
+    futures = "futures", Optional serde = "serde", Optional serde_json = "serde_json",
+    Optional bytes = "bytes", Optional std = "std", Optional core = "core", Optional
+    crate_ = "crate", Optional super_ = "super", Optional self_2 = "Self", Optional
+    stream = "stream", Optional url = "url", Optional query = "query", Optional headers =
+    "headers", Optional e = "e", Optional err_2 = "err", Optional error = "error",
+    Optional value = "value", Optional values = "values", Optional cursor = "cursor",
+    Optional current = "current", Optional more = "more", Optional item = "item",
+    Optional v = "v", Optional client_segment = "client_segment", Optional form = "form",
+    Optional file = "file", Optional tag = "tag", Optional deserializer = "deserializer"
     }
+);
 
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            1 => sdk_runtime::de::fill(&mut partial.1, map),
-            2 => sdk_runtime::de::fill(&mut partial.2, map),
-            3 => sdk_runtime::de::fill(&mut partial.3, map),
-            4 => sdk_runtime::de::fill(&mut partial.4, map),
-            5 => sdk_runtime::de::fill(&mut partial.5, map),
-            6 => sdk_runtime::de::fill(&mut partial.6, map),
-            7 => sdk_runtime::de::fill(&mut partial.7, map),
-            8 => sdk_runtime::de::fill(&mut partial.8, map),
-            9 => sdk_runtime::de::fill(&mut partial.9, map),
-            10 => sdk_runtime::de::fill(&mut partial.10, map),
-            11 => sdk_runtime::de::fill(&mut partial.11, map),
-            12 => sdk_runtime::de::fill(&mut partial.12, map),
-            13 => sdk_runtime::de::fill(&mut partial.13, map),
-            14 => sdk_runtime::de::fill(&mut partial.14, map),
-            15 => sdk_runtime::de::fill(&mut partial.15, map),
-            16 => sdk_runtime::de::fill(&mut partial.16, map),
-            17 => sdk_runtime::de::fill(&mut partial.17, map),
-            18 => sdk_runtime::de::fill(&mut partial.18, map),
-            19 => sdk_runtime::de::fill(&mut partial.19, map),
-            20 => sdk_runtime::de::fill(&mut partial.20, map),
-            21 => sdk_runtime::de::fill(&mut partial.21, map),
-            22 => sdk_runtime::de::fill(&mut partial.22, map),
-            23 => sdk_runtime::de::fill(&mut partial.23, map),
-            24 => sdk_runtime::de::fill(&mut partial.24, map),
-            25 => sdk_runtime::de::fill(&mut partial.25, map),
-            26 => sdk_runtime::de::fill(&mut partial.26, map),
-            27 => sdk_runtime::de::fill(&mut partial.27, map),
-            28 => sdk_runtime::de::fill(&mut partial.28, map),
-            29 => sdk_runtime::de::fill(&mut partial.29, map),
-            30 => sdk_runtime::de::fill(&mut partial.30, map),
-            31 => sdk_runtime::de::fill(&mut partial.31, map),
-            32 => sdk_runtime::de::fill(&mut partial.32, map),
-            33 => sdk_runtime::de::fill(&mut partial.33, map),
-            34 => sdk_runtime::de::fill(&mut partial.34, map),
-            35 => sdk_runtime::de::fill(&mut partial.35, map),
-            36 => sdk_runtime::de::fill(&mut partial.36, map),
-            37 => sdk_runtime::de::fill(&mut partial.37, map),
-            38 => sdk_runtime::de::fill(&mut partial.38, map),
-            39 => sdk_runtime::de::fill(&mut partial.39, map),
-            40 => sdk_runtime::de::fill(&mut partial.40, map),
-            41 => sdk_runtime::de::fill(&mut partial.41, map),
-            42 => sdk_runtime::de::fill(&mut partial.42, map),
-            43 => sdk_runtime::de::fill(&mut partial.43, map),
-            44 => sdk_runtime::de::fill(&mut partial.44, map),
-            45 => sdk_runtime::de::fill(&mut partial.45, map),
-            46 => sdk_runtime::de::fill(&mut partial.46, map),
-            47 => sdk_runtime::de::fill(&mut partial.47, map),
-            48 => sdk_runtime::de::fill(&mut partial.48, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            client: partial.0.unwrap_or_default(),
-            self_: partial.1.unwrap_or_default(),
-            request: partial.2.unwrap_or_default(),
-            response: partial.3.unwrap_or_default(),
-            params: partial.4.unwrap_or_default(),
-            body: partial.5.unwrap_or_default(),
-            path: partial.6.unwrap_or_default(),
-            options: partial.7.unwrap_or_default(),
-            page: partial.8.unwrap_or_default(),
-            items: partial.9.unwrap_or_default(),
-            next: partial.10.unwrap_or_default(),
-            ok: partial.11.unwrap_or_default(),
-            err: partial.12.unwrap_or_default(),
-            some: partial.13.unwrap_or_default(),
-            none: partial.14.unwrap_or_default(),
-            result: partial.15.unwrap_or_default(),
-            vec: partial.16.unwrap_or_default(),
-            string: partial.17.unwrap_or_default(),
-            option: partial.18.unwrap_or_default(),
-            r#box: partial.19.unwrap_or_default(),
-            sdk_runtime: partial.20.unwrap_or_default(),
-            futures: partial.21.unwrap_or_default(),
-            serde: partial.22.unwrap_or_default(),
-            serde_json: partial.23.unwrap_or_default(),
-            bytes: partial.24.unwrap_or_default(),
-            std: partial.25.unwrap_or_default(),
-            core: partial.26.unwrap_or_default(),
-            crate_: partial.27.unwrap_or_default(),
-            super_: partial.28.unwrap_or_default(),
-            self_2: partial.29.unwrap_or_default(),
-            stream: partial.30.unwrap_or_default(),
-            url: partial.31.unwrap_or_default(),
-            query: partial.32.unwrap_or_default(),
-            headers: partial.33.unwrap_or_default(),
-            e: partial.34.unwrap_or_default(),
-            err_2: partial.35.unwrap_or_default(),
-            error: partial.36.unwrap_or_default(),
-            value: partial.37.unwrap_or_default(),
-            values: partial.38.unwrap_or_default(),
-            cursor: partial.39.unwrap_or_default(),
-            current: partial.40.unwrap_or_default(),
-            more: partial.41.unwrap_or_default(),
-            item: partial.42.unwrap_or_default(),
-            v: partial.43.unwrap_or_default(),
-            client_segment: partial.44.unwrap_or_default(),
-            form: partial.45.unwrap_or_default(),
-            file: partial.46.unwrap_or_default(),
-            tag: partial.47.unwrap_or_default(),
-            deserializer: partial.48.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for ClientModel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ErrorModel {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client: Option<String>,
-    #[serde(rename = "self", skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub request: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub params: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(rename = "Ok", skip_serializing_if = "Option::is_none")]
     pub ok: Option<String>,
-    #[serde(rename = "Err", skip_serializing_if = "Option::is_none")]
     pub err: Option<String>,
-    #[serde(rename = "Some", skip_serializing_if = "Option::is_none")]
     pub some: Option<String>,
-    #[serde(rename = "None", skip_serializing_if = "Option::is_none")]
     pub none: Option<String>,
-    #[serde(rename = "Result", skip_serializing_if = "Option::is_none")]
     pub result: Option<String>,
-    #[serde(rename = "Vec", skip_serializing_if = "Option::is_none")]
     pub vec: Option<String>,
-    #[serde(rename = "String", skip_serializing_if = "Option::is_none")]
     pub string: Option<String>,
-    #[serde(rename = "Option", skip_serializing_if = "Option::is_none")]
     pub option: Option<String>,
-    #[serde(rename = "Box", skip_serializing_if = "Option::is_none")]
     pub r#box: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sdk_runtime: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub futures: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub serde: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub serde_json: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bytes: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub std: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub core: Option<String>,
-    #[serde(rename = "crate", skip_serializing_if = "Option::is_none")]
     pub crate_: Option<String>,
-    #[serde(rename = "super", skip_serializing_if = "Option::is_none")]
     pub super_: Option<String>,
-    #[serde(rename = "Self", skip_serializing_if = "Option::is_none")]
     pub self_2: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stream: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub e: Option<String>,
-    #[serde(rename = "err", skip_serializing_if = "Option::is_none")]
     pub err_2: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub current: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub more: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub v: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_segment: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deserializer: Option<String>,
 }
 
-impl sdk_runtime::de::Object for ErrorModel {
-    const NAME: &'static str = "ErrorModel";
-
-    const FIELDS: &'static [&'static str] = &[
-        "client",
-        "self",
-        "request",
-        "response",
-        "params",
-        "body",
-        "path",
-        "options",
-        "page",
-        "items",
-        "next",
-        "Ok",
-        "Err",
-        "Some",
-        "None",
-        "Result",
-        "Vec",
-        "String",
-        "Option",
-        "Box",
-        "sdk_runtime",
-        "futures",
-        "serde",
-        "serde_json",
-        "bytes",
-        "std",
-        "core",
-        "crate",
-        "super",
-        "Self",
-        "stream",
-        "url",
-        "query",
-        "headers",
-        "e",
-        "err",
-        "error",
-        "value",
-        "values",
-        "cursor",
-        "current",
-        "more",
-        "item",
-        "v",
-        "client_segment",
-        "form",
-        "file",
-        "tag",
-        "deserializer",
-    ];
-
-    type Partial = (
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-    );
-
-    fn start() -> Self::Partial {
-        (
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-        )
+sdk_runtime::object!(
+    ErrorModel { Optional client = "client", Optional self_ = "self", Optional request =
+    "request", Optional response = "response", Optional params = "params", Optional body
+    = "body", Optional path = "path", Optional options = "options", Optional page =
+    "page", Optional items = "items", Optional next = "next", Optional ok = "Ok",
+    Optional err = "Err", Optional some = "Some", Optional none = "None", Optional result
+    = "Result", Optional vec = "Vec", Optional string = "String", Optional option =
+    "Option", Optional r#box = "Box", Optional sdk_runtime = "sdk_runtime", Optional
+    futures = "futures", Optional serde = "serde", Optional serde_json = "serde_json",
+    Optional bytes = "bytes", Optional std = "std", Optional core = "core", Optional
+    crate_ = "crate", Optional super_ = "super", Optional self_2 = "Self", Optional
+    stream = "stream", Optional url = "url", Optional query = "query", Optional headers =
+    "headers", Optional e = "e", Optional err_2 = "err", Optional error = "error",
+    Optional value = "value", Optional values = "values", Optional cursor = "cursor",
+    Optional current = "current", Optional more = "more", Optional item = "item",
+    Optional v = "v", Optional client_segment = "client_segment", Optional form = "form",
+    Optional file = "file", Optional tag = "tag", Optional deserializer = "deserializer"
     }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            1 => sdk_runtime::de::fill(&mut partial.1, map),
-            2 => sdk_runtime::de::fill(&mut partial.2, map),
-            3 => sdk_runtime::de::fill(&mut partial.3, map),
-            4 => sdk_runtime::de::fill(&mut partial.4, map),
-            5 => sdk_runtime::de::fill(&mut partial.5, map),
-            6 => sdk_runtime::de::fill(&mut partial.6, map),
-            7 => sdk_runtime::de::fill(&mut partial.7, map),
-            8 => sdk_runtime::de::fill(&mut partial.8, map),
-            9 => sdk_runtime::de::fill(&mut partial.9, map),
-            10 => sdk_runtime::de::fill(&mut partial.10, map),
-            11 => sdk_runtime::de::fill(&mut partial.11, map),
-            12 => sdk_runtime::de::fill(&mut partial.12, map),
-            13 => sdk_runtime::de::fill(&mut partial.13, map),
-            14 => sdk_runtime::de::fill(&mut partial.14, map),
-            15 => sdk_runtime::de::fill(&mut partial.15, map),
-            16 => sdk_runtime::de::fill(&mut partial.16, map),
-            17 => sdk_runtime::de::fill(&mut partial.17, map),
-            18 => sdk_runtime::de::fill(&mut partial.18, map),
-            19 => sdk_runtime::de::fill(&mut partial.19, map),
-            20 => sdk_runtime::de::fill(&mut partial.20, map),
-            21 => sdk_runtime::de::fill(&mut partial.21, map),
-            22 => sdk_runtime::de::fill(&mut partial.22, map),
-            23 => sdk_runtime::de::fill(&mut partial.23, map),
-            24 => sdk_runtime::de::fill(&mut partial.24, map),
-            25 => sdk_runtime::de::fill(&mut partial.25, map),
-            26 => sdk_runtime::de::fill(&mut partial.26, map),
-            27 => sdk_runtime::de::fill(&mut partial.27, map),
-            28 => sdk_runtime::de::fill(&mut partial.28, map),
-            29 => sdk_runtime::de::fill(&mut partial.29, map),
-            30 => sdk_runtime::de::fill(&mut partial.30, map),
-            31 => sdk_runtime::de::fill(&mut partial.31, map),
-            32 => sdk_runtime::de::fill(&mut partial.32, map),
-            33 => sdk_runtime::de::fill(&mut partial.33, map),
-            34 => sdk_runtime::de::fill(&mut partial.34, map),
-            35 => sdk_runtime::de::fill(&mut partial.35, map),
-            36 => sdk_runtime::de::fill(&mut partial.36, map),
-            37 => sdk_runtime::de::fill(&mut partial.37, map),
-            38 => sdk_runtime::de::fill(&mut partial.38, map),
-            39 => sdk_runtime::de::fill(&mut partial.39, map),
-            40 => sdk_runtime::de::fill(&mut partial.40, map),
-            41 => sdk_runtime::de::fill(&mut partial.41, map),
-            42 => sdk_runtime::de::fill(&mut partial.42, map),
-            43 => sdk_runtime::de::fill(&mut partial.43, map),
-            44 => sdk_runtime::de::fill(&mut partial.44, map),
-            45 => sdk_runtime::de::fill(&mut partial.45, map),
-            46 => sdk_runtime::de::fill(&mut partial.46, map),
-            47 => sdk_runtime::de::fill(&mut partial.47, map),
-            48 => sdk_runtime::de::fill(&mut partial.48, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            client: partial.0.unwrap_or_default(),
-            self_: partial.1.unwrap_or_default(),
-            request: partial.2.unwrap_or_default(),
-            response: partial.3.unwrap_or_default(),
-            params: partial.4.unwrap_or_default(),
-            body: partial.5.unwrap_or_default(),
-            path: partial.6.unwrap_or_default(),
-            options: partial.7.unwrap_or_default(),
-            page: partial.8.unwrap_or_default(),
-            items: partial.9.unwrap_or_default(),
-            next: partial.10.unwrap_or_default(),
-            ok: partial.11.unwrap_or_default(),
-            err: partial.12.unwrap_or_default(),
-            some: partial.13.unwrap_or_default(),
-            none: partial.14.unwrap_or_default(),
-            result: partial.15.unwrap_or_default(),
-            vec: partial.16.unwrap_or_default(),
-            string: partial.17.unwrap_or_default(),
-            option: partial.18.unwrap_or_default(),
-            r#box: partial.19.unwrap_or_default(),
-            sdk_runtime: partial.20.unwrap_or_default(),
-            futures: partial.21.unwrap_or_default(),
-            serde: partial.22.unwrap_or_default(),
-            serde_json: partial.23.unwrap_or_default(),
-            bytes: partial.24.unwrap_or_default(),
-            std: partial.25.unwrap_or_default(),
-            core: partial.26.unwrap_or_default(),
-            crate_: partial.27.unwrap_or_default(),
-            super_: partial.28.unwrap_or_default(),
-            self_2: partial.29.unwrap_or_default(),
-            stream: partial.30.unwrap_or_default(),
-            url: partial.31.unwrap_or_default(),
-            query: partial.32.unwrap_or_default(),
-            headers: partial.33.unwrap_or_default(),
-            e: partial.34.unwrap_or_default(),
-            err_2: partial.35.unwrap_or_default(),
-            error: partial.36.unwrap_or_default(),
-            value: partial.37.unwrap_or_default(),
-            values: partial.38.unwrap_or_default(),
-            cursor: partial.39.unwrap_or_default(),
-            current: partial.40.unwrap_or_default(),
-            more: partial.41.unwrap_or_default(),
-            item: partial.42.unwrap_or_default(),
-            v: partial.43.unwrap_or_default(),
-            client_segment: partial.44.unwrap_or_default(),
-            form: partial.45.unwrap_or_default(),
-            file: partial.46.unwrap_or_default(),
-            tag: partial.47.unwrap_or_default(),
-            deserializer: partial.48.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for ErrorModel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
+);
 
 pub type ApiError = String;
 
@@ -2836,91 +652,22 @@ impl sdk_runtime::OpenStringEnum for Choice {
 
 sdk_runtime::open_string_enum_traits!(Choice);
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListThingsResponse {
     pub items: Vec<ResultModel>,
     pub meta: ListThingsResponseMeta,
 }
 
-impl sdk_runtime::de::Object for ListThingsResponse {
-    const NAME: &'static str = "ListThingsResponse";
+sdk_runtime::object!(
+    ListThingsResponse { Required items = "items", Required meta = "meta" }
+);
 
-    const FIELDS: &'static [&'static str] = &["items", "meta"];
-
-    type Partial = (Option<Vec<ResultModel>>, Option<ListThingsResponseMeta>);
-
-    fn start() -> Self::Partial {
-        (None, None)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            1 => sdk_runtime::de::fill(&mut partial.1, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            items: sdk_runtime::de::required(partial.0, "items")?,
-            meta: sdk_runtime::de::required(partial.1, "meta")?,
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for ListThingsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListThingsResponseMeta {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<Option<String>>,
 }
 
-impl sdk_runtime::de::Object for ListThingsResponseMeta {
-    const NAME: &'static str = "ListThingsResponseMeta";
-
-    const FIELDS: &'static [&'static str] = &["next_cursor"];
-
-    type Partial = (Option<Option<String>>,);
-
-    fn start() -> Self::Partial {
-        (None,)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill_nullable(&mut partial.0, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self { next_cursor: partial.0 })
-    }
-}
-
-impl<'de> Deserialize<'de> for ListThingsResponseMeta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
+sdk_runtime::object!(ListThingsResponseMeta { Nullable next_cursor = "next_cursor" });
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadThingForm {

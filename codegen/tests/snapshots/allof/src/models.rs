@@ -5,324 +5,75 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Base {
     pub id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<sdk_runtime::DateTime>,
 }
 
-impl sdk_runtime::de::Object for Base {
-    const NAME: &'static str = "Base";
+sdk_runtime::object!(Base { Required id = "id", Optional created = "created" });
 
-    const FIELDS: &'static [&'static str] = &["id", "created"];
-
-    type Partial = (Option<String>, Option<Option<sdk_runtime::DateTime>>);
-
-    fn start() -> Self::Partial {
-        (None, None)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            1 => sdk_runtime::de::fill(&mut partial.1, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            id: sdk_runtime::de::required(partial.0, "id")?,
-            created: partial.1.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for Base {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Named {
     pub id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<sdk_runtime::DateTime>,
     pub name: String,
 }
 
-impl sdk_runtime::de::Object for Named {
-    const NAME: &'static str = "Named";
-
-    const FIELDS: &'static [&'static str] = &["id", "created", "name"];
-
-    type Partial = (
-        Option<String>,
-        Option<Option<sdk_runtime::DateTime>>,
-        Option<String>,
-    );
-
-    fn start() -> Self::Partial {
-        (None, None, None)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            1 => sdk_runtime::de::fill(&mut partial.1, map),
-            2 => sdk_runtime::de::fill(&mut partial.2, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            id: sdk_runtime::de::required(partial.0, "id")?,
-            created: partial.1.unwrap_or_default(),
-            name: sdk_runtime::de::required(partial.2, "name")?,
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for Named {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
+sdk_runtime::object!(
+    Named { Required id = "id", Optional created = "created", Required name = "name" }
+);
 
 /// Nested allOf through a ref to an allOf.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Detailed {
     pub id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<sdk_runtime::DateTime>,
     pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extra: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
 }
 
-impl sdk_runtime::de::Object for Detailed {
-    const NAME: &'static str = "Detailed";
-
-    const FIELDS: &'static [&'static str] = &["id", "created", "name", "extra", "notes"];
-
-    type Partial = (
-        Option<String>,
-        Option<Option<sdk_runtime::DateTime>>,
-        Option<String>,
-        Option<Option<i64>>,
-        Option<Option<String>>,
-    );
-
-    fn start() -> Self::Partial {
-        (None, None, None, None, None)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            1 => sdk_runtime::de::fill(&mut partial.1, map),
-            2 => sdk_runtime::de::fill(&mut partial.2, map),
-            3 => sdk_runtime::de::fill(&mut partial.3, map),
-            4 => sdk_runtime::de::fill(&mut partial.4, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            id: sdk_runtime::de::required(partial.0, "id")?,
-            created: partial.1.unwrap_or_default(),
-            name: sdk_runtime::de::required(partial.2, "name")?,
-            extra: partial.3.unwrap_or_default(),
-            notes: partial.4.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for Detailed {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
+sdk_runtime::object!(
+    Detailed { Required id = "id", Optional created = "created", Required name = "name",
+    Optional extra = "extra", Optional notes = "notes" }
+);
 
 /// a single ref plus a description
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RefWithConstraints {
     pub id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<sdk_runtime::DateTime>,
 }
 
-impl sdk_runtime::de::Object for RefWithConstraints {
-    const NAME: &'static str = "RefWithConstraints";
-
-    const FIELDS: &'static [&'static str] = &["id", "created"];
-
-    type Partial = (Option<String>, Option<Option<sdk_runtime::DateTime>>);
-
-    fn start() -> Self::Partial {
-        (None, None)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            1 => sdk_runtime::de::fill(&mut partial.1, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            id: sdk_runtime::de::required(partial.0, "id")?,
-            created: partial.1.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for RefWithConstraints {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
+sdk_runtime::object!(
+    RefWithConstraints { Required id = "id", Optional created = "created" }
+);
 
 pub type StringConstraint = String;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Diamond {
     pub id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<sdk_runtime::DateTime>,
     pub name: String,
 }
 
-impl sdk_runtime::de::Object for Diamond {
-    const NAME: &'static str = "Diamond";
+sdk_runtime::object!(
+    Diamond { Required id = "id", Optional created = "created", Required name = "name" }
+);
 
-    const FIELDS: &'static [&'static str] = &["id", "created", "name"];
-
-    type Partial = (
-        Option<String>,
-        Option<Option<sdk_runtime::DateTime>>,
-        Option<String>,
-    );
-
-    fn start() -> Self::Partial {
-        (None, None, None)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            1 => sdk_runtime::de::fill(&mut partial.1, map),
-            2 => sdk_runtime::de::fill(&mut partial.2, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            id: sdk_runtime::de::required(partial.0, "id")?,
-            created: partial.1.unwrap_or_default(),
-            name: sdk_runtime::de::required(partial.2, "name")?,
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for Diamond {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WithOwnProps {
     pub id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<sdk_runtime::DateTime>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub own: Option<bool>,
 }
 
-impl sdk_runtime::de::Object for WithOwnProps {
-    const NAME: &'static str = "WithOwnProps";
-
-    const FIELDS: &'static [&'static str] = &["id", "created", "own"];
-
-    type Partial = (
-        Option<String>,
-        Option<Option<sdk_runtime::DateTime>>,
-        Option<Option<bool>>,
-    );
-
-    fn start() -> Self::Partial {
-        (None, None, None)
+sdk_runtime::object!(
+    WithOwnProps { Required id = "id", Optional created = "created", Optional own = "own"
     }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            1 => sdk_runtime::de::fill(&mut partial.1, map),
-            2 => sdk_runtime::de::fill(&mut partial.2, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            id: sdk_runtime::de::required(partial.0, "id")?,
-            created: partial.1.unwrap_or_default(),
-            own: partial.2.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for WithOwnProps {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
+);
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AllOfWithOneOf {
@@ -344,181 +95,35 @@ pub struct AllOfMap {
     pub additional_properties: std::collections::BTreeMap<String, String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AllOfConflict {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub x: Option<i64>,
 }
 
-impl sdk_runtime::de::Object for AllOfConflict {
-    const NAME: &'static str = "AllOfConflict";
+sdk_runtime::object!(AllOfConflict { Optional x = "x" });
 
-    const FIELDS: &'static [&'static str] = &["x"];
-
-    type Partial = (Option<Option<i64>>,);
-
-    fn start() -> Self::Partial {
-        (None,)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            x: partial.0.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for AllOfConflict {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SelfAllOf {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub a: Option<String>,
 }
 
-impl sdk_runtime::de::Object for SelfAllOf {
-    const NAME: &'static str = "SelfAllOf";
+sdk_runtime::object!(SelfAllOf { Optional a = "a" });
 
-    const FIELDS: &'static [&'static str] = &["a"];
-
-    type Partial = (Option<Option<String>>,);
-
-    fn start() -> Self::Partial {
-        (None,)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            a: partial.0.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for SelfAllOf {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Cat {
     pub kind: String,
     pub meows: bool,
 }
 
-impl sdk_runtime::de::Object for Cat {
-    const NAME: &'static str = "Cat";
+sdk_runtime::object!(Cat { Required kind = "kind", Required meows = "meows" });
 
-    const FIELDS: &'static [&'static str] = &["kind", "meows"];
-
-    type Partial = (Option<String>, Option<bool>);
-
-    fn start() -> Self::Partial {
-        (None, None)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            1 => sdk_runtime::de::fill(&mut partial.1, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            kind: sdk_runtime::de::required(partial.0, "kind")?,
-            meows: sdk_runtime::de::required(partial.1, "meows")?,
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for Cat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Dog {
     pub kind: String,
     pub barks: i64,
 }
 
-impl sdk_runtime::de::Object for Dog {
-    const NAME: &'static str = "Dog";
-
-    const FIELDS: &'static [&'static str] = &["kind", "barks"];
-
-    type Partial = (Option<String>, Option<i64>);
-
-    fn start() -> Self::Partial {
-        (None, None)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            1 => sdk_runtime::de::fill(&mut partial.1, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            kind: sdk_runtime::de::required(partial.0, "kind")?,
-            barks: sdk_runtime::de::required(partial.1, "barks")?,
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for Dog {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
+sdk_runtime::object!(Dog { Required kind = "kind", Required barks = "barks" });
 
 /// Properties beside a discriminated oneOf.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -552,99 +157,22 @@ pub struct OwnedPet {
 pub type OnlyUnion = AnyPet;
 
 /// A oneOf of required-lists only constrains the properties.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConstraintOneOf {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub a: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub b: Option<String>,
 }
 
-impl sdk_runtime::de::Object for ConstraintOneOf {
-    const NAME: &'static str = "ConstraintOneOf";
-
-    const FIELDS: &'static [&'static str] = &["a", "b"];
-
-    type Partial = (Option<Option<String>>, Option<Option<String>>);
-
-    fn start() -> Self::Partial {
-        (None, None)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            1 => sdk_runtime::de::fill(&mut partial.1, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            a: partial.0.unwrap_or_default(),
-            b: partial.1.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for ConstraintOneOf {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
+sdk_runtime::object!(ConstraintOneOf { Optional a = "a", Optional b = "b" });
 
 /// A union of scalars cannot be flattened into an object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ScalarOneOf {
     pub id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<sdk_runtime::DateTime>,
 }
 
-impl sdk_runtime::de::Object for ScalarOneOf {
-    const NAME: &'static str = "ScalarOneOf";
-
-    const FIELDS: &'static [&'static str] = &["id", "created"];
-
-    type Partial = (Option<String>, Option<Option<sdk_runtime::DateTime>>);
-
-    fn start() -> Self::Partial {
-        (None, None)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            1 => sdk_runtime::de::fill(&mut partial.1, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            id: sdk_runtime::de::required(partial.0, "id")?,
-            created: partial.1.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for ScalarOneOf {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
+sdk_runtime::object!(ScalarOneOf { Required id = "id", Optional created = "created" });
 
 /// Variants are tried in order; a value matching none is kept in `Other`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -656,91 +184,19 @@ pub enum AllOfWithOneOfOneOf {
     Other(serde_json::Value),
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AllOfWithOneOfOneOfVariant0 {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub a: Option<String>,
 }
 
-impl sdk_runtime::de::Object for AllOfWithOneOfOneOfVariant0 {
-    const NAME: &'static str = "AllOfWithOneOfOneOfVariant0";
+sdk_runtime::object!(AllOfWithOneOfOneOfVariant0 { Optional a = "a" });
 
-    const FIELDS: &'static [&'static str] = &["a"];
-
-    type Partial = (Option<Option<String>>,);
-
-    fn start() -> Self::Partial {
-        (None,)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            a: partial.0.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for AllOfWithOneOfOneOfVariant0 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AllOfWithOneOfOneOfVariant1 {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub b: Option<String>,
 }
 
-impl sdk_runtime::de::Object for AllOfWithOneOfOneOfVariant1 {
-    const NAME: &'static str = "AllOfWithOneOfOneOfVariant1";
-
-    const FIELDS: &'static [&'static str] = &["b"];
-
-    type Partial = (Option<Option<String>>,);
-
-    fn start() -> Self::Partial {
-        (None,)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            b: partial.0.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for AllOfWithOneOfOneOfVariant1 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
+sdk_runtime::object!(AllOfWithOneOfOneOfVariant1 { Optional b = "b" });
 
 /// Chosen by the `kind` property; an unknown tag is kept in `Other`.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -5,139 +5,29 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Item {
     pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
 
-impl sdk_runtime::de::Object for Item {
-    const NAME: &'static str = "Item";
-
-    const FIELDS: &'static [&'static str] = &["name", "size"];
-
-    type Partial = (Option<String>, Option<Option<i64>>);
-
-    fn start() -> Self::Partial {
-        (None, None)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            1 => sdk_runtime::de::fill(&mut partial.1, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            name: sdk_runtime::de::required(partial.0, "name")?,
-            size: partial.1.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for Item {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
+sdk_runtime::object!(Item { Required name = "name", Optional size = "size" });
 
 pub type BinaryFile = String;
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PostVendorJsonBody {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<String>,
 }
 
-impl sdk_runtime::de::Object for PostVendorJsonBody {
-    const NAME: &'static str = "PostVendorJsonBody";
+sdk_runtime::object!(PostVendorJsonBody { Optional data = "data" });
 
-    const FIELDS: &'static [&'static str] = &["data"];
-
-    type Partial = (Option<Option<String>>,);
-
-    fn start() -> Self::Partial {
-        (None,)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            data: partial.0.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for PostVendorJsonBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadFormMeta {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub a: Option<String>,
 }
 
-impl sdk_runtime::de::Object for UploadFormMeta {
-    const NAME: &'static str = "UploadFormMeta";
-
-    const FIELDS: &'static [&'static str] = &["a"];
-
-    type Partial = (Option<Option<String>>,);
-
-    fn start() -> Self::Partial {
-        (None,)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            a: partial.0.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for UploadFormMeta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
+sdk_runtime::object!(UploadFormMeta { Optional a = "a" });
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct UploadForm {
@@ -236,55 +126,17 @@ impl UploadEmptyForm {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostFormBody {
     pub grant_type: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
 }
 
-impl sdk_runtime::de::Object for PostFormBody {
-    const NAME: &'static str = "PostFormBody";
-
-    const FIELDS: &'static [&'static str] = &["grant_type", "scope", "tags"];
-
-    type Partial = (Option<String>, Option<Option<String>>, Option<Option<Vec<String>>>);
-
-    fn start() -> Self::Partial {
-        (None, None, None)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            1 => sdk_runtime::de::fill(&mut partial.1, map),
-            2 => sdk_runtime::de::fill(&mut partial.2, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            grant_type: sdk_runtime::de::required(partial.0, "grant_type")?,
-            scope: partial.1.unwrap_or_default(),
-            tags: partial.2.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for PostFormBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
+sdk_runtime::object!(
+    PostFormBody { Required grant_type = "grant_type", Optional scope = "scope", Optional
+    tags = "tags" }
+);
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PostSeveralForm {

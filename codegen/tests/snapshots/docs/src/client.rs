@@ -177,15 +177,13 @@ impl Client {
             "/docs".to_string(),
         );
         request.operation("get_docs");
-        if let Some(value) = params.q.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "q",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
+        sdk_runtime::params::query(
+            &mut request,
+            "q",
+            &params.q,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
         let response = self.inner.execute(request).await?;
         let value = response.json::<Documented>()?;
         Ok(response.into_api_response(value))

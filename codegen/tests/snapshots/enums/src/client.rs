@@ -168,33 +168,27 @@ impl Client {
             "/items".to_string(),
         );
         request.operation("list_items");
-        if let Some(value) = params.order.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "order",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.level.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "level",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.inline_mode.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "inline_mode",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
+        sdk_runtime::params::query(
+            &mut request,
+            "order",
+            &params.order,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "level",
+            &params.level,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "inline_mode",
+            &params.inline_mode,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
         let response = self.inner.execute(request).await?;
         let value = response.json::<EnumHolder>()?;
         Ok(response.into_api_response(value))

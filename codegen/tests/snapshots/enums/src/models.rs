@@ -401,125 +401,32 @@ sdk_runtime::open_string_enum_traits!(OpenEnum);
 
 pub type ObjectEnum = serde_json::Map<String, serde_json::Value>;
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EnumHolder {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<Order>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub signs: Option<Signs>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<Priority>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub big: Option<BigUnsigned>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mixed: Option<Mixed>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nullable_enum: Option<Option<NullableEnum>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inline_status: Option<EnumHolderInlineStatus>,
     /// The same values as `inline_status`, so the same type under its own name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_status: Option<EnumHolderPreviousStatus>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inline_list: Option<Vec<EnumHolderInlineListItem>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ratio: Option<Ratio>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub open: Option<OpenEnum>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub empty: Option<EmptyEnum>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_enum: Option<ObjectEnum>,
 }
 
-impl sdk_runtime::de::Object for EnumHolder {
-    const NAME: &'static str = "EnumHolder";
-
-    const FIELDS: &'static [&'static str] = &[
-        "order",
-        "signs",
-        "priority",
-        "big",
-        "mixed",
-        "nullable_enum",
-        "inline_status",
-        "previous_status",
-        "inline_list",
-        "ratio",
-        "open",
-        "empty",
-        "object_enum",
-    ];
-
-    type Partial = (
-        Option<Option<Order>>,
-        Option<Option<Signs>>,
-        Option<Option<Priority>>,
-        Option<Option<BigUnsigned>>,
-        Option<Option<Mixed>>,
-        Option<Option<NullableEnum>>,
-        Option<Option<EnumHolderInlineStatus>>,
-        Option<Option<EnumHolderPreviousStatus>>,
-        Option<Option<Vec<EnumHolderInlineListItem>>>,
-        Option<Option<Ratio>>,
-        Option<Option<OpenEnum>>,
-        Option<Option<EmptyEnum>>,
-        Option<Option<ObjectEnum>>,
-    );
-
-    fn start() -> Self::Partial {
-        (None, None, None, None, None, None, None, None, None, None, None, None, None)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            1 => sdk_runtime::de::fill(&mut partial.1, map),
-            2 => sdk_runtime::de::fill(&mut partial.2, map),
-            3 => sdk_runtime::de::fill(&mut partial.3, map),
-            4 => sdk_runtime::de::fill(&mut partial.4, map),
-            5 => sdk_runtime::de::fill_nullable(&mut partial.5, map),
-            6 => sdk_runtime::de::fill(&mut partial.6, map),
-            7 => sdk_runtime::de::fill(&mut partial.7, map),
-            8 => sdk_runtime::de::fill(&mut partial.8, map),
-            9 => sdk_runtime::de::fill(&mut partial.9, map),
-            10 => sdk_runtime::de::fill(&mut partial.10, map),
-            11 => sdk_runtime::de::fill(&mut partial.11, map),
-            12 => sdk_runtime::de::fill(&mut partial.12, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            order: partial.0.unwrap_or_default(),
-            signs: partial.1.unwrap_or_default(),
-            priority: partial.2.unwrap_or_default(),
-            big: partial.3.unwrap_or_default(),
-            mixed: partial.4.unwrap_or_default(),
-            nullable_enum: partial.5,
-            inline_status: partial.6.unwrap_or_default(),
-            previous_status: partial.7.unwrap_or_default(),
-            inline_list: partial.8.unwrap_or_default(),
-            ratio: partial.9.unwrap_or_default(),
-            open: partial.10.unwrap_or_default(),
-            empty: partial.11.unwrap_or_default(),
-            object_enum: partial.12.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for EnumHolder {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
+sdk_runtime::object!(
+    EnumHolder { Optional order = "order", Optional signs = "signs", Optional priority =
+    "priority", Optional big = "big", Optional mixed = "mixed", Nullable nullable_enum =
+    "nullable_enum", Optional inline_status = "inline_status", Optional previous_status =
+    "previous_status", Optional inline_list = "inline_list", Optional ratio = "ratio",
+    Optional open = "open", Optional empty = "empty", Optional object_enum =
+    "object_enum" }
+);
 
 /// Declared strings written as numbers are sent as strings.
 ///

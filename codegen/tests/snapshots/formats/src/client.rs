@@ -165,42 +165,34 @@ impl Client {
             "/formats".to_string(),
         );
         request.operation("get_formats");
-        if let Some(value) = params.big.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "big",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.small.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "small",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.when.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "when",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.ratio.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "ratio",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
+        sdk_runtime::params::query(
+            &mut request,
+            "big",
+            &params.big,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "small",
+            &params.small,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "when",
+            &params.when,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "ratio",
+            &params.ratio,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
         let response = self.inner.execute(request).await?;
         let value = response.json::<Formats>()?;
         Ok(response.into_api_response(value))

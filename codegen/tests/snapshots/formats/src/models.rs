@@ -7,245 +7,54 @@ use serde::{Deserialize, Serialize};
 #[doc(no_inline)]
 pub use crate::params::*;
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Formats {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub i32: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub i64: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub int_plain: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub int_huge_max: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub int_huge_min: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub int32_large_bound: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uint64: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub int_weird_format: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub float: Option<f32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub double: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub decimal: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub byte: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub binary: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<sdk_runtime::Date>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_time: Option<sdk_runtime::DateTime>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub boolean: Option<bool>,
     /// Default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bool_default: Option<bool>,
     /// Default: `1.5`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number_default: Option<f64>,
     /// Default: `"hello"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub string_default: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unknown_type: Option<serde_json::Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub type_list: Option<Option<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub example_only: Option<serde_json::Value>,
 }
 
-impl sdk_runtime::de::Object for Formats {
-    const NAME: &'static str = "Formats";
-
-    const FIELDS: &'static [&'static str] = &[
-        "i32",
-        "i64",
-        "int_plain",
-        "int_huge_max",
-        "int_huge_min",
-        "int32_large_bound",
-        "uint64",
-        "int_weird_format",
-        "float",
-        "double",
-        "number",
-        "decimal",
-        "byte",
-        "binary",
-        "date",
-        "date_time",
-        "uuid",
-        "email",
-        "uri",
-        "password",
-        "custom",
-        "boolean",
-        "bool_default",
-        "number_default",
-        "string_default",
-        "unknown_type",
-        "type_list",
-        "example_only",
-    ];
-
-    type Partial = (
-        Option<Option<i32>>,
-        Option<Option<i64>>,
-        Option<Option<i64>>,
-        Option<Option<u64>>,
-        Option<Option<i64>>,
-        Option<Option<i64>>,
-        Option<Option<u64>>,
-        Option<Option<i64>>,
-        Option<Option<f32>>,
-        Option<Option<f64>>,
-        Option<Option<f64>>,
-        Option<Option<f64>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<sdk_runtime::Date>>,
-        Option<Option<sdk_runtime::DateTime>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<bool>>,
-        Option<Option<bool>>,
-        Option<Option<f64>>,
-        Option<Option<String>>,
-        Option<Option<serde_json::Value>>,
-        Option<Option<String>>,
-        Option<Option<serde_json::Value>>,
-    );
-
-    fn start() -> Self::Partial {
-        (
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-        )
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            1 => sdk_runtime::de::fill(&mut partial.1, map),
-            2 => sdk_runtime::de::fill(&mut partial.2, map),
-            3 => sdk_runtime::de::fill(&mut partial.3, map),
-            4 => sdk_runtime::de::fill(&mut partial.4, map),
-            5 => sdk_runtime::de::fill(&mut partial.5, map),
-            6 => sdk_runtime::de::fill(&mut partial.6, map),
-            7 => sdk_runtime::de::fill(&mut partial.7, map),
-            8 => sdk_runtime::de::fill(&mut partial.8, map),
-            9 => sdk_runtime::de::fill(&mut partial.9, map),
-            10 => sdk_runtime::de::fill(&mut partial.10, map),
-            11 => sdk_runtime::de::fill(&mut partial.11, map),
-            12 => sdk_runtime::de::fill(&mut partial.12, map),
-            13 => sdk_runtime::de::fill(&mut partial.13, map),
-            14 => sdk_runtime::de::fill(&mut partial.14, map),
-            15 => sdk_runtime::de::fill(&mut partial.15, map),
-            16 => sdk_runtime::de::fill(&mut partial.16, map),
-            17 => sdk_runtime::de::fill(&mut partial.17, map),
-            18 => sdk_runtime::de::fill(&mut partial.18, map),
-            19 => sdk_runtime::de::fill(&mut partial.19, map),
-            20 => sdk_runtime::de::fill(&mut partial.20, map),
-            21 => sdk_runtime::de::fill(&mut partial.21, map),
-            22 => sdk_runtime::de::fill(&mut partial.22, map),
-            23 => sdk_runtime::de::fill(&mut partial.23, map),
-            24 => sdk_runtime::de::fill(&mut partial.24, map),
-            25 => sdk_runtime::de::fill(&mut partial.25, map),
-            26 => sdk_runtime::de::fill_nullable(&mut partial.26, map),
-            27 => sdk_runtime::de::fill(&mut partial.27, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            i32: partial.0.unwrap_or_default(),
-            i64: partial.1.unwrap_or_default(),
-            int_plain: partial.2.unwrap_or_default(),
-            int_huge_max: partial.3.unwrap_or_default(),
-            int_huge_min: partial.4.unwrap_or_default(),
-            int32_large_bound: partial.5.unwrap_or_default(),
-            uint64: partial.6.unwrap_or_default(),
-            int_weird_format: partial.7.unwrap_or_default(),
-            float: partial.8.unwrap_or_default(),
-            double: partial.9.unwrap_or_default(),
-            number: partial.10.unwrap_or_default(),
-            decimal: partial.11.unwrap_or_default(),
-            byte: partial.12.unwrap_or_default(),
-            binary: partial.13.unwrap_or_default(),
-            date: partial.14.unwrap_or_default(),
-            date_time: partial.15.unwrap_or_default(),
-            uuid: partial.16.unwrap_or_default(),
-            email: partial.17.unwrap_or_default(),
-            uri: partial.18.unwrap_or_default(),
-            password: partial.19.unwrap_or_default(),
-            custom: partial.20.unwrap_or_default(),
-            boolean: partial.21.unwrap_or_default(),
-            bool_default: partial.22.unwrap_or_default(),
-            number_default: partial.23.unwrap_or_default(),
-            string_default: partial.24.unwrap_or_default(),
-            unknown_type: partial.25.unwrap_or_default(),
-            type_list: partial.26,
-            example_only: partial.27.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for Formats {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
+sdk_runtime::object!(
+    Formats { Optional i32 = "i32", Optional i64 = "i64", Optional int_plain =
+    "int_plain", Optional int_huge_max = "int_huge_max", Optional int_huge_min =
+    "int_huge_min", Optional int32_large_bound = "int32_large_bound", Optional uint64 =
+    "uint64", Optional int_weird_format = "int_weird_format", Optional float = "float",
+    Optional double = "double", Optional number = "number", Optional decimal = "decimal",
+    Optional byte = "byte", Optional binary = "binary", Optional date = "date", Optional
+    date_time = "date_time", Optional uuid = "uuid", Optional email = "email", Optional
+    uri = "uri", Optional password = "password", Optional custom = "custom", Optional
+    boolean = "boolean", Optional bool_default = "bool_default", Optional number_default
+    = "number_default", Optional string_default = "string_default", Optional unknown_type
+    = "unknown_type", Nullable type_list = "type_list", Optional example_only =
+    "example_only" }
+);
 
 pub type HugeInteger = u64;

@@ -5,142 +5,32 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Base {
     pub id: u64,
 }
 
-impl sdk_runtime::de::Object for Base {
-    const NAME: &'static str = "Base";
-
-    const FIELDS: &'static [&'static str] = &["id"];
-
-    type Partial = (Option<u64>,);
-
-    fn start() -> Self::Partial {
-        (None,)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            id: sdk_runtime::de::required(partial.0, "id")?,
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for Base {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
+sdk_runtime::object!(Base { Required id = "id" });
 
 /// Base's properties by a YAML merge key.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Item {
     pub id: u64,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<Option<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i32>,
 }
 
-impl sdk_runtime::de::Object for Item {
-    const NAME: &'static str = "Item";
-
-    const FIELDS: &'static [&'static str] = &["id", "name", "size"];
-
-    type Partial = (Option<u64>, Option<Option<String>>, Option<Option<i32>>);
-
-    fn start() -> Self::Partial {
-        (None, None, None)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            1 => sdk_runtime::de::fill_nullable(&mut partial.1, map),
-            2 => sdk_runtime::de::fill(&mut partial.2, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            id: sdk_runtime::de::required(partial.0, "id")?,
-            name: partial.1,
-            size: partial.2.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for Item {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
+sdk_runtime::object!(
+    Item { Required id = "id", Nullable name = "name", Optional size = "size" }
+);
 
 /// The body of the `onEvent` callback's requests to you (set up by `POST /items`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OnEventCallback {
     pub event: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<Item>,
 }
 
-impl sdk_runtime::de::Object for OnEventCallback {
-    const NAME: &'static str = "OnEventCallback";
-
-    const FIELDS: &'static [&'static str] = &["event", "item"];
-
-    type Partial = (Option<String>, Option<Option<Item>>);
-
-    fn start() -> Self::Partial {
-        (None, None)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            1 => sdk_runtime::de::fill(&mut partial.1, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            event: sdk_runtime::de::required(partial.0, "event")?,
-            item: partial.1.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for OnEventCallback {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
+sdk_runtime::object!(
+    OnEventCallback { Required event = "event", Optional item = "item" }
+);

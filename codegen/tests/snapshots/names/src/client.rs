@@ -185,108 +185,86 @@ impl Client {
             format!("/type/{}/{}", type_segment, self_segment),
         );
         request.operation("type");
-        if let Some(value) = params.crate_.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "crate",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.r#gen.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "gen",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
+        sdk_runtime::params::query(
+            &mut request,
+            "crate",
+            &params.crate_,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "gen",
+            &params.r#gen,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
         if let Some(value) = params.r#async.as_ref() {
             request.header("async", sdk_runtime::params::simple_value(value, false)?);
         }
-        if let Some(value) = params._1st.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "1st",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.gr_uf6_udf_e.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "größe",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.page_size.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "page[size]",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.page_size_2.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "page.size",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.params.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "params",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.body.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "body",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.options.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "options",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.request.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "request",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.response.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "response",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
+        sdk_runtime::params::query(
+            &mut request,
+            "1st",
+            &params._1st,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "größe",
+            &params.gr_uf6_udf_e,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "page[size]",
+            &params.page_size,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "page.size",
+            &params.page_size_2,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "params",
+            &params.params,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "body",
+            &params.body,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "options",
+            &params.options,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "request",
+            &params.request,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "response",
+            &params.response,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
         if let Some(value) = params.x_request_id.as_ref() {
             request
                 .header(
@@ -582,15 +560,13 @@ impl Client {
             format!("/gen/{}", id_segment),
         );
         request.operation("gen");
-        if let Some(value) = params.id.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "id",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
+        sdk_runtime::params::query(
+            &mut request,
+            "id",
+            &params.id,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
         if let Some(value) = params.id_2.as_ref() {
             request.header("id", sdk_runtime::params::simple_value(value, false)?);
         }

@@ -7,338 +7,67 @@ use serde::{Deserialize, Serialize};
 #[doc(no_inline)]
 pub use crate::params::*;
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Type {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    #[serde(rename = "self", skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
-    #[serde(rename = "Self", skip_serializing_if = "Option::is_none")]
     pub self_2: Option<String>,
-    #[serde(rename = "crate", skip_serializing_if = "Option::is_none")]
     pub crate_: Option<String>,
-    #[serde(rename = "super", skip_serializing_if = "Option::is_none")]
     pub super_: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#async: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#gen: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#try: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#await: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#dyn: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#fn: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#ref: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#match: Option<String>,
-    #[serde(rename = "_", skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
-    #[serde(rename = "__", skip_serializing_if = "Option::is_none")]
     pub field_2: Option<String>,
-    #[serde(rename = "1st", skip_serializing_if = "Option::is_none")]
     pub _1st: Option<String>,
-    #[serde(rename = "123", skip_serializing_if = "Option::is_none")]
     pub _123: Option<String>,
-    #[serde(rename = "fooBar", skip_serializing_if = "Option::is_none")]
     pub foo_bar: Option<String>,
-    #[serde(rename = "foo_bar", skip_serializing_if = "Option::is_none")]
     pub foo_bar_2: Option<String>,
-    #[serde(rename = "FooBar", skip_serializing_if = "Option::is_none")]
     pub foo_bar_3: Option<String>,
-    #[serde(rename = "foo-bar", skip_serializing_if = "Option::is_none")]
     pub foo_bar_4: Option<String>,
-    #[serde(rename = "@id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(rename = "$ref_like", skip_serializing_if = "Option::is_none")]
     pub ref_like: Option<String>,
-    #[serde(rename = "", skip_serializing_if = "Option::is_none")]
     pub field_3: Option<String>,
-    #[serde(rename = " ", skip_serializing_if = "Option::is_none")]
     pub field_4: Option<String>,
-    #[serde(rename = "名前", skip_serializing_if = "Option::is_none")]
     pub u540d_u524d: Option<String>,
-    #[serde(rename = "ñame", skip_serializing_if = "Option::is_none")]
     pub uf1_ame: Option<String>,
-    #[serde(rename = "additional_properties", skip_serializing_if = "Option::is_none")]
     pub additional_properties_2: Option<String>,
-    #[serde(rename = "r#type", skip_serializing_if = "Option::is_none")]
     pub r_type: Option<String>,
 }
 
-impl sdk_runtime::de::Object for Type {
-    const NAME: &'static str = "Type";
+sdk_runtime::object!(
+    Type { Optional r#type = "type", Optional self_ = "self", Optional self_2 = "Self",
+    Optional crate_ = "crate", Optional super_ = "super", Optional r#async = "async",
+    Optional r#gen = "gen", Optional r#try = "try", Optional r#await = "await", Optional
+    r#dyn = "dyn", Optional r#fn = "fn", Optional r#ref = "ref", Optional r#match =
+    "match", Optional field = "_", Optional field_2 = "__", Optional _1st = "1st",
+    Optional _123 = "123", Optional foo_bar = "fooBar", Optional foo_bar_2 = "foo_bar",
+    Optional foo_bar_3 = "FooBar", Optional foo_bar_4 = "foo-bar", Optional id = "@id",
+    Optional ref_like = "$ref_like", Optional field_3 = "", Optional field_4 = " ",
+    Optional u540d_u524d = "名前", Optional uf1_ame = "ñame", Optional
+    additional_properties_2 = "additional_properties", Optional r_type = "r#type" }
+);
 
-    const FIELDS: &'static [&'static str] = &[
-        "type",
-        "self",
-        "Self",
-        "crate",
-        "super",
-        "async",
-        "gen",
-        "try",
-        "await",
-        "dyn",
-        "fn",
-        "ref",
-        "match",
-        "_",
-        "__",
-        "1st",
-        "123",
-        "fooBar",
-        "foo_bar",
-        "FooBar",
-        "foo-bar",
-        "@id",
-        "$ref_like",
-        "",
-        " ",
-        "名前",
-        "ñame",
-        "additional_properties",
-        "r#type",
-    ];
-
-    type Partial = (
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-    );
-
-    fn start() -> Self::Partial {
-        (
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-        )
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            1 => sdk_runtime::de::fill(&mut partial.1, map),
-            2 => sdk_runtime::de::fill(&mut partial.2, map),
-            3 => sdk_runtime::de::fill(&mut partial.3, map),
-            4 => sdk_runtime::de::fill(&mut partial.4, map),
-            5 => sdk_runtime::de::fill(&mut partial.5, map),
-            6 => sdk_runtime::de::fill(&mut partial.6, map),
-            7 => sdk_runtime::de::fill(&mut partial.7, map),
-            8 => sdk_runtime::de::fill(&mut partial.8, map),
-            9 => sdk_runtime::de::fill(&mut partial.9, map),
-            10 => sdk_runtime::de::fill(&mut partial.10, map),
-            11 => sdk_runtime::de::fill(&mut partial.11, map),
-            12 => sdk_runtime::de::fill(&mut partial.12, map),
-            13 => sdk_runtime::de::fill(&mut partial.13, map),
-            14 => sdk_runtime::de::fill(&mut partial.14, map),
-            15 => sdk_runtime::de::fill(&mut partial.15, map),
-            16 => sdk_runtime::de::fill(&mut partial.16, map),
-            17 => sdk_runtime::de::fill(&mut partial.17, map),
-            18 => sdk_runtime::de::fill(&mut partial.18, map),
-            19 => sdk_runtime::de::fill(&mut partial.19, map),
-            20 => sdk_runtime::de::fill(&mut partial.20, map),
-            21 => sdk_runtime::de::fill(&mut partial.21, map),
-            22 => sdk_runtime::de::fill(&mut partial.22, map),
-            23 => sdk_runtime::de::fill(&mut partial.23, map),
-            24 => sdk_runtime::de::fill(&mut partial.24, map),
-            25 => sdk_runtime::de::fill(&mut partial.25, map),
-            26 => sdk_runtime::de::fill(&mut partial.26, map),
-            27 => sdk_runtime::de::fill(&mut partial.27, map),
-            28 => sdk_runtime::de::fill(&mut partial.28, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            r#type: partial.0.unwrap_or_default(),
-            self_: partial.1.unwrap_or_default(),
-            self_2: partial.2.unwrap_or_default(),
-            crate_: partial.3.unwrap_or_default(),
-            super_: partial.4.unwrap_or_default(),
-            r#async: partial.5.unwrap_or_default(),
-            r#gen: partial.6.unwrap_or_default(),
-            r#try: partial.7.unwrap_or_default(),
-            r#await: partial.8.unwrap_or_default(),
-            r#dyn: partial.9.unwrap_or_default(),
-            r#fn: partial.10.unwrap_or_default(),
-            r#ref: partial.11.unwrap_or_default(),
-            r#match: partial.12.unwrap_or_default(),
-            field: partial.13.unwrap_or_default(),
-            field_2: partial.14.unwrap_or_default(),
-            _1st: partial.15.unwrap_or_default(),
-            _123: partial.16.unwrap_or_default(),
-            foo_bar: partial.17.unwrap_or_default(),
-            foo_bar_2: partial.18.unwrap_or_default(),
-            foo_bar_3: partial.19.unwrap_or_default(),
-            foo_bar_4: partial.20.unwrap_or_default(),
-            id: partial.21.unwrap_or_default(),
-            ref_like: partial.22.unwrap_or_default(),
-            field_3: partial.23.unwrap_or_default(),
-            field_4: partial.24.unwrap_or_default(),
-            u540d_u524d: partial.25.unwrap_or_default(),
-            uf1_ame: partial.26.unwrap_or_default(),
-            additional_properties_2: partial.27.unwrap_or_default(),
-            r_type: partial.28.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for Type {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SelfValue {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub a: Option<String>,
 }
 
-impl sdk_runtime::de::Object for SelfValue {
-    const NAME: &'static str = "SelfValue";
-
-    const FIELDS: &'static [&'static str] = &["a"];
-
-    type Partial = (Option<Option<String>>,);
-
-    fn start() -> Self::Partial {
-        (None,)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            a: partial.0.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for SelfValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
+sdk_runtime::object!(SelfValue { Optional a = "a" });
 
 pub type SelfValue2 = String;
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StringModel {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub a: Option<String>,
 }
 
-impl sdk_runtime::de::Object for StringModel {
-    const NAME: &'static str = "StringModel";
-
-    const FIELDS: &'static [&'static str] = &["a"];
-
-    type Partial = (Option<Option<String>>,);
-
-    fn start() -> Self::Partial {
-        (None,)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            a: partial.0.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for StringModel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
+sdk_runtime::object!(StringModel { Optional a = "a" });
 
 pub type OptionModel = String;
 
@@ -376,48 +105,12 @@ pub type Duplicate3 = String;
 
 pub type V2fa = String;
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct U65e5U672c {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub a: Option<String>,
 }
 
-impl sdk_runtime::de::Object for U65e5U672c {
-    const NAME: &'static str = "U65e5U672c";
-
-    const FIELDS: &'static [&'static str] = &["a"];
-
-    type Partial = (Option<Option<String>>,);
-
-    fn start() -> Self::Partial {
-        (None,)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            a: partial.0.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for U65e5U672c {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
+sdk_runtime::object!(U65e5U672c { Optional a = "a" });
 
 pub type FooBar = String;
 

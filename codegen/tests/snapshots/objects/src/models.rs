@@ -6,248 +6,55 @@
 use serde::{Deserialize, Serialize};
 
 /// Every combination of required and nullable.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Thing {
     pub required_plain: String,
     pub required_nullable: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub optional_plain: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub optional_nullable: Option<Option<i64>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub optional_nullable_ref: Option<Option<Inner>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nullable_ref_oneof: Option<Option<Inner>>,
     /// Read-only: set by the server, ignored in requests.
     pub ro: String,
     /// Write-only: sent in requests, never returned (so optional here, even where requests require it).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wo: Option<String>,
     /// Default: `42`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub with_default: Option<i64>,
     #[deprecated]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub old: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub matrix: Option<Vec<Vec<f64>>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub untyped_array: Option<Vec<serde_json::Value>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inner_list: Option<Vec<ThingInnerListItem>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deep: Option<ThingDeep>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub anything: Option<serde_json::Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub free_form: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub free_form_true: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub string_map: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ref_map: Option<std::collections::BTreeMap<String, Inner>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub closed: Option<ThingClosed>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mixed_map: Option<ThingMixedMap>,
 }
 
-impl sdk_runtime::de::Object for Thing {
-    const NAME: &'static str = "Thing";
+sdk_runtime::object!(
+    Thing { Required required_plain = "required_plain", Required required_nullable =
+    "required_nullable", Optional optional_plain = "optional_plain", Nullable
+    optional_nullable = "optional_nullable", Nullable optional_nullable_ref =
+    "optional_nullable_ref", Nullable nullable_ref_oneof = "nullable_ref_oneof", Required
+    ro = "ro", Optional wo = "wo", Optional with_default = "with_default", Optional old =
+    "old", Optional tags = "tags", Optional matrix = "matrix", Optional untyped_array =
+    "untyped_array", Optional inner_list = "inner_list", Optional deep = "deep", Optional
+    anything = "anything", Optional free_form = "free_form", Optional free_form_true =
+    "free_form_true", Optional string_map = "string_map", Optional ref_map = "ref_map",
+    Optional closed = "closed", Optional mixed_map = "mixed_map" }
+);
 
-    const FIELDS: &'static [&'static str] = &[
-        "required_plain",
-        "required_nullable",
-        "optional_plain",
-        "optional_nullable",
-        "optional_nullable_ref",
-        "nullable_ref_oneof",
-        "ro",
-        "wo",
-        "with_default",
-        "old",
-        "tags",
-        "matrix",
-        "untyped_array",
-        "inner_list",
-        "deep",
-        "anything",
-        "free_form",
-        "free_form_true",
-        "string_map",
-        "ref_map",
-        "closed",
-        "mixed_map",
-    ];
-
-    type Partial = (
-        Option<String>,
-        Option<Option<String>>,
-        Option<Option<i64>>,
-        Option<Option<i64>>,
-        Option<Option<Inner>>,
-        Option<Option<Inner>>,
-        Option<String>,
-        Option<Option<String>>,
-        Option<Option<i64>>,
-        Option<Option<bool>>,
-        Option<Option<Vec<String>>>,
-        Option<Option<Vec<Vec<f64>>>>,
-        Option<Option<Vec<serde_json::Value>>>,
-        Option<Option<Vec<ThingInnerListItem>>>,
-        Option<Option<ThingDeep>>,
-        Option<Option<serde_json::Value>>,
-        Option<Option<serde_json::Map<String, serde_json::Value>>>,
-        Option<Option<serde_json::Map<String, serde_json::Value>>>,
-        Option<Option<std::collections::BTreeMap<String, String>>>,
-        Option<Option<std::collections::BTreeMap<String, Inner>>>,
-        Option<Option<ThingClosed>>,
-        Option<Option<ThingMixedMap>>,
-    );
-
-    fn start() -> Self::Partial {
-        (
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-        )
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            1 => sdk_runtime::de::fill(&mut partial.1, map),
-            2 => sdk_runtime::de::fill(&mut partial.2, map),
-            3 => sdk_runtime::de::fill_nullable(&mut partial.3, map),
-            4 => sdk_runtime::de::fill_nullable(&mut partial.4, map),
-            5 => sdk_runtime::de::fill_nullable(&mut partial.5, map),
-            6 => sdk_runtime::de::fill(&mut partial.6, map),
-            7 => sdk_runtime::de::fill(&mut partial.7, map),
-            8 => sdk_runtime::de::fill(&mut partial.8, map),
-            9 => sdk_runtime::de::fill(&mut partial.9, map),
-            10 => sdk_runtime::de::fill(&mut partial.10, map),
-            11 => sdk_runtime::de::fill(&mut partial.11, map),
-            12 => sdk_runtime::de::fill(&mut partial.12, map),
-            13 => sdk_runtime::de::fill(&mut partial.13, map),
-            14 => sdk_runtime::de::fill(&mut partial.14, map),
-            15 => sdk_runtime::de::fill(&mut partial.15, map),
-            16 => sdk_runtime::de::fill(&mut partial.16, map),
-            17 => sdk_runtime::de::fill(&mut partial.17, map),
-            18 => sdk_runtime::de::fill(&mut partial.18, map),
-            19 => sdk_runtime::de::fill(&mut partial.19, map),
-            20 => sdk_runtime::de::fill(&mut partial.20, map),
-            21 => sdk_runtime::de::fill(&mut partial.21, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            required_plain: sdk_runtime::de::required(partial.0, "required_plain")?,
-            required_nullable: sdk_runtime::de::required(
-                partial.1,
-                "required_nullable",
-            )?,
-            optional_plain: partial.2.unwrap_or_default(),
-            optional_nullable: partial.3,
-            optional_nullable_ref: partial.4,
-            nullable_ref_oneof: partial.5,
-            ro: sdk_runtime::de::required(partial.6, "ro")?,
-            wo: partial.7.unwrap_or_default(),
-            with_default: partial.8.unwrap_or_default(),
-            old: partial.9.unwrap_or_default(),
-            tags: partial.10.unwrap_or_default(),
-            matrix: partial.11.unwrap_or_default(),
-            untyped_array: partial.12.unwrap_or_default(),
-            inner_list: partial.13.unwrap_or_default(),
-            deep: partial.14.unwrap_or_default(),
-            anything: partial.15.unwrap_or_default(),
-            free_form: partial.16.unwrap_or_default(),
-            free_form_true: partial.17.unwrap_or_default(),
-            string_map: partial.18.unwrap_or_default(),
-            ref_map: partial.19.unwrap_or_default(),
-            closed: partial.20.unwrap_or_default(),
-            mixed_map: partial.21.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for Thing {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Inner {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
-impl sdk_runtime::de::Object for Inner {
-    const NAME: &'static str = "Inner";
-
-    const FIELDS: &'static [&'static str] = &["value"];
-
-    type Partial = (Option<Option<String>>,);
-
-    fn start() -> Self::Partial {
-        (None,)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            value: partial.0.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for Inner {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
+sdk_runtime::object!(Inner { Optional value = "value" });
 
 pub type Empty = serde_json::Map<String, serde_json::Value>;
 
@@ -257,305 +64,54 @@ pub type ArrayAlias = Vec<Inner>;
 
 pub type MapAlias = std::collections::BTreeMap<String, Vec<String>>;
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NoType {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub a: Option<String>,
 }
 
-impl sdk_runtime::de::Object for NoType {
-    const NAME: &'static str = "NoType";
+sdk_runtime::object!(NoType { Optional a = "a" });
 
-    const FIELDS: &'static [&'static str] = &["a"];
-
-    type Partial = (Option<Option<String>>,);
-
-    fn start() -> Self::Partial {
-        (None,)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            a: partial.0.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for NoType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThingInnerListItem {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub x: Option<i64>,
 }
 
-impl sdk_runtime::de::Object for ThingInnerListItem {
-    const NAME: &'static str = "ThingInnerListItem";
+sdk_runtime::object!(ThingInnerListItem { Optional x = "x" });
 
-    const FIELDS: &'static [&'static str] = &["x"];
-
-    type Partial = (Option<Option<i64>>,);
-
-    fn start() -> Self::Partial {
-        (None,)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            x: partial.0.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for ThingInnerListItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThingDeep {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub level1: Option<ThingDeepLevel1>,
 }
 
-impl sdk_runtime::de::Object for ThingDeep {
-    const NAME: &'static str = "ThingDeep";
+sdk_runtime::object!(ThingDeep { Optional level1 = "level1" });
 
-    const FIELDS: &'static [&'static str] = &["level1"];
-
-    type Partial = (Option<Option<ThingDeepLevel1>>,);
-
-    fn start() -> Self::Partial {
-        (None,)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            level1: partial.0.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for ThingDeep {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThingDeepLevel1 {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub level2: Option<ThingDeepLevel1Level2>,
 }
 
-impl sdk_runtime::de::Object for ThingDeepLevel1 {
-    const NAME: &'static str = "ThingDeepLevel1";
+sdk_runtime::object!(ThingDeepLevel1 { Optional level2 = "level2" });
 
-    const FIELDS: &'static [&'static str] = &["level2"];
-
-    type Partial = (Option<Option<ThingDeepLevel1Level2>>,);
-
-    fn start() -> Self::Partial {
-        (None,)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            level2: partial.0.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for ThingDeepLevel1 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThingDeepLevel1Level2 {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub level3: Option<Vec<ThingDeepLevel1Level2Level3Item>>,
 }
 
-impl sdk_runtime::de::Object for ThingDeepLevel1Level2 {
-    const NAME: &'static str = "ThingDeepLevel1Level2";
+sdk_runtime::object!(ThingDeepLevel1Level2 { Optional level3 = "level3" });
 
-    const FIELDS: &'static [&'static str] = &["level3"];
-
-    type Partial = (Option<Option<Vec<ThingDeepLevel1Level2Level3Item>>>,);
-
-    fn start() -> Self::Partial {
-        (None,)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            level3: partial.0.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for ThingDeepLevel1Level2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ThingDeepLevel1Level2Level3Item {
     pub leaf: String,
 }
 
-impl sdk_runtime::de::Object for ThingDeepLevel1Level2Level3Item {
-    const NAME: &'static str = "ThingDeepLevel1Level2Level3Item";
+sdk_runtime::object!(ThingDeepLevel1Level2Level3Item { Required leaf = "leaf" });
 
-    const FIELDS: &'static [&'static str] = &["leaf"];
-
-    type Partial = (Option<String>,);
-
-    fn start() -> Self::Partial {
-        (None,)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            leaf: sdk_runtime::de::required(partial.0, "leaf")?,
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for ThingDeepLevel1Level2Level3Item {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThingClosed {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub a: Option<String>,
 }
 
-impl sdk_runtime::de::Object for ThingClosed {
-    const NAME: &'static str = "ThingClosed";
-
-    const FIELDS: &'static [&'static str] = &["a"];
-
-    type Partial = (Option<Option<String>>,);
-
-    fn start() -> Self::Partial {
-        (None,)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            a: partial.0.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for ThingClosed {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
+sdk_runtime::object!(ThingClosed { Optional a = "a" });
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ThingMixedMap {

@@ -244,24 +244,20 @@ impl Client {
             "/search".to_string(),
         );
         request.operation("search");
-        if let Some(value) = params.limit.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "limit",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.kind.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "kind",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
+        sdk_runtime::params::query(
+            &mut request,
+            "limit",
+            &params.limit,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "kind",
+            &params.kind,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
         let response = self.inner.execute(request).await?;
         let value = response.json::<Vec<Everything>>()?;
         Ok(response.into_api_response(value))

@@ -7,327 +7,76 @@ use serde::{Deserialize, Serialize};
 #[doc(no_inline)]
 pub use crate::params::*;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Pet {
     pub id: i64,
     pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<PetKind>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<Option<String>>,
     /// The owner, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<Option<Owner>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub born: Option<Option<sdk_runtime::Date>>,
 }
 
-impl sdk_runtime::de::Object for Pet {
-    const NAME: &'static str = "Pet";
+sdk_runtime::object!(
+    Pet { Required id = "id", Required name = "name", Optional kind = "kind", Nullable
+    tag = "tag", Nullable owner = "owner", Nullable born = "born" }
+);
 
-    const FIELDS: &'static [&'static str] = &[
-        "id",
-        "name",
-        "kind",
-        "tag",
-        "owner",
-        "born",
-    ];
-
-    type Partial = (
-        Option<i64>,
-        Option<String>,
-        Option<Option<PetKind>>,
-        Option<Option<String>>,
-        Option<Option<Owner>>,
-        Option<Option<sdk_runtime::Date>>,
-    );
-
-    fn start() -> Self::Partial {
-        (None, None, None, None, None, None)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            1 => sdk_runtime::de::fill(&mut partial.1, map),
-            2 => sdk_runtime::de::fill(&mut partial.2, map),
-            3 => sdk_runtime::de::fill_nullable(&mut partial.3, map),
-            4 => sdk_runtime::de::fill_nullable(&mut partial.4, map),
-            5 => sdk_runtime::de::fill_nullable(&mut partial.5, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            id: sdk_runtime::de::required(partial.0, "id")?,
-            name: sdk_runtime::de::required(partial.1, "name")?,
-            kind: partial.2.unwrap_or_default(),
-            tag: partial.3,
-            owner: partial.4,
-            born: partial.5,
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for Pet {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Owner {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
-impl sdk_runtime::de::Object for Owner {
-    const NAME: &'static str = "Owner";
+sdk_runtime::object!(Owner { Optional name = "name" });
 
-    const FIELDS: &'static [&'static str] = &["name"];
-
-    type Partial = (Option<Option<String>>,);
-
-    fn start() -> Self::Partial {
-        (None,)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            name: partial.0.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for Owner {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Everything {
     /// Two types.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub string_or_number: Option<EverythingStringOrNumber>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub string_or_integer_or_null: Option<Option<EverythingStringOrIntegerOrNull>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub integer_or_number: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub only_null: Option<Option<serde_json::Value>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub null_list: Option<Option<serde_json::Value>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enum_across_types: Option<EverythingEnumAcrossTypes>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nullable_enum: Option<Option<EverythingNullableEnum>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub const_number: Option<EverythingConstNumber>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nullable_ref: Option<Option<Owner>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nullable_union: Option<Option<EverythingNullableUnion>>,
     /// Siblings of a `$ref` that only describe it.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ref_with_siblings: Option<Owner>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ref_with_properties: Option<EverythingRefWithProperties>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ref_nullable_by_type: Option<Option<Owner>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub base64: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub point: Option<Vec<f64>>,
     /// A name and an age.
     ///
     /// Its items are typed by position (`prefixItems`), which a Rust list cannot say: each is a JSON value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mixed_tuple: Option<Vec<serde_json::Value>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub anything: Option<serde_json::Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nothing: Option<serde_json::Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conditional: Option<EverythingConditional>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub with_defs: Option<Option<Inner>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ratio: Option<f64>,
 }
 
-impl sdk_runtime::de::Object for Everything {
-    const NAME: &'static str = "Everything";
-
-    const FIELDS: &'static [&'static str] = &[
-        "string_or_number",
-        "string_or_integer_or_null",
-        "integer_or_number",
-        "only_null",
-        "null_list",
-        "enum_across_types",
-        "nullable_enum",
-        "const_number",
-        "nullable_ref",
-        "nullable_union",
-        "ref_with_siblings",
-        "ref_with_properties",
-        "ref_nullable_by_type",
-        "base64",
-        "point",
-        "mixed_tuple",
-        "labels",
-        "anything",
-        "nothing",
-        "conditional",
-        "with_defs",
-        "ratio",
-    ];
-
-    type Partial = (
-        Option<Option<EverythingStringOrNumber>>,
-        Option<Option<EverythingStringOrIntegerOrNull>>,
-        Option<Option<f64>>,
-        Option<Option<serde_json::Value>>,
-        Option<Option<serde_json::Value>>,
-        Option<Option<EverythingEnumAcrossTypes>>,
-        Option<Option<EverythingNullableEnum>>,
-        Option<Option<EverythingConstNumber>>,
-        Option<Option<Owner>>,
-        Option<Option<EverythingNullableUnion>>,
-        Option<Option<Owner>>,
-        Option<Option<EverythingRefWithProperties>>,
-        Option<Option<Owner>>,
-        Option<Option<String>>,
-        Option<Option<Vec<f64>>>,
-        Option<Option<Vec<serde_json::Value>>>,
-        Option<Option<std::collections::BTreeMap<String, String>>>,
-        Option<Option<serde_json::Value>>,
-        Option<Option<serde_json::Value>>,
-        Option<Option<EverythingConditional>>,
-        Option<Option<Inner>>,
-        Option<Option<f64>>,
-    );
-
-    fn start() -> Self::Partial {
-        (
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-        )
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            1 => sdk_runtime::de::fill_nullable(&mut partial.1, map),
-            2 => sdk_runtime::de::fill(&mut partial.2, map),
-            3 => sdk_runtime::de::fill_nullable(&mut partial.3, map),
-            4 => sdk_runtime::de::fill_nullable(&mut partial.4, map),
-            5 => sdk_runtime::de::fill(&mut partial.5, map),
-            6 => sdk_runtime::de::fill_nullable(&mut partial.6, map),
-            7 => sdk_runtime::de::fill(&mut partial.7, map),
-            8 => sdk_runtime::de::fill_nullable(&mut partial.8, map),
-            9 => sdk_runtime::de::fill_nullable(&mut partial.9, map),
-            10 => sdk_runtime::de::fill(&mut partial.10, map),
-            11 => sdk_runtime::de::fill(&mut partial.11, map),
-            12 => sdk_runtime::de::fill_nullable(&mut partial.12, map),
-            13 => sdk_runtime::de::fill(&mut partial.13, map),
-            14 => sdk_runtime::de::fill(&mut partial.14, map),
-            15 => sdk_runtime::de::fill(&mut partial.15, map),
-            16 => sdk_runtime::de::fill(&mut partial.16, map),
-            17 => sdk_runtime::de::fill(&mut partial.17, map),
-            18 => sdk_runtime::de::fill(&mut partial.18, map),
-            19 => sdk_runtime::de::fill(&mut partial.19, map),
-            20 => sdk_runtime::de::fill_nullable(&mut partial.20, map),
-            21 => sdk_runtime::de::fill(&mut partial.21, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            string_or_number: partial.0.unwrap_or_default(),
-            string_or_integer_or_null: partial.1,
-            integer_or_number: partial.2.unwrap_or_default(),
-            only_null: partial.3,
-            null_list: partial.4,
-            enum_across_types: partial.5.unwrap_or_default(),
-            nullable_enum: partial.6,
-            const_number: partial.7.unwrap_or_default(),
-            nullable_ref: partial.8,
-            nullable_union: partial.9,
-            ref_with_siblings: partial.10.unwrap_or_default(),
-            ref_with_properties: partial.11.unwrap_or_default(),
-            ref_nullable_by_type: partial.12,
-            base64: partial.13.unwrap_or_default(),
-            point: partial.14.unwrap_or_default(),
-            mixed_tuple: partial.15.unwrap_or_default(),
-            labels: partial.16.unwrap_or_default(),
-            anything: partial.17.unwrap_or_default(),
-            nothing: partial.18.unwrap_or_default(),
-            conditional: partial.19.unwrap_or_default(),
-            with_defs: partial.20,
-            ratio: partial.21.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for Everything {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
+sdk_runtime::object!(
+    Everything { Optional string_or_number = "string_or_number", Nullable
+    string_or_integer_or_null = "string_or_integer_or_null", Optional integer_or_number =
+    "integer_or_number", Nullable only_null = "only_null", Nullable null_list =
+    "null_list", Optional enum_across_types = "enum_across_types", Nullable nullable_enum
+    = "nullable_enum", Optional const_number = "const_number", Nullable nullable_ref =
+    "nullable_ref", Nullable nullable_union = "nullable_union", Optional
+    ref_with_siblings = "ref_with_siblings", Optional ref_with_properties =
+    "ref_with_properties", Nullable ref_nullable_by_type = "ref_nullable_by_type",
+    Optional base64 = "base64", Optional point = "point", Optional mixed_tuple =
+    "mixed_tuple", Optional labels = "labels", Optional anything = "anything", Optional
+    nothing = "nothing", Optional conditional = "conditional", Nullable with_defs =
+    "with_defs", Optional ratio = "ratio" }
+);
 
 ///
 /// Open: a value this version does not know is kept in `Other`, so new server
@@ -538,95 +287,22 @@ pub enum EverythingNullableUnion {
     Other(serde_json::Value),
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EverythingRefWithProperties {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extra: Option<bool>,
 }
 
-impl sdk_runtime::de::Object for EverythingRefWithProperties {
-    const NAME: &'static str = "EverythingRefWithProperties";
+sdk_runtime::object!(
+    EverythingRefWithProperties { Optional name = "name", Optional extra = "extra" }
+);
 
-    const FIELDS: &'static [&'static str] = &["name", "extra"];
-
-    type Partial = (Option<Option<String>>, Option<Option<bool>>);
-
-    fn start() -> Self::Partial {
-        (None, None)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            1 => sdk_runtime::de::fill(&mut partial.1, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            name: partial.0.unwrap_or_default(),
-            extra: partial.1.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for EverythingRefWithProperties {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EverythingConditional {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
 }
 
-impl sdk_runtime::de::Object for EverythingConditional {
-    const NAME: &'static str = "EverythingConditional";
-
-    const FIELDS: &'static [&'static str] = &["country"];
-
-    type Partial = (Option<Option<String>>,);
-
-    fn start() -> Self::Partial {
-        (None,)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            country: partial.0.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for EverythingConditional {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
+sdk_runtime::object!(EverythingConditional { Optional country = "country" });
 
 pub type Inner = String;
 
@@ -682,48 +358,12 @@ impl sdk_runtime::OpenStringEnum for SearchKind {
 sdk_runtime::open_string_enum_traits!(SearchKind);
 
 /// The body of the `inventoryLow` webhook's requests to you.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InventoryLowWebhook {
     pub sku: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub remaining: Option<Option<i64>>,
 }
 
-impl sdk_runtime::de::Object for InventoryLowWebhook {
-    const NAME: &'static str = "InventoryLowWebhook";
-
-    const FIELDS: &'static [&'static str] = &["sku", "remaining"];
-
-    type Partial = (Option<String>, Option<Option<i64>>);
-
-    fn start() -> Self::Partial {
-        (None, None)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            1 => sdk_runtime::de::fill_nullable(&mut partial.1, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            sku: sdk_runtime::de::required(partial.0, "sku")?,
-            remaining: partial.1,
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for InventoryLowWebhook {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
+sdk_runtime::object!(
+    InventoryLowWebhook { Required sku = "sku", Nullable remaining = "remaining" }
+);

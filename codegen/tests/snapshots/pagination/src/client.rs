@@ -168,24 +168,20 @@ impl Client {
             "/cursor".to_string(),
         );
         request.operation("list_by_cursor");
-        if let Some(value) = params.cursor.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "cursor",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.limit.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "limit",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
+        sdk_runtime::params::query(
+            &mut request,
+            "cursor",
+            &params.cursor,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "limit",
+            &params.limit,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
         let response = self.inner.execute(request).await?;
         let value = response.json::<ListByCursorResponse>()?;
         Ok(response.into_api_response(value))
@@ -237,15 +233,13 @@ impl Client {
             "/tokens".to_string(),
         );
         request.operation("list_by_token");
-        if let Some(value) = params.page_token.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "pageToken",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
+        sdk_runtime::params::query(
+            &mut request,
+            "pageToken",
+            &params.page_token,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
         let response = self.inner.execute(request).await?;
         let value = response.json::<ListByTokenResponse>()?;
         Ok(response.into_api_response(value))
@@ -292,24 +286,20 @@ impl Client {
             "/after-item".to_string(),
         );
         request.operation("list_after_item");
-        if let Some(value) = params.starting_after.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "starting_after",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.limit.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "limit",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
+        sdk_runtime::params::query(
+            &mut request,
+            "starting_after",
+            &params.starting_after,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "limit",
+            &params.limit,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
         let response = self.inner.execute(request).await?;
         let value = response.json::<ListAfterItemResponse>()?;
         Ok(response.into_api_response(value))
@@ -357,15 +347,13 @@ impl Client {
             "/after-id".to_string(),
         );
         request.operation("list_after_id");
-        if let Some(value) = params.after_id.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "after_id",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
+        sdk_runtime::params::query(
+            &mut request,
+            "after_id",
+            &params.after_id,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
         let response = self.inner.execute(request).await?;
         let value = response.json::<ListAfterIdResponse>()?;
         Ok(response.into_api_response(value))
@@ -413,24 +401,20 @@ impl Client {
             "/offset".to_string(),
         );
         request.operation("list_by_offset");
-        if let Some(value) = params.offset.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "offset",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.limit.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "limit",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
+        sdk_runtime::params::query(
+            &mut request,
+            "offset",
+            &params.offset,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "limit",
+            &params.limit,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
         let response = self.inner.execute(request).await?;
         let value = response.json::<ListByOffsetResponse>()?;
         Ok(response.into_api_response(value))
@@ -481,24 +465,20 @@ impl Client {
             "/pages".to_string(),
         );
         request.operation("list_pages");
-        if let Some(value) = params.page.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "page",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.per_page.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "per_page",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
+        sdk_runtime::params::query(
+            &mut request,
+            "page",
+            &params.page,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "per_page",
+            &params.per_page,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
         let response = self.inner.execute(request).await?;
         let value = response.json::<Vec<Item>>()?;
         Ok(response.into_api_response(value))
@@ -556,15 +536,13 @@ impl Client {
             "/with-body".to_string(),
         );
         request.operation("list_with_body");
-        if let Some(value) = params.starting_after.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "starting_after",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
+        sdk_runtime::params::query(
+            &mut request,
+            "starting_after",
+            &params.starting_after,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
         if let Some(body) = &body {
             request
                 .body(sdk_runtime::Body::Form(sdk_runtime::params::form_pairs(body)?));
@@ -619,24 +597,20 @@ impl Client {
             "/page-tokens".to_string(),
         );
         request.operation("list_page_tokens");
-        if let Some(value) = params.page.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "page",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.limit.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "limit",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
+        sdk_runtime::params::query(
+            &mut request,
+            "page",
+            &params.page,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "limit",
+            &params.limit,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
         let response = self.inner.execute(request).await?;
         let value = response.json::<ListPageTokensResponse>()?;
         Ok(response.into_api_response(value))
@@ -684,15 +658,13 @@ impl Client {
             "/page-links".to_string(),
         );
         request.operation("list_page_links");
-        if let Some(value) = params.page.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "page",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
+        sdk_runtime::params::query(
+            &mut request,
+            "page",
+            &params.page,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
         let response = self.inner.execute(request).await?;
         let value = response.json::<ListPageLinksResponse>()?;
         Ok(response.into_api_response(value))
@@ -720,15 +692,13 @@ impl Client {
             "/pages-unknown-start".to_string(),
         );
         request.operation("list_pages_unknown_start");
-        if let Some(value) = params.page.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "page",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
+        sdk_runtime::params::query(
+            &mut request,
+            "page",
+            &params.page,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
         let response = self.inner.execute(request).await?;
         let value = response.json::<Vec<Item>>()?;
         Ok(response.into_api_response(value))
@@ -754,15 +724,13 @@ impl Client {
             "/two-lists".to_string(),
         );
         request.operation("two_lists");
-        if let Some(value) = params.cursor.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "cursor",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
+        sdk_runtime::params::query(
+            &mut request,
+            "cursor",
+            &params.cursor,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
         let response = self.inner.execute(request).await?;
         let value = response.json::<TwoListsResponse>()?;
         Ok(response.into_api_response(value))
@@ -785,15 +753,13 @@ impl Client {
             "/search".to_string(),
         );
         request.operation("search");
-        if let Some(value) = params.cursor.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "cursor",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
+        sdk_runtime::params::query(
+            &mut request,
+            "cursor",
+            &params.cursor,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
         let response = self.inner.execute(request).await?;
         let value = response.json::<SearchResponse>()?;
         Ok(response.into_api_response(value))

@@ -7,231 +7,54 @@ use serde::{Deserialize, Serialize};
 #[doc(no_inline)]
 pub use crate::params::*;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Item {
     pub id: String,
 }
 
-impl sdk_runtime::de::Object for Item {
-    const NAME: &'static str = "Item";
+sdk_runtime::object!(Item { Required id = "id" });
 
-    const FIELDS: &'static [&'static str] = &["id"];
-
-    type Partial = (Option<String>,);
-
-    fn start() -> Self::Partial {
-        (None,)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            id: sdk_runtime::de::required(partial.0, "id")?,
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for Item {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListByCursorResponse {
     pub items: Vec<Item>,
     pub meta: ListByCursorResponseMeta,
 }
 
-impl sdk_runtime::de::Object for ListByCursorResponse {
-    const NAME: &'static str = "ListByCursorResponse";
+sdk_runtime::object!(
+    ListByCursorResponse { Required items = "items", Required meta = "meta" }
+);
 
-    const FIELDS: &'static [&'static str] = &["items", "meta"];
-
-    type Partial = (Option<Vec<Item>>, Option<ListByCursorResponseMeta>);
-
-    fn start() -> Self::Partial {
-        (None, None)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            1 => sdk_runtime::de::fill(&mut partial.1, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            items: sdk_runtime::de::required(partial.0, "items")?,
-            meta: sdk_runtime::de::required(partial.1, "meta")?,
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for ListByCursorResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListByCursorResponseMeta {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<Option<String>>,
 }
 
-impl sdk_runtime::de::Object for ListByCursorResponseMeta {
-    const NAME: &'static str = "ListByCursorResponseMeta";
+sdk_runtime::object!(ListByCursorResponseMeta { Nullable next_cursor = "next_cursor" });
 
-    const FIELDS: &'static [&'static str] = &["next_cursor"];
-
-    type Partial = (Option<Option<String>>,);
-
-    fn start() -> Self::Partial {
-        (None,)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill_nullable(&mut partial.0, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self { next_cursor: partial.0 })
-    }
-}
-
-impl<'de> Deserialize<'de> for ListByCursorResponseMeta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListByTokenResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<Item>>,
-    #[serde(rename = "nextPageToken", skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 
-impl sdk_runtime::de::Object for ListByTokenResponse {
-    const NAME: &'static str = "ListByTokenResponse";
+sdk_runtime::object!(
+    ListByTokenResponse { Optional results = "results", Optional next_page_token =
+    "nextPageToken" }
+);
 
-    const FIELDS: &'static [&'static str] = &["results", "nextPageToken"];
-
-    type Partial = (Option<Option<Vec<Item>>>, Option<Option<String>>);
-
-    fn start() -> Self::Partial {
-        (None, None)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            1 => sdk_runtime::de::fill(&mut partial.1, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            results: partial.0.unwrap_or_default(),
-            next_page_token: partial.1.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for ListByTokenResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListAfterItemResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     pub data: Vec<Item>,
     pub has_more: bool,
 }
 
-impl sdk_runtime::de::Object for ListAfterItemResponse {
-    const NAME: &'static str = "ListAfterItemResponse";
+sdk_runtime::object!(
+    ListAfterItemResponse { Optional object = "object", Required data = "data", Required
+    has_more = "has_more" }
+);
 
-    const FIELDS: &'static [&'static str] = &["object", "data", "has_more"];
-
-    type Partial = (Option<Option<String>>, Option<Vec<Item>>, Option<bool>);
-
-    fn start() -> Self::Partial {
-        (None, None, None)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            1 => sdk_runtime::de::fill(&mut partial.1, map),
-            2 => sdk_runtime::de::fill(&mut partial.2, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            object: partial.0.unwrap_or_default(),
-            data: sdk_runtime::de::required(partial.1, "data")?,
-            has_more: sdk_runtime::de::required(partial.2, "has_more")?,
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for ListAfterItemResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListAfterIdResponse {
     pub data: Vec<Item>,
     pub has_more: bool,
@@ -239,382 +62,78 @@ pub struct ListAfterIdResponse {
     pub last_id: Option<String>,
 }
 
-impl sdk_runtime::de::Object for ListAfterIdResponse {
-    const NAME: &'static str = "ListAfterIdResponse";
+sdk_runtime::object!(
+    ListAfterIdResponse { Required data = "data", Required has_more = "has_more",
+    Required first_id = "first_id", Required last_id = "last_id" }
+);
 
-    const FIELDS: &'static [&'static str] = &["data", "has_more", "first_id", "last_id"];
-
-    type Partial = (
-        Option<Vec<Item>>,
-        Option<bool>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-    );
-
-    fn start() -> Self::Partial {
-        (None, None, None, None)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            1 => sdk_runtime::de::fill(&mut partial.1, map),
-            2 => sdk_runtime::de::fill(&mut partial.2, map),
-            3 => sdk_runtime::de::fill(&mut partial.3, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            data: sdk_runtime::de::required(partial.0, "data")?,
-            has_more: sdk_runtime::de::required(partial.1, "has_more")?,
-            first_id: sdk_runtime::de::required(partial.2, "first_id")?,
-            last_id: sdk_runtime::de::required(partial.3, "last_id")?,
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for ListAfterIdResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListByOffsetResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub records: Option<Vec<Item>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
 
-impl sdk_runtime::de::Object for ListByOffsetResponse {
-    const NAME: &'static str = "ListByOffsetResponse";
+sdk_runtime::object!(
+    ListByOffsetResponse { Optional records = "records", Optional total = "total" }
+);
 
-    const FIELDS: &'static [&'static str] = &["records", "total"];
-
-    type Partial = (Option<Option<Vec<Item>>>, Option<Option<i64>>);
-
-    fn start() -> Self::Partial {
-        (None, None)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            1 => sdk_runtime::de::fill(&mut partial.1, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            records: partial.0.unwrap_or_default(),
-            total: partial.1.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for ListByOffsetResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListWithBodyBody {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
 }
 
-impl sdk_runtime::de::Object for ListWithBodyBody {
-    const NAME: &'static str = "ListWithBodyBody";
+sdk_runtime::object!(ListWithBodyBody { Optional expand = "expand" });
 
-    const FIELDS: &'static [&'static str] = &["expand"];
-
-    type Partial = (Option<Option<Vec<String>>>,);
-
-    fn start() -> Self::Partial {
-        (None,)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            expand: partial.0.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for ListWithBodyBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListWithBodyResponse {
     pub data: Vec<Item>,
     pub has_more: bool,
 }
 
-impl sdk_runtime::de::Object for ListWithBodyResponse {
-    const NAME: &'static str = "ListWithBodyResponse";
+sdk_runtime::object!(
+    ListWithBodyResponse { Required data = "data", Required has_more = "has_more" }
+);
 
-    const FIELDS: &'static [&'static str] = &["data", "has_more"];
-
-    type Partial = (Option<Vec<Item>>, Option<bool>);
-
-    fn start() -> Self::Partial {
-        (None, None)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            1 => sdk_runtime::de::fill(&mut partial.1, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            data: sdk_runtime::de::required(partial.0, "data")?,
-            has_more: sdk_runtime::de::required(partial.1, "has_more")?,
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for ListWithBodyResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListPageTokensResponse {
     pub data: Vec<Item>,
     pub has_more: bool,
     pub next_page: Option<String>,
 }
 
-impl sdk_runtime::de::Object for ListPageTokensResponse {
-    const NAME: &'static str = "ListPageTokensResponse";
+sdk_runtime::object!(
+    ListPageTokensResponse { Required data = "data", Required has_more = "has_more",
+    Required next_page = "next_page" }
+);
 
-    const FIELDS: &'static [&'static str] = &["data", "has_more", "next_page"];
-
-    type Partial = (Option<Vec<Item>>, Option<bool>, Option<Option<String>>);
-
-    fn start() -> Self::Partial {
-        (None, None, None)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            1 => sdk_runtime::de::fill(&mut partial.1, map),
-            2 => sdk_runtime::de::fill(&mut partial.2, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            data: sdk_runtime::de::required(partial.0, "data")?,
-            has_more: sdk_runtime::de::required(partial.1, "has_more")?,
-            next_page: sdk_runtime::de::required(partial.2, "next_page")?,
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for ListPageTokensResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListPageLinksResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Item>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page: Option<String>,
 }
 
-impl sdk_runtime::de::Object for ListPageLinksResponse {
-    const NAME: &'static str = "ListPageLinksResponse";
+sdk_runtime::object!(
+    ListPageLinksResponse { Optional items = "items", Optional next_page = "next_page" }
+);
 
-    const FIELDS: &'static [&'static str] = &["items", "next_page"];
-
-    type Partial = (Option<Option<Vec<Item>>>, Option<Option<String>>);
-
-    fn start() -> Self::Partial {
-        (None, None)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            1 => sdk_runtime::de::fill(&mut partial.1, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            items: partial.0.unwrap_or_default(),
-            next_page: partial.1.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for ListPageLinksResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TwoListsResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub left: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub right: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
 }
 
-impl sdk_runtime::de::Object for TwoListsResponse {
-    const NAME: &'static str = "TwoListsResponse";
+sdk_runtime::object!(
+    TwoListsResponse { Optional left = "left", Optional right = "right", Optional
+    next_cursor = "next_cursor" }
+);
 
-    const FIELDS: &'static [&'static str] = &["left", "right", "next_cursor"];
-
-    type Partial = (
-        Option<Option<Vec<String>>>,
-        Option<Option<Vec<String>>>,
-        Option<Option<String>>,
-    );
-
-    fn start() -> Self::Partial {
-        (None, None, None)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            1 => sdk_runtime::de::fill(&mut partial.1, map),
-            2 => sdk_runtime::de::fill(&mut partial.2, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            left: partial.0.unwrap_or_default(),
-            right: partial.1.unwrap_or_default(),
-            next_cursor: partial.2.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for TwoListsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
 }
 
-impl sdk_runtime::de::Object for SearchResponse {
-    const NAME: &'static str = "SearchResponse";
-
-    const FIELDS: &'static [&'static str] = &["data", "next_cursor"];
-
-    type Partial = (Option<Option<Vec<String>>>, Option<Option<String>>);
-
-    fn start() -> Self::Partial {
-        (None, None)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            1 => sdk_runtime::de::fill(&mut partial.1, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            data: partial.0.unwrap_or_default(),
-            next_cursor: partial.1.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for SearchResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
+sdk_runtime::object!(
+    SearchResponse { Optional data = "data", Optional next_cursor = "next_cursor" }
+);

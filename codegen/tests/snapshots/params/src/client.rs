@@ -195,99 +195,79 @@ impl Client {
         );
         request.operation("search");
         request.header("X-Const", "fixed-value".to_string());
-        if let Some(value) = Some(&params.q) {
-            sdk_runtime::params::query(
-                &mut request,
-                "q",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.tags.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "tags",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.ids.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "ids",
-                value,
-                sdk_runtime::params::Style::Form,
-                false,
-            )?;
-        }
-        if let Some(value) = params.filter.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "filter",
-                value,
-                sdk_runtime::params::Style::DeepObject,
-                true,
-            )?;
-        }
-        if let Some(value) = params.pipes.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "pipes",
-                value,
-                sdk_runtime::params::Style::PipeDelimited,
-                false,
-            )?;
-        }
-        if let Some(value) = params.spaces.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "spaces",
-                value,
-                sdk_runtime::params::Style::SpaceDelimited,
-                false,
-            )?;
-        }
-        if let Some(value) = params.flag.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "flag",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.when.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "when",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.sort.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "sort",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
+        sdk_runtime::params::query(
+            &mut request,
+            "q",
+            &params.q,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "tags",
+            &params.tags,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "ids",
+            &params.ids,
+            sdk_runtime::params::Style::Form,
+            false,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "filter",
+            &params.filter,
+            sdk_runtime::params::Style::DeepObject,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "pipes",
+            &params.pipes,
+            sdk_runtime::params::Style::PipeDelimited,
+            false,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "spaces",
+            &params.spaces,
+            sdk_runtime::params::Style::SpaceDelimited,
+            false,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "flag",
+            &params.flag,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "when",
+            &params.when,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "sort",
+            &params.sort,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
         if let Some(value) = params.json_filter.as_ref() {
             request.query("json_filter", sdk_runtime::params::json_text(value)?);
         }
-        if let Some(value) = params.text_content.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "text_content",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
+        sdk_runtime::params::query(
+            &mut request,
+            "text_content",
+            &params.text_content,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
         if let Some(value) = Some(&params.x_trace) {
             request.header("X-Trace", sdk_runtime::params::simple_value(value, false)?);
         }
@@ -304,24 +284,20 @@ impl Client {
         if let Some(value) = params.prefs.as_ref() {
             request.cookie("prefs", sdk_runtime::params::simple_value(value, false)?);
         }
-        if let Some(value) = params.nullable_q.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "nullable_q",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
-        if let Some(value) = params.free.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "free",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
+        sdk_runtime::params::query(
+            &mut request,
+            "nullable_q",
+            &params.nullable_q,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
+        sdk_runtime::params::query(
+            &mut request,
+            "free",
+            &params.free,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
         if let Some(value) = Some(&params.x_shared) {
             request.header("X-Shared", sdk_runtime::params::simple_value(value, false)?);
         }
@@ -574,15 +550,13 @@ impl Client {
         request.operation("lookup_full");
         request.query("mode", "full");
         request.query("note", "a b");
-        if let Some(value) = params.q.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "q",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
+        sdk_runtime::params::query(
+            &mut request,
+            "q",
+            &params.q,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
         let response = self.inner.execute(request).await?;
         let value = ();
         Ok(response.into_api_response(value))

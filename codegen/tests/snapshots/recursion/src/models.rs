@@ -5,165 +5,34 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Node {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<Box<Node>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<Node>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub by_name: Option<std::collections::BTreeMap<String, Node>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub required_self: Option<Box<Node>>,
 }
 
-impl sdk_runtime::de::Object for Node {
-    const NAME: &'static str = "Node";
+sdk_runtime::object!(
+    Node { Optional value = "value", Optional parent = "parent", Optional children =
+    "children", Optional by_name = "by_name", Optional required_self = "required_self" }
+);
 
-    const FIELDS: &'static [&'static str] = &[
-        "value",
-        "parent",
-        "children",
-        "by_name",
-        "required_self",
-    ];
-
-    type Partial = (
-        Option<Option<String>>,
-        Option<Option<Box<Node>>>,
-        Option<Option<Vec<Node>>>,
-        Option<Option<std::collections::BTreeMap<String, Node>>>,
-        Option<Option<Box<Node>>>,
-    );
-
-    fn start() -> Self::Partial {
-        (None, None, None, None, None)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            1 => sdk_runtime::de::fill(&mut partial.1, map),
-            2 => sdk_runtime::de::fill(&mut partial.2, map),
-            3 => sdk_runtime::de::fill(&mut partial.3, map),
-            4 => sdk_runtime::de::fill(&mut partial.4, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            value: partial.0.unwrap_or_default(),
-            parent: partial.1.unwrap_or_default(),
-            children: partial.2.unwrap_or_default(),
-            by_name: partial.3.unwrap_or_default(),
-            required_self: partial.4.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for Node {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct A {
     pub b: Box<B>,
 }
 
-impl sdk_runtime::de::Object for A {
-    const NAME: &'static str = "A";
+sdk_runtime::object!(A { Required b = "b" });
 
-    const FIELDS: &'static [&'static str] = &["b"];
-
-    type Partial = (Option<Box<B>>,);
-
-    fn start() -> Self::Partial {
-        (None,)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            b: sdk_runtime::de::required(partial.0, "b")?,
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for A {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct B {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub a: Option<Box<A>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub c: Option<Box<C>>,
 }
 
-impl sdk_runtime::de::Object for B {
-    const NAME: &'static str = "B";
-
-    const FIELDS: &'static [&'static str] = &["a", "c"];
-
-    type Partial = (Option<Option<Box<A>>>, Option<Option<Box<C>>>);
-
-    fn start() -> Self::Partial {
-        (None, None)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            1 => sdk_runtime::de::fill(&mut partial.1, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            a: partial.0.unwrap_or_default(),
-            c: partial.1.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for B {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
+sdk_runtime::object!(B { Optional a = "a", Optional c = "c" });
 
 /// Variants are tried in order; a value matching none is kept in `Other`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -186,58 +55,17 @@ pub enum Expr {
     Other(serde_json::Value),
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Binary {
     pub left: Box<Expr>,
     pub right: Box<Expr>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inline: Option<Box<BinaryInline>>,
 }
 
-impl sdk_runtime::de::Object for Binary {
-    const NAME: &'static str = "Binary";
-
-    const FIELDS: &'static [&'static str] = &["left", "right", "inline"];
-
-    type Partial = (
-        Option<Box<Expr>>,
-        Option<Box<Expr>>,
-        Option<Option<Box<BinaryInline>>>,
-    );
-
-    fn start() -> Self::Partial {
-        (None, None, None)
+sdk_runtime::object!(
+    Binary { Required left = "left", Required right = "right", Optional inline = "inline"
     }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            1 => sdk_runtime::de::fill(&mut partial.1, map),
-            2 => sdk_runtime::de::fill(&mut partial.2, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            left: sdk_runtime::de::required(partial.0, "left")?,
-            right: sdk_runtime::de::required(partial.1, "right")?,
-            inline: partial.2.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for Binary {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
+);
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -249,86 +77,16 @@ pub struct MapOfSelf(pub std::collections::BTreeMap<String, MapOfSelf>);
 
 pub type AliasToNode = Node;
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NullableSelf {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<Option<Box<NullableSelf>>>,
 }
 
-impl sdk_runtime::de::Object for NullableSelf {
-    const NAME: &'static str = "NullableSelf";
+sdk_runtime::object!(NullableSelf { Nullable next = "next" });
 
-    const FIELDS: &'static [&'static str] = &["next"];
-
-    type Partial = (Option<Option<Box<NullableSelf>>>,);
-
-    fn start() -> Self::Partial {
-        (None,)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill_nullable(&mut partial.0, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self { next: partial.0 })
-    }
-}
-
-impl<'de> Deserialize<'de> for NullableSelf {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BinaryInline {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub back: Option<Box<Binary>>,
 }
 
-impl sdk_runtime::de::Object for BinaryInline {
-    const NAME: &'static str = "BinaryInline";
-
-    const FIELDS: &'static [&'static str] = &["back"];
-
-    type Partial = (Option<Option<Box<Binary>>>,);
-
-    fn start() -> Self::Partial {
-        (None,)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            back: partial.0.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for BinaryInline {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
+sdk_runtime::object!(BinaryInline { Optional back = "back" });

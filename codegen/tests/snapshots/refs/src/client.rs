@@ -246,15 +246,13 @@ impl Client {
             "/owners".to_string(),
         );
         request.operation("list_owners");
-        if let Some(value) = params.limit.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "limit",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
+        sdk_runtime::params::query(
+            &mut request,
+            "limit",
+            &params.limit,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
         let response = self.inner.execute(request).await?;
         let value = response.json::<Vec<Owner>>()?;
         Ok(response.into_api_response(value))

@@ -9,108 +9,27 @@ pub use crate::params::*;
 
 pub type PetIdType = String;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Pet {
     pub id: PetIdType,
     pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<Owner>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<Name>,
 }
 
-impl sdk_runtime::de::Object for Pet {
-    const NAME: &'static str = "Pet";
-
-    const FIELDS: &'static [&'static str] = &["id", "name", "owner", "tag"];
-
-    type Partial = (
-        Option<PetIdType>,
-        Option<String>,
-        Option<Option<Owner>>,
-        Option<Option<Name>>,
-    );
-
-    fn start() -> Self::Partial {
-        (None, None, None, None)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            1 => sdk_runtime::de::fill(&mut partial.1, map),
-            2 => sdk_runtime::de::fill(&mut partial.2, map),
-            3 => sdk_runtime::de::fill(&mut partial.3, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            id: sdk_runtime::de::required(partial.0, "id")?,
-            name: sdk_runtime::de::required(partial.1, "name")?,
-            owner: partial.2.unwrap_or_default(),
-            tag: partial.3.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for Pet {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
+sdk_runtime::object!(
+    Pet { Required id = "id", Required name = "name", Optional owner = "owner", Optional
+    tag = "tag" }
+);
 
 pub type PetAlias = Pet;
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Owner {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
-impl sdk_runtime::de::Object for Owner {
-    const NAME: &'static str = "Owner";
-
-    const FIELDS: &'static [&'static str] = &["name"];
-
-    type Partial = (Option<Option<String>>,);
-
-    fn start() -> Self::Partial {
-        (None,)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            name: partial.0.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for Owner {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
+sdk_runtime::object!(Owner { Optional name = "name" });
 
 pub type OwnerAlias = Owner;
 

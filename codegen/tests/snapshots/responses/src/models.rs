@@ -5,139 +5,28 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Done {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ok: Option<bool>,
 }
 
-impl sdk_runtime::de::Object for Done {
-    const NAME: &'static str = "Done";
+sdk_runtime::object!(Done { Optional ok = "ok" });
 
-    const FIELDS: &'static [&'static str] = &["ok"];
-
-    type Partial = (Option<Option<bool>>,);
-
-    fn start() -> Self::Partial {
-        (None,)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            ok: partial.0.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for Done {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Created {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 
-impl sdk_runtime::de::Object for Created {
-    const NAME: &'static str = "Created";
+sdk_runtime::object!(Created { Optional id = "id" });
 
-    const FIELDS: &'static [&'static str] = &["id"];
-
-    type Partial = (Option<Option<String>>,);
-
-    fn start() -> Self::Partial {
-        (None,)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            id: partial.0.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for Created {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Problem {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
 }
 
-impl sdk_runtime::de::Object for Problem {
-    const NAME: &'static str = "Problem";
-
-    const FIELDS: &'static [&'static str] = &["type", "title", "status"];
-
-    type Partial = (Option<Option<String>>, Option<Option<String>>, Option<Option<i64>>);
-
-    fn start() -> Self::Partial {
-        (None, None, None)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            1 => sdk_runtime::de::fill(&mut partial.1, map),
-            2 => sdk_runtime::de::fill(&mut partial.2, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            r#type: partial.0.unwrap_or_default(),
-            title: partial.1.unwrap_or_default(),
-            status: partial.2.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for Problem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
+sdk_runtime::object!(
+    Problem { Optional r#type = "type", Optional title = "title", Optional status =
+    "status" }
+);

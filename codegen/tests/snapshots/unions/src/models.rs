@@ -5,95 +5,21 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Circle {
     pub kind: String,
     pub radius: f64,
 }
 
-impl sdk_runtime::de::Object for Circle {
-    const NAME: &'static str = "Circle";
+sdk_runtime::object!(Circle { Required kind = "kind", Required radius = "radius" });
 
-    const FIELDS: &'static [&'static str] = &["kind", "radius"];
-
-    type Partial = (Option<String>, Option<f64>);
-
-    fn start() -> Self::Partial {
-        (None, None)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            1 => sdk_runtime::de::fill(&mut partial.1, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            kind: sdk_runtime::de::required(partial.0, "kind")?,
-            radius: sdk_runtime::de::required(partial.1, "radius")?,
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for Circle {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Square {
     pub kind: String,
     pub side: f64,
 }
 
-impl sdk_runtime::de::Object for Square {
-    const NAME: &'static str = "Square";
-
-    const FIELDS: &'static [&'static str] = &["kind", "side"];
-
-    type Partial = (Option<String>, Option<f64>);
-
-    fn start() -> Self::Partial {
-        (None, None)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            1 => sdk_runtime::de::fill(&mut partial.1, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            kind: sdk_runtime::de::required(partial.0, "kind")?,
-            side: sdk_runtime::de::required(partial.1, "side")?,
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for Square {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
+sdk_runtime::object!(Square { Required kind = "kind", Required side = "side" });
 
 /// Tagged by `kind`, with an explicit mapping.
 ///
@@ -230,139 +156,28 @@ pub enum InlineBranches {
     Other(serde_json::Value),
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DiscriminatorOnBase {
     pub pet_type: String,
 }
 
-impl sdk_runtime::de::Object for DiscriminatorOnBase {
-    const NAME: &'static str = "DiscriminatorOnBase";
+sdk_runtime::object!(DiscriminatorOnBase { Required pet_type = "pet_type" });
 
-    const FIELDS: &'static [&'static str] = &["pet_type"];
-
-    type Partial = (Option<String>,);
-
-    fn start() -> Self::Partial {
-        (None,)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            pet_type: sdk_runtime::de::required(partial.0, "pet_type")?,
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for DiscriminatorOnBase {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Cat {
     pub pet_type: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meows: Option<bool>,
 }
 
-impl sdk_runtime::de::Object for Cat {
-    const NAME: &'static str = "Cat";
+sdk_runtime::object!(Cat { Required pet_type = "pet_type", Optional meows = "meows" });
 
-    const FIELDS: &'static [&'static str] = &["pet_type", "meows"];
-
-    type Partial = (Option<String>, Option<Option<bool>>);
-
-    fn start() -> Self::Partial {
-        (None, None)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            1 => sdk_runtime::de::fill(&mut partial.1, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            pet_type: sdk_runtime::de::required(partial.0, "pet_type")?,
-            meows: partial.1.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for Cat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Dog {
     pub pet_type: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub barks: Option<bool>,
 }
 
-impl sdk_runtime::de::Object for Dog {
-    const NAME: &'static str = "Dog";
-
-    const FIELDS: &'static [&'static str] = &["pet_type", "barks"];
-
-    type Partial = (Option<String>, Option<Option<bool>>);
-
-    fn start() -> Self::Partial {
-        (None, None)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            1 => sdk_runtime::de::fill(&mut partial.1, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            pet_type: sdk_runtime::de::required(partial.0, "pet_type")?,
-            barks: partial.1.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for Dog {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
+sdk_runtime::object!(Dog { Required pet_type = "pet_type", Optional barks = "barks" });
 
 /// Chosen by the `pet_type` property; an unknown tag is kept in `Other`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -399,48 +214,12 @@ impl<'de> Deserialize<'de> for Pet {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnionWithProperties {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub common: Option<String>,
 }
 
-impl sdk_runtime::de::Object for UnionWithProperties {
-    const NAME: &'static str = "UnionWithProperties";
-
-    const FIELDS: &'static [&'static str] = &["common"];
-
-    type Partial = (Option<Option<String>>,);
-
-    fn start() -> Self::Partial {
-        (None,)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            common: partial.0.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for UnionWithProperties {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
+sdk_runtime::object!(UnionWithProperties { Optional common = "common" });
 
 pub type NotSchema = serde_json::Value;
 
@@ -474,177 +253,33 @@ impl<'de> Deserialize<'de> for DiscriminatorNotString {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AnyShapeVariant5 {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom: Option<bool>,
 }
 
-impl sdk_runtime::de::Object for AnyShapeVariant5 {
-    const NAME: &'static str = "AnyShapeVariant5";
-
-    const FIELDS: &'static [&'static str] = &["custom"];
-
-    type Partial = (Option<Option<bool>>,);
-
-    fn start() -> Self::Partial {
-        (None,)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            custom: partial.0.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for AnyShapeVariant5 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
+sdk_runtime::object!(AnyShapeVariant5 { Optional custom = "custom" });
 
 /// by id
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct InlineBranchesById {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 
-impl sdk_runtime::de::Object for InlineBranchesById {
-    const NAME: &'static str = "InlineBranchesById";
-
-    const FIELDS: &'static [&'static str] = &["id"];
-
-    type Partial = (Option<Option<String>>,);
-
-    fn start() -> Self::Partial {
-        (None,)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            id: partial.0.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for InlineBranchesById {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
+sdk_runtime::object!(InlineBranchesById { Optional id = "id" });
 
 /// by name
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct InlineBranchesByName {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
-impl sdk_runtime::de::Object for InlineBranchesByName {
-    const NAME: &'static str = "InlineBranchesByName";
-
-    const FIELDS: &'static [&'static str] = &["name"];
-
-    type Partial = (Option<Option<String>>,);
-
-    fn start() -> Self::Partial {
-        (None,)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            name: partial.0.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for InlineBranchesByName {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
+sdk_runtime::object!(InlineBranchesByName { Optional name = "name" });
 
 /// by name
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct InlineBranchesByName2 {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub other_name: Option<String>,
 }
 
-impl sdk_runtime::de::Object for InlineBranchesByName2 {
-    const NAME: &'static str = "InlineBranchesByName2";
-
-    const FIELDS: &'static [&'static str] = &["other_name"];
-
-    type Partial = (Option<Option<String>>,);
-
-    fn start() -> Self::Partial {
-        (None,)
-    }
-
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        partial: &mut Self::Partial,
-        index: usize,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        match index {
-            0 => sdk_runtime::de::fill(&mut partial.0, map),
-            _ => Ok(true),
-        }
-    }
-
-    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
-        Ok(Self {
-            other_name: partial.0.unwrap_or_default(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for InlineBranchesByName2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        sdk_runtime::de::object(deserializer)
-    }
-}
+sdk_runtime::object!(InlineBranchesByName2 { Optional other_name = "other_name" });
