@@ -24,10 +24,11 @@
 //! assert_eq!(serde_json::to_string(&skill).unwrap(), r#"{"id":"s","parent_id":null}"#);
 //! ```
 //!
-//! The kinds: `Required` (the key must be there; a required `Option` reads an absent key
-//! as `None`, as the derive does), `Optional` (an `Option`: absent or `null` is `None`;
-//! written only when `Some`) and `Nullable` (an `Option<Option<_>>`: absent is `None`,
-//! `null` is `Some(None)`; written when `Some`). Decoding gives what the derive gives,
+//! The kinds: `Required` (the key must be there), `RequiredNullable` (an `Option`:
+//! absent or `null` is `None`, as the derive reads a required `Option`; always written),
+//! `Optional` (an `Option`: absent or `null` is `None`; written only when `Some`) and
+//! `Nullable` (an `Option<Option<_>>`: absent is `None`, `null` is `Some(None)`;
+//! written when `Some`). Decoding gives what the derive gives,
 //! with the same errors, except that a struct is read only from a map: a JSON array is
 //! not taken for its fields in order (which let an untagged union pick a struct variant
 //! for an array). Unknown keys are skipped.
@@ -36,7 +37,7 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use serde::Serialize;
-use serde::de::{self, DeserializeOwned, Deserializer, IgnoredAny, MapAccess};
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess};
 use serde::ser::SerializeStruct;
 
 /// A struct whose serde impls [`object!`](super::object) wrote.
@@ -67,7 +68,8 @@ pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
     map.next_value::<IgnoredAny>().map(|_| ())
 }
 
-/// The kind of a field whose key must be present.
+/// The kind of a field whose key must be present (its slot is `Option<T>`, matched
+/// as `Some` once the map ended); always written.
 pub struct Required;
 
 impl Required {
@@ -80,16 +82,14 @@ impl Required {
         fill(slot, map, wire)
     }
 
-    /// The field's value; when its key was absent, `None` for an `Option` (a required
-    /// but nullable field), otherwise a missing-field error naming `wire`.
-    pub fn finish<T: DeserializeOwned, E: de::Error>(
-        slot: Option<T>,
-        wire: &'static str,
-    ) -> Result<T, E> {
-        match slot {
-            Some(value) => Ok(value),
-            None => T::deserialize(Missing(wire, PhantomData)),
-        }
+    /// The field from its slot's value.
+    pub fn finish<T>(value: T) -> T {
+        value
+    }
+
+    /// Whether the key was absent, which is an error for this kind.
+    pub fn is_missing<T>(slot: &Option<T>) -> bool {
+        slot.is_none()
     }
 
     /// 1: the field is always written.
@@ -98,6 +98,47 @@ impl Required {
     }
 
     /// Writes the field.
+    pub fn write<S: SerializeStruct, T: Serialize>(
+        state: &mut S,
+        wire: &'static str,
+        value: &T,
+    ) -> Result<(), S::Error> {
+        state.serialize_field(wire, value)
+    }
+}
+
+/// The kind of a required field that may be `null`, as an `Option`: an absent key or
+/// `null` is `None` (as `serde_derive` reads a required `Option`); always written,
+/// `None` as `null`.
+pub struct RequiredNullable;
+
+impl RequiredNullable {
+    /// Reads the field's value (`null` allowed) into its slot; a second one is a
+    /// duplicate-field error.
+    pub fn fill<'de, T: de::Deserialize<'de>, A: MapAccess<'de>>(
+        slot: &mut Option<Option<T>>,
+        map: &mut A,
+        wire: &'static str,
+    ) -> Result<(), A::Error> {
+        fill(slot, map, wire)
+    }
+
+    /// The field's value: `None` when the key was absent or `null`.
+    pub fn finish<T>(slot: Option<Option<T>>) -> Option<T> {
+        slot.flatten()
+    }
+
+    /// Never: an absent key is `None`.
+    pub fn is_missing<T>(_slot: &T) -> bool {
+        false
+    }
+
+    /// 1: the field is always written.
+    pub fn count<T>(_value: &T) -> usize {
+        1
+    }
+
+    /// Writes the field (`None` as `null`).
     pub fn write<S: SerializeStruct, T: Serialize>(
         state: &mut S,
         wire: &'static str,
@@ -123,8 +164,13 @@ impl Optional {
     }
 
     /// The field's value: `None` when the key was absent or `null`.
-    pub fn finish<T, E>(slot: Option<Option<T>>, _wire: &'static str) -> Result<Option<T>, E> {
-        Ok(slot.flatten())
+    pub fn finish<T>(slot: Option<Option<T>>) -> Option<T> {
+        slot.flatten()
+    }
+
+    /// Never: an absent key is `None`.
+    pub fn is_missing<T>(_slot: &T) -> bool {
+        false
     }
 
     /// Whether the field is written.
@@ -162,11 +208,13 @@ impl Nullable {
     }
 
     /// The field's value: its slot as it is.
-    pub fn finish<T, E>(
-        slot: Option<Option<T>>,
-        _wire: &'static str,
-    ) -> Result<Option<Option<T>>, E> {
-        Ok(slot)
+    pub fn finish<T>(slot: Option<Option<T>>) -> Option<Option<T>> {
+        slot
+    }
+
+    /// Never: an absent key is `None`.
+    pub fn is_missing<T>(_slot: &T) -> bool {
+        false
     }
 
     /// Whether the field is written.
@@ -181,6 +229,15 @@ impl Nullable {
         value: &Option<Option<T>>,
     ) -> Result<(), S::Error> {
         Optional::write(state, wire, value)
+    }
+}
+
+/// The error for a map that ended without a required key: the first field flagged
+/// missing.
+pub fn missing<E: de::Error>(fields: &[(&'static str, bool)]) -> E {
+    match fields.iter().find(|(_, missing)| *missing) {
+        Some((wire, _)) => E::missing_field(wire),
+        None => E::custom("a required field is missing"),
     }
 }
 
@@ -246,30 +303,9 @@ impl<'de> de::Visitor<'de> for KeyText<'_> {
     }
 }
 
-/// The stand-in for an absent field: an `Option` reads it as `None`, anything else
-/// fails with a missing-field error.
-struct Missing<E>(&'static str, PhantomData<E>);
-
-impl<'de, E: de::Error> Deserializer<'de> for Missing<E> {
-    type Error = E;
-
-    fn deserialize_any<V: de::Visitor<'de>>(self, _visitor: V) -> Result<V::Value, E> {
-        Err(E::missing_field(self.0))
-    }
-
-    fn deserialize_option<V: de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
-        visitor.visit_none()
-    }
-
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
-        byte_buf unit unit_struct newtype_struct seq tuple tuple_struct map struct enum
-        identifier ignored_any
-    }
-}
-
 /// `Serialize`, `Deserialize` and [`Object`] for a struct, from each field's kind
-/// ([`Required`], [`Optional`], [`Nullable`]), name and wire name; the `object` module says
+/// ([`Required`], [`RequiredNullable`], [`Optional`], [`Nullable`]), name and
+/// wire name; the `object` module says
 /// what each kind means.
 #[doc(hidden)]
 #[macro_export]
@@ -282,17 +318,30 @@ macro_rules! __sdk_runtime_object {
             fn visit<'de, A: $crate::sdk_runtime::serde::de::MapAccess<'de>>(
                 mut map: A,
             ) -> ::std::result::Result<Self, A::Error> {
-                $(let mut $field = ::std::option::Option::None;)*
-                let mut key = ::std::string::String::new();
-                while $crate::sdk_runtime::object::next_key(&mut map, &mut key)? {
-                    match key.as_str() {
-                        $($wire => $crate::sdk_runtime::object::$kind::fill(&mut $field, &mut map, $wire)?,)*
-                        _ => $crate::sdk_runtime::object::skip(&mut map)?,
+                // Every slot in one tuple: a `?` leaving early drops one value, not one
+                // per field (which made the compiler's work grow with the square of the
+                // number of fields).
+                let mut slots = ($($crate::__sdk_runtime_object_slot!($kind),)*);
+                {
+                    #[allow(unused_variables)] // a struct may have no fields
+                    let ($($field,)*) = &mut slots;
+                    let mut key = ::std::string::String::new();
+                    while $crate::sdk_runtime::object::next_key(&mut map, &mut key)? {
+                        match key.as_str() {
+                            $($wire => $crate::sdk_runtime::object::$kind::fill($field, &mut map, $wire)?,)*
+                            _ => $crate::sdk_runtime::object::skip(&mut map)?,
+                        }
                     }
                 }
-                ::std::result::Result::Ok(Self {
-                    $($field: $crate::sdk_runtime::object::$kind::finish($field, $wire)?,)*
-                })
+                match slots {
+                    ($($crate::__sdk_runtime_object_slot!($kind $field),)*) => ::std::result::Result::Ok(Self {
+                        $($field: $crate::sdk_runtime::object::$kind::finish($field),)*
+                    }),
+                    #[allow(unreachable_patterns)] // without required fields the first arm matches all
+                    ($($field,)*) => ::std::result::Result::Err($crate::sdk_runtime::object::missing(&[
+                        $(($wire, $crate::sdk_runtime::object::$kind::is_missing(&$field))),*
+                    ])),
+                }
             }
         }
 
@@ -320,6 +369,23 @@ macro_rules! __sdk_runtime_object {
     };
 }
 
+/// For [`object!`](super::object): a field's empty slot (`($kind)`), or the pattern
+/// its slot matches once the map ended (`($kind $field)`): `Some` for a required
+/// field, anything for the others.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __sdk_runtime_object_slot {
+    ($kind:ident) => {
+        ::std::option::Option::None
+    };
+    (Required $field:ident) => {
+        ::std::option::Option::Some($field)
+    };
+    ($kind:ident $field:ident) => {
+        $field
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;
@@ -339,7 +405,7 @@ mod tests {
 
     crate::object!(Item {
         Required id = "id",
-        Required note = "note",
+        RequiredNullable note = "note",
         Optional title = "title",
         Nullable parent = "parent",
         Optional map = "map",

@@ -125,7 +125,8 @@ fn object_fields(name: &syn::Ident, s: &Struct) -> TokenStream {
         let field = ident(&f.ident);
         let wire = &f.wire;
         let kind = match (f.required, f.nullable) {
-            (true, _) => quote!(Required),
+            (true, false) => quote!(Required),
+            (true, true) => quote!(RequiredNullable),
             (false, false) => quote!(Optional),
             (false, true) => quote!(Nullable),
         };
