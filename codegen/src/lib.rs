@@ -138,7 +138,7 @@ pub(crate) fn model(spec: &Spec) -> Result<ir::Model, Error> {
     let operations = operation::operations(doc, &mut space)?;
     operation::incoming_payloads(doc, &mut space);
     space.box_cycles();
-    space.share_identical_enums();
+    space.share_identical_types();
     Ok(ir::Model {
         types: space.types,
         operations,

@@ -1,65 +1,131 @@
-//! Identical enums share one definition. Large specs repeat the same inline enum
-//! (`[Bot, User, Organization]`, `[open, closed]`) in hundreds of schemas; each copy
-//! would be an enum with its derives and trait impls for the compiler to check. The
-//! first one (in spec order) keeps its definition, and every later copy becomes an alias
-//! of it under its own name, with its own docs: code that names either still compiles,
-//! and variants are reached through the alias as before (`Later::Open`).
+//! Identical types share one definition. Large specs repeat the same inline schema
+//! (`[Bot, User, Organization]`, `[open, closed]`, the same small object) in hundreds of
+//! places; each copy would be a type with its derives and trait impls for the compiler
+//! to check. One keeps its definition (the first component schema among the copies, or
+//! else the first in spec order), and every inline copy becomes an alias of it under its
+//! own name, with its own docs; component schemas, whose names the spec's authors chose,
+//! always stay types of their own: code that names either
+//! still compiles, and variants and struct literals work through the alias as before
+//! (`Later::Open`, `Later { .. }`). Enums, model structs and unions are shared; a struct
+//! counts as identical only with the same field docs, so no alias loses a doc line.
 
 use std::collections::HashMap;
 
-use crate::ir::{EnumVariant, Ty, TypeDef, TypeId, TypeKind};
+use crate::ir::{StructRole, Ty, TypeDef, TypeId, TypeKind};
+use crate::spec::view::Document;
 
 use super::TypeSpace;
 
-/// What makes two enums the same type: their kind and their variants, in order.
-#[derive(PartialEq, Eq, Hash)]
-enum EnumKey {
-    String(Vec<(String, String)>),
-    Int(Vec<(String, i64)>),
-    Value(Vec<(String, String)>),
-}
-
-fn key(def: &TypeDef) -> Option<EnumKey> {
-    fn pairs<V: Clone>(variants: &[EnumVariant<V>]) -> Vec<(String, V)> {
-        variants
-            .iter()
-            .map(|v| (v.ident.as_str().to_owned(), v.value.clone()))
-            .collect()
-    }
-    match &def.kind {
-        TypeKind::StringEnum(variants) => Some(EnumKey::String(pairs(variants))),
-        TypeKind::IntEnum(variants) => Some(EnumKey::Int(pairs(variants))),
-        TypeKind::ValueEnum(variants) => Some(EnumKey::Value(pairs(variants))),
-        _ => None,
-    }
-}
-
 impl TypeSpace<'_> {
-    /// Turns every enum identical to an earlier one into an alias of that one.
-    pub(crate) fn share_identical_enums(&mut self) {
-        share_identical_enums(&mut self.types);
+    /// Turns every type identical to an earlier one into an alias of that one.
+    pub(crate) fn share_identical_types(&mut self) {
+        share_identical_types(&mut self.types);
     }
 }
 
-fn share_identical_enums(types: &mut [TypeDef]) {
-    // Only the first of each kind is looked up later, so the map holds no order that
-    // could leak into the output.
-    let mut first: HashMap<EnumKey, TypeId> = HashMap::new();
-    for id in TypeId::all(types) {
-        let Some(key) = key(&types[id]) else { continue };
-        match first.get(&key) {
-            Some(&shared) => types[id.index()].kind = TypeKind::Alias(Ty::Named(shared)),
-            None => {
-                first.insert(key, id);
+fn share_identical_types(types: &mut [TypeDef]) {
+    // Types that point at copies become identical once those are aliases, so repeat
+    // until nothing changes; each round only ever turns types into aliases.
+    loop {
+        let canonical = canonical_ids(types);
+        let keys: Vec<Option<String>> = types.iter().map(|t| key(t, &canonical)).collect();
+        // The definition each key keeps: its first component schema, or else its first
+        // type. Only looked up, never iterated, so the map's order cannot leak out.
+        let mut keeper: HashMap<&str, TypeId> = HashMap::new();
+        for id in TypeId::all(types) {
+            let Some(key) = keys[id.index()].as_deref() else {
+                continue;
+            };
+            let named = is_named(&types[id]);
+            match keeper.get(key) {
+                Some(&kept) if named && !is_named(&types[kept]) => {
+                    keeper.insert(key, id);
+                }
+                Some(_) => {}
+                None => {
+                    keeper.insert(key, id);
+                }
             }
         }
+        let mut changed = false;
+        for id in TypeId::all(types) {
+            let Some(key) = keys[id.index()].as_deref() else {
+                continue;
+            };
+            let kept = keeper[key];
+            // A name the spec's authors chose stays a type of its own.
+            if kept != id && !is_named(&types[id]) {
+                types[id.index()].kind = TypeKind::Alias(Ty::Named(kept));
+                changed = true;
+            }
+        }
+        if !changed {
+            return;
+        }
+    }
+}
+
+/// Whether the type is a component schema (named by the spec), not an inline one.
+fn is_named(def: &TypeDef) -> bool {
+    Document::is_named_component_schema(&def.pointer)
+}
+
+/// For each type, the type it stands for: itself, or what its chain of aliases to named
+/// types ends at.
+fn canonical_ids(types: &[TypeDef]) -> Vec<TypeId> {
+    TypeId::all(types)
+        .map(|id| {
+            let mut target = id;
+            // Alias cycles became newtypes before this pass; the bound is a guard.
+            for _ in 0..types.len() {
+                match &types[target].kind {
+                    TypeKind::Alias(Ty::Named(next)) => target = *next,
+                    _ => break,
+                }
+            }
+            target
+        })
+        .collect()
+}
+
+/// What makes two types the same: their kind and content, with every named type
+/// replaced by the type it stands for. `None` for kinds that are never shared.
+fn key(def: &TypeDef, canonical: &[TypeId]) -> Option<String> {
+    let mut kind = def.kind.clone();
+    match &mut kind {
+        TypeKind::StringEnum(_) | TypeKind::IntEnum(_) | TypeKind::ValueEnum(_) => {}
+        TypeKind::Struct(s) if s.role == StructRole::Model => {
+            for f in &mut s.fields {
+                canonicalize(&mut f.ty, canonical);
+            }
+            if let Some(ty) = &mut s.additional {
+                canonicalize(ty, canonical);
+            }
+        }
+        TypeKind::Union(u) => {
+            for v in &mut u.variants {
+                canonicalize(&mut v.ty, canonical);
+            }
+        }
+        TypeKind::Struct(_) | TypeKind::Alias(_) | TypeKind::Newtype(_) => return None,
+    }
+    Some(format!("{kind:?}"))
+}
+
+fn canonicalize(ty: &mut Ty, canonical: &[TypeId]) {
+    match ty {
+        Ty::Named(id) => *id = canonical[id.index()],
+        Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) | Ty::Boxed(inner) => {
+            canonicalize(inner, canonical)
+        }
+        _ => {}
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::Docs;
+    use crate::ir::{Docs, EnumVariant, Field, Struct};
     use crate::naming::RustIdent;
 
     fn def(name: &str, kind: TypeKind) -> TypeDef {
@@ -94,7 +160,7 @@ mod tests {
             def("Level", TypeKind::IntEnum(vec![])),
             def("Empty", strings(&[])),
         ];
-        share_identical_enums(&mut types);
+        share_identical_types(&mut types);
         let shape: Vec<String> = types
             .iter()
             .map(|t| match &t.kind {
@@ -116,6 +182,129 @@ mod tests {
                 "PrState = State",
                 "Level",
                 "Empty"
+            ]
+        );
+    }
+
+    fn object(fields: &[(&str, Ty)]) -> TypeKind {
+        TypeKind::Struct(Struct {
+            fields: fields
+                .iter()
+                .map(|(name, ty)| Field {
+                    ident: RustIdent::for_test(name),
+                    wire: (*name).to_owned(),
+                    ty: ty.clone(),
+                    required: true,
+                    nullable: false,
+                    docs: Docs::default(),
+                    read_only: false,
+                    write_only: false,
+                    upload: None,
+                    flatten: false,
+                })
+                .collect(),
+            additional: None,
+            role: StructRole::Model,
+        })
+    }
+
+    fn shape(types: &[TypeDef]) -> Vec<String> {
+        types
+            .iter()
+            .map(|t| match &t.kind {
+                TypeKind::Alias(Ty::Named(id)) => {
+                    format!("{} = {}", t.name.as_str(), types[*id].name.as_str())
+                }
+                _ => t.name.as_str().to_owned(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn structs_that_hold_copies_become_copies_too() {
+        let id = TypeId::for_test;
+        let mut types = vec![
+            def("UserKind", strings(&["bot", "user"])),
+            def(
+                "User",
+                object(&[("login", Ty::String), ("kind", Ty::Named(id(0)))]),
+            ),
+            def("AuthorKind", strings(&["bot", "user"])),
+            // Identical to `User` once `AuthorKind` is an alias of `UserKind`.
+            def(
+                "Author",
+                object(&[("login", Ty::String), ("kind", Ty::Named(id(2)))]),
+            ),
+            def(
+                "Issue",
+                object(&[("author", Ty::Vec(Box::new(Ty::Named(id(3)))))]),
+            ),
+            def(
+                "Pull",
+                object(&[("author", Ty::Vec(Box::new(Ty::Named(id(1)))))]),
+            ),
+            def("Named", object(&[("name", Ty::String)])),
+            def("Other", object(&[("title", Ty::String)])),
+        ];
+        share_identical_types(&mut types);
+        assert_eq!(
+            shape(&types),
+            [
+                "UserKind",
+                "User",
+                "AuthorKind = UserKind",
+                "Author = User",
+                "Issue",
+                "Pull = Issue",
+                "Named",
+                "Other"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_struct_with_other_docs_or_a_params_struct_keeps_its_own_definition() {
+        let mut documented = object(&[("name", Ty::String)]);
+        if let TypeKind::Struct(s) = &mut documented {
+            s.fields[0].docs.description = Some("The name.".into());
+        }
+        let mut params = object(&[("name", Ty::String)]);
+        if let TypeKind::Struct(s) = &mut params {
+            s.role = StructRole::Params;
+        }
+        let mut types = vec![
+            def("Plain", object(&[("name", Ty::String)])),
+            def("Documented", documented),
+            def("ListParams", params.clone()),
+            def("GetParams", params),
+        ];
+        share_identical_types(&mut types);
+        assert_eq!(
+            shape(&types),
+            ["Plain", "Documented", "ListParams", "GetParams"]
+        );
+    }
+
+    #[test]
+    fn component_schemas_keep_their_definitions_and_are_preferred() {
+        let at = |name: &str, pointer: &str| TypeDef {
+            pointer: pointer.to_owned(),
+            ..def(name, strings(&["open", "closed"]))
+        };
+        let mut types = vec![
+            at("ThingState", "#/components/schemas/Thing/properties/state"),
+            at("State", "#/components/schemas/State"),
+            at("Status", "#/components/schemas/Status"),
+            at("OtherState", "#/paths/~1other/get/parameters/0/schema"),
+        ];
+        share_identical_types(&mut types);
+        assert_eq!(
+            shape(&types),
+            [
+                "ThingState = State",
+                "State",
+                "Status",
+                "OtherState = State"
             ]
         );
     }

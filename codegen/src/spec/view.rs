@@ -387,6 +387,14 @@ impl<'a> Document<'a> {
         pointer.starts_with(COMPONENT_SCHEMAS)
     }
 
+    /// Whether a (canonical) pointer is a component schema itself, not a schema inside
+    /// one: a name the spec's authors chose.
+    pub(crate) fn is_named_component_schema(pointer: &str) -> bool {
+        pointer
+            .strip_prefix(COMPONENT_SCHEMAS)
+            .is_some_and(|name| !name.contains('/'))
+    }
+
     /// How many `$ref`s anywhere in the document lead to each (canonical) target.
     pub(crate) fn reference_counts(&self) -> HashMap<String, usize> {
         fn walk(value: &Value, counts: &mut HashMap<String, usize>) {
