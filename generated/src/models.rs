@@ -92,10 +92,10 @@ pub struct BetaCreateSkillResponse {
 }
 
 sdk_runtime::object!(
-    BetaCreateSkillResponse { Required created_at = "created_at", Required display_title
-    = "display_title", Required id = "id", Required latest_version = "latest_version",
-    Required source = "source", Required r#type = "type", Required updated_at =
-    "updated_at" }
+    BetaCreateSkillResponse { Required created_at = "created_at", RequiredNullable
+    display_title = "display_title", Required id = "id", RequiredNullable latest_version
+    = "latest_version", Required source = "source", Required r#type = "type", Required
+    updated_at = "updated_at" }
 );
 
 /// CreateSkillVersionResponse
@@ -192,7 +192,7 @@ pub struct ErrorResponse {
 }
 
 sdk_runtime::object!(
-    ErrorResponse { Required error = "error", Required request_id = "request_id",
+    ErrorResponse { Required error = "error", RequiredNullable request_id = "request_id",
     Required r#type = "type" }
 );
 
@@ -307,10 +307,10 @@ pub struct BetaGetSkillResponse {
 }
 
 sdk_runtime::object!(
-    BetaGetSkillResponse { Required created_at = "created_at", Required display_title =
-    "display_title", Required id = "id", Required latest_version = "latest_version",
-    Required source = "source", Required r#type = "type", Required updated_at =
-    "updated_at" }
+    BetaGetSkillResponse { Required created_at = "created_at", RequiredNullable
+    display_title = "display_title", Required id = "id", RequiredNullable latest_version
+    = "latest_version", Required source = "source", Required r#type = "type", Required
+    updated_at = "updated_at" }
 );
 
 /// GetSkillVersionResponse
@@ -385,7 +385,7 @@ pub struct BetaListSkillVersionsResponse {
 
 sdk_runtime::object!(
     BetaListSkillVersionsResponse { Required data = "data", Required has_more =
-    "has_more", Required next_page = "next_page" }
+    "has_more", RequiredNullable next_page = "next_page" }
 );
 
 /// ListSkillsResponse
@@ -405,7 +405,7 @@ pub struct BetaListSkillsResponse {
 
 sdk_runtime::object!(
     BetaListSkillsResponse { Required data = "data", Required has_more = "has_more",
-    Required next_page = "next_page" }
+    RequiredNullable next_page = "next_page" }
 );
 
 /// NotFoundError
@@ -552,9 +552,10 @@ pub struct Skill {
 }
 
 sdk_runtime::object!(
-    Skill { Required created_at = "created_at", Required display_title = "display_title",
-    Required id = "id", Required latest_version = "latest_version", Required source =
-    "source", Required r#type = "type", Required updated_at = "updated_at" }
+    Skill { Required created_at = "created_at", RequiredNullable display_title =
+    "display_title", Required id = "id", RequiredNullable latest_version =
+    "latest_version", Required source = "source", Required r#type = "type", Required
+    updated_at = "updated_at" }
 );
 
 ///

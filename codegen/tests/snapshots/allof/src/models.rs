@@ -184,12 +184,7 @@ pub enum AllOfWithOneOfOneOf {
     Other(serde_json::Value),
 }
 
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AllOfWithOneOfOneOfVariant0 {
-    pub a: Option<String>,
-}
-
-sdk_runtime::object!(AllOfWithOneOfOneOfVariant0 { Optional a = "a" });
+pub type AllOfWithOneOfOneOfVariant0 = SelfAllOf;
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AllOfWithOneOfOneOfVariant1 {

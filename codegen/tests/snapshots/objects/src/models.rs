@@ -37,9 +37,9 @@ pub struct Thing {
 }
 
 sdk_runtime::object!(
-    Thing { Required required_plain = "required_plain", Required required_nullable =
-    "required_nullable", Optional optional_plain = "optional_plain", Nullable
-    optional_nullable = "optional_nullable", Nullable optional_nullable_ref =
+    Thing { Required required_plain = "required_plain", RequiredNullable
+    required_nullable = "required_nullable", Optional optional_plain = "optional_plain",
+    Nullable optional_nullable = "optional_nullable", Nullable optional_nullable_ref =
     "optional_nullable_ref", Nullable nullable_ref_oneof = "nullable_ref_oneof", Required
     ro = "ro", Optional wo = "wo", Optional with_default = "with_default", Optional old =
     "old", Optional tags = "tags", Optional matrix = "matrix", Optional untyped_array =
@@ -106,12 +106,7 @@ pub struct ThingDeepLevel1Level2Level3Item {
 
 sdk_runtime::object!(ThingDeepLevel1Level2Level3Item { Required leaf = "leaf" });
 
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ThingClosed {
-    pub a: Option<String>,
-}
-
-sdk_runtime::object!(ThingClosed { Optional a = "a" });
+pub type ThingClosed = NoType;
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ThingMixedMap {

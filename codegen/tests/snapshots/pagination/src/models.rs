@@ -64,7 +64,7 @@ pub struct ListAfterIdResponse {
 
 sdk_runtime::object!(
     ListAfterIdResponse { Required data = "data", Required has_more = "has_more",
-    Required first_id = "first_id", Required last_id = "last_id" }
+    RequiredNullable first_id = "first_id", RequiredNullable last_id = "last_id" }
 );
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -103,7 +103,7 @@ pub struct ListPageTokensResponse {
 
 sdk_runtime::object!(
     ListPageTokensResponse { Required data = "data", Required has_more = "has_more",
-    Required next_page = "next_page" }
+    RequiredNullable next_page = "next_page" }
 );
 
 #[derive(Debug, Clone, PartialEq, Default)]
