@@ -109,8 +109,8 @@ fn swagger_2_is_refused_clearly() {
 }
 
 #[test]
-fn versions_after_3_1_are_refused_clearly() {
-    for version in ["3.2.0", "4.0.0"] {
+fn versions_after_3_2_are_refused_clearly() {
+    for version in ["3.3.0", "3.20.0", "4.0.0"] {
         let message = error(&format!(
             "openapi: {version}\ninfo: {{title: T, version: '1'}}\npaths: {{}}\n"
         ));
@@ -118,7 +118,7 @@ fn versions_after_3_1_are_refused_clearly() {
             message.contains(&format!("OpenAPI {version} is not supported")),
             "{message}"
         );
-        assert!(message.contains("3.0.x and 3.1.x"), "{message}");
+        assert!(message.contains("3.0.x, 3.1.x and 3.2.x"), "{message}");
         assert!(message.starts_with("spec.yaml:1:"), "{message}");
     }
 }

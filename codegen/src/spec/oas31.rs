@@ -29,11 +29,11 @@
 
 use serde_json::{Map, Value, json};
 
-/// Whether the document declares OpenAPI 3.1.
+/// Whether the document declares OpenAPI 3.1 or 3.2 (whose schemas are 3.1's).
 pub(crate) fn is_31(raw: &Value) -> bool {
     raw.get("openapi")
         .and_then(Value::as_str)
-        .is_some_and(|v| v.starts_with("3.1"))
+        .is_some_and(|v| v.starts_with("3.1") || v.starts_with("3.2"))
 }
 
 /// Rewrites an OpenAPI 3.1 document in place (see the module docs).
@@ -62,7 +62,7 @@ pub(crate) fn normalize(doc: &mut Value) {
         return;
     };
     type Normalize = fn(&mut Value);
-    let sections: [(&str, Normalize); 8] = [
+    let sections: [(&str, Normalize); 9] = [
         ("schemas", schema),
         ("parameters", parameter),
         ("headers", parameter),
@@ -71,6 +71,8 @@ pub(crate) fn normalize(doc: &mut Value) {
         ("pathItems", path_item),
         ("callbacks", callback),
         ("securitySchemes", security_scheme),
+        // 3.2: reusable Media Type Objects.
+        ("mediaTypes", media_type),
     ];
     for (key, normalize) in sections {
         for node in values_mut(components.get_mut(key)) {
@@ -102,6 +104,9 @@ fn path_item(item: &mut Value) {
             items_mut(Some(value)).for_each(parameter);
         } else if crate::spec::view::HttpMethod::from_key(key).is_some() {
             operation(value);
+        } else if key == crate::spec::view::ADDITIONAL_OPERATIONS {
+            // 3.2: operations by method names of their own.
+            values_mut(Some(value)).for_each(operation);
         }
     }
 }
@@ -152,6 +157,10 @@ fn media_type(media: &mut Value) {
         return;
     };
     if let Some(node) = media.get_mut("schema") {
+        schema(node);
+    }
+    // 3.2: the schema of each item of a sequential media type.
+    if let Some(node) = media.get_mut("itemSchema") {
         schema(node);
     }
     for encoding in values_mut(media.get_mut("encoding")) {
