@@ -139,6 +139,46 @@ fn openapi_3_1_is_read() {
 }
 
 #[test]
+fn openapi_3_2_is_read_and_what_has_no_rust_form_is_a_warning() {
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/oas32.yaml"),
+    )
+    .expect("the oas32 fixture");
+    let spec = Spec::parse(&text, "oas32.yaml").unwrap_or_else(|e| panic!("{e}"));
+    codegen::generate(&spec, &settings()).unwrap_or_else(|e| panic!("{e}"));
+    let warnings: Vec<(&str, &str)> = spec
+        .warnings()
+        .iter()
+        .map(|w| (w.pointer.as_str(), w.message.as_str()))
+        .collect();
+    assert_eq!(warnings.len(), 2, "{warnings:#?}");
+    assert_eq!(
+        warnings[0].0,
+        "#/paths/~1books~1{id}/additionalOperations/NOT A METHOD"
+    );
+    assert!(warnings[0].1.contains("not an HTTP method name"), "{warnings:?}");
+    assert_eq!(
+        warnings[1].0,
+        "#/paths/~1books~1{id}~1changes/get/responses/200/content/application~1jsonl/itemSchema"
+    );
+    // A querystring whose media type has no Rust form yet is reported, not dropped silently.
+    let text = "openapi: 3.2.0\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      parameters:\n        - {name: q, in: querystring, content: {application/json: {schema: {type: object}}}}\n      responses: {'204': {description: ok}}\n";
+    let spec = Spec::parse(text, "spec.yaml").unwrap_or_else(|e| panic!("{e}"));
+    codegen::generate(&spec, &settings()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        spec.warnings()[0].pointer,
+        "#/paths/~1a/get/parameters/0/content/application~1json"
+    );
+    let message = error(
+        "openapi: 3.2.0\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      responses: 5\n",
+    );
+    assert!(
+        message.contains("not a valid OpenAPI 3.2 document"),
+        "{message}"
+    );
+}
+
+#[test]
 fn not_an_openapi_document() {
     for text in ["just a string", "[1, 2]", "{}", "", "openapi: 3\n"] {
         let message = error(text);
