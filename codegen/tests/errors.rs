@@ -365,4 +365,14 @@ fn the_mock_document_keeps_path_queries_as_required_parameters() {
         serde_json::json!([{"name": "beta", "in": "query", "required": true,
             "schema": {"type": "string", "enum": ["true"]}}])
     );
+    // 3.2: the operations of `additionalOperations` get the pairs too.
+    let upstream = "openapi: 3.2.0\ninfo: {title: T, version: '1'}\npaths:\n  /x?mode=a:\n    additionalOperations:\n      LOCK: {responses: {'204': {description: ok}}}\n";
+    let mock: serde_json::Value =
+        serde_json::from_str(&codegen::mock_document(upstream, "u.yaml", &overlay).unwrap())
+            .unwrap();
+    assert_eq!(
+        mock["paths"]["/x"]["additionalOperations"]["LOCK"]["parameters"],
+        serde_json::json!([{"name": "mode", "in": "query", "required": true,
+            "schema": {"type": "string", "enum": ["a"]}}])
+    );
 }

@@ -570,12 +570,25 @@ pub fn mock_document(text: &str, source_name: &str, overlay: &Overlay) -> Result
                 moved.insert(key, item);
                 continue;
             }
+            use crate::spec::view::{ADDITIONAL_OPERATIONS, HttpMethod};
             let operations = item
                 .as_object_mut()
                 .into_iter()
                 .flatten()
-                .filter(|(method, _)| crate::spec::view::HttpMethod::from_key(method).is_some())
-                .filter_map(|(_, operation)| operation.as_object_mut());
+                .flat_map(|(key, node)| {
+                    // 3.2's `additionalOperations` holds operations one level down.
+                    let nested: Vec<&mut Value> = if key == ADDITIONAL_OPERATIONS {
+                        node.as_object_mut()
+                            .map(|map| map.values_mut().collect())
+                            .unwrap_or_default()
+                    } else if HttpMethod::from_key(key).is_some() {
+                        vec![node]
+                    } else {
+                        Vec::new()
+                    };
+                    nested.into_iter()
+                })
+                .filter_map(Value::as_object_mut);
             for operation in operations {
                 let parameters = operation
                     .entry("parameters")
