@@ -156,7 +156,10 @@ fn openapi_3_2_is_read_and_what_has_no_rust_form_is_a_warning() {
         warnings[0].0,
         "#/paths/~1books~1{id}/additionalOperations/NOT A METHOD"
     );
-    assert!(warnings[0].1.contains("not an HTTP method name"), "{warnings:?}");
+    assert!(
+        warnings[0].1.contains("not an HTTP method name"),
+        "{warnings:?}"
+    );
     assert_eq!(
         warnings[1].0,
         "#/paths/~1books~1{id}~1changes/get/responses/200/content/application~1jsonl/itemSchema"

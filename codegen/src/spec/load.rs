@@ -500,10 +500,7 @@ impl Spec {
                         source_name: None,
                         pointer,
                         location,
-                        message: format!(
-                            "not a valid OpenAPI {version} document: {}",
-                            e.message
-                        ),
+                        message: format!("not a valid OpenAPI {version} document: {}", e.message),
                     })
                 })
                 .map(drop)?,

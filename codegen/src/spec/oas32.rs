@@ -118,10 +118,7 @@ impl Walk<'_> {
             });
             for (key, why) in refused {
                 self.warn(
-                    format!(
-                        "{at}/{ADDITIONAL_OPERATIONS}/{}",
-                        pointer::escape(&key)
-                    ),
+                    format!("{at}/{ADDITIONAL_OPERATIONS}/{}", pointer::escape(&key)),
                     format!("`{key}` {why}; the operation is left out"),
                 );
             }
@@ -196,8 +193,7 @@ impl Walk<'_> {
                 .and_then(|content| content.keys().next())
                 .cloned();
             if let Some(media) = media
-                && crate::spec::view::MediaType(&media).kind()
-                    != crate::spec::view::MediaKind::Form
+                && crate::spec::view::MediaType(&media).kind() != crate::spec::view::MediaKind::Form
             {
                 self.warn(
                     format!("{at}/content/{}", pointer::escape(&media)),
@@ -277,7 +273,9 @@ fn tags(root: &Map<String, Value>, warnings: &mut Vec<Warning>) {
         if find(first).is_none() {
             warnings.push(Warning {
                 pointer: at,
-                message: format!("tag parent `{first}` names no tag; the tag is read as a top-level one"),
+                message: format!(
+                    "tag parent `{first}` names no tag; the tag is read as a top-level one"
+                ),
             });
             continue;
         }
@@ -448,13 +446,14 @@ mod tests {
             }}}}}}}},
         }));
         assert!(warnings.is_empty());
-        let refs: Vec<&str> = doc["paths"]["/a"]["get"]["responses"]["200"]["content"]
-            ["application/json"]["schema"]["allOf"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["$ref"].as_str().unwrap())
-            .collect();
+        let refs: Vec<&str> =
+            doc["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+                ["allOf"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["$ref"].as_str().unwrap())
+                .collect();
         assert_eq!(
             refs,
             [
@@ -535,7 +534,10 @@ mod tests {
             "components": {"mediaTypes": {"Item": {"schema": {"type": "integer"}}}},
         }));
         let content = &doc["paths"]["/a"]["get"]["responses"]["200"]["content"];
-        assert_eq!(content["application/json"], json!({"schema": {"type": "integer"}}));
+        assert_eq!(
+            content["application/json"],
+            json!({"schema": {"type": "integer"}})
+        );
         let pointers: Vec<&str> = warnings.iter().map(|w| w.pointer.as_str()).collect();
         assert_eq!(
             pointers,
@@ -559,6 +561,9 @@ mod tests {
             ],
         }));
         let pointers: Vec<&str> = warnings.iter().map(|w| w.pointer.as_str()).collect();
-        assert_eq!(pointers, ["#/tags/2/parent", "#/tags/3/parent", "#/tags/4/parent"]);
+        assert_eq!(
+            pointers,
+            ["#/tags/2/parent", "#/tags/3/parent", "#/tags/4/parent"]
+        );
     }
 }

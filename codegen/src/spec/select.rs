@@ -465,7 +465,10 @@ mod tests {
                 "/b": {"additionalOperations": {"PURGE": {"operationId": "purge_b", "responses": {}}}},
             },
         });
-        selection.remove_unselected(&mut doc).unwrap().prune(&mut doc);
+        selection
+            .remove_unselected(&mut doc)
+            .unwrap()
+            .prune(&mut doc);
         assert_eq!(
             doc["paths"],
             json!({"/a": {"additionalOperations": {"LOCK": {"operationId": "lock_a", "responses": {}}}}})
