@@ -25,6 +25,9 @@
 //! becomes an `http` one the client notes as not applied. `webhooks` and callbacks are
 //! rewritten like paths (their request bodies become types); `$defs`,
 //! `jsonSchemaDialect`, `if`/`then`/`else` and the like stay where they are, unread.
+//! A 3.2 document (whose schemas are 3.1's) is rewritten the same way, once
+//! [`crate::spec::oas32`] has read what 3.2 adds: the operations of `query` and
+//! `additionalOperations`, a media type's `itemSchema` and `components.mediaTypes` too.
 //! The rewrite is idempotent: a normalized document normalizes to itself.
 
 use serde_json::{Map, Value, json};
@@ -936,5 +939,45 @@ mod tests {
         );
         assert!(is_31(&doc));
         assert!(!is_31(&json!({"openapi": "3.0.3"})));
+    }
+
+    #[test]
+    fn what_3_2_adds_is_rewritten_too() {
+        let mut doc = json!({
+            "openapi": "3.2.0",
+            "info": {"title": "T", "version": "1"},
+            "paths": {"/a": {
+                "query": {"requestBody": {"content": {"application/json": {"schema": {"const": 1}}}}},
+                "additionalOperations": {"LOCK": {"parameters": [{"name": "q", "in": "query", "schema": {"type": ["string", "null"]}}]}},
+                "get": {"responses": {"200": {"content": {"application/jsonl": {
+                    "itemSchema": {"type": ["integer", "null"], "examples": [1]},
+                }}}}},
+            }},
+            "components": {"mediaTypes": {"M": {"itemSchema": {"const": "x"}}}},
+        });
+        assert!(is_31(&doc));
+        normalize(&mut doc);
+        let item = &doc["paths"]["/a"];
+        assert_eq!(
+            item["query"]["requestBody"]["content"]["application/json"]["schema"],
+            json!({"enum": [1]})
+        );
+        assert_eq!(item["query"]["responses"], json!({}));
+        assert_eq!(
+            item["additionalOperations"]["LOCK"]["parameters"][0]["schema"],
+            json!({"type": "string", "nullable": true})
+        );
+        // `itemSchema` stays where it is, for the view, in 3.0 shapes.
+        assert_eq!(
+            item["get"]["responses"]["200"]["content"]["application/jsonl"]["itemSchema"],
+            json!({"type": "integer", "nullable": true, "example": 1})
+        );
+        assert_eq!(
+            doc["components"]["mediaTypes"]["M"]["itemSchema"],
+            json!({"enum": ["x"]})
+        );
+        let mut again = doc.clone();
+        normalize(&mut again);
+        assert_eq!(doc, again);
     }
 }
