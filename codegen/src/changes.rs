@@ -297,7 +297,7 @@ fn subject<'a>(words: &[&'a str]) -> Subject<'a> {
         [
             "operation",
             op,
-            place @ ("query" | "header" | "cookie"),
+            place @ ("query" | "header" | "cookie" | "querystring"),
             wire,
         ] => Subject::Param(op, place, decode(wire)),
         ["operation", op, "body"] => Subject::Body(op),

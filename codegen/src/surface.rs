@@ -17,7 +17,7 @@
 //! | `operation {method}` | `{METHOD} {path}`, the path as the spec writes it |
 //! | `operation {method} path {wire}` | the argument's Rust type (arguments follow the path's order) |
 //! | `operation {method} params` | the parameters struct, the `params` argument |
-//! | `operation {method} query\|header\|cookie {wire}` | `required\|optional {Rust type}[ as {field}]` |
+//! | `operation {method} query\|header\|cookie\|querystring {wire}` | `required\|optional {Rust type}[ as {field}]` |
 //! | `operation {method} body` | `required\|optional {Rust type}` of the `body` argument |
 //! | `operation {method} body media {content type}` | the type sent as that media type[` as {Enum}::{Variant}`] |
 //! | `operation {method} returns` | the success type |
@@ -179,6 +179,7 @@ fn location_word(location: Location) -> &'static str {
         Location::Query => "query",
         Location::Header => "header",
         Location::Cookie => "cookie",
+        Location::QueryString => "querystring",
     }
 }
 

@@ -109,8 +109,8 @@ fn swagger_2_is_refused_clearly() {
 }
 
 #[test]
-fn versions_after_3_1_are_refused_clearly() {
-    for version in ["3.2.0", "4.0.0"] {
+fn versions_after_3_2_are_refused_clearly() {
+    for version in ["3.3.0", "3.20.0", "4.0.0"] {
         let message = error(&format!(
             "openapi: {version}\ninfo: {{title: T, version: '1'}}\npaths: {{}}\n"
         ));
@@ -118,7 +118,7 @@ fn versions_after_3_1_are_refused_clearly() {
             message.contains(&format!("OpenAPI {version} is not supported")),
             "{message}"
         );
-        assert!(message.contains("3.0.x and 3.1.x"), "{message}");
+        assert!(message.contains("3.0.x, 3.1.x and 3.2.x"), "{message}");
         assert!(message.starts_with("spec.yaml:1:"), "{message}");
     }
 }
@@ -134,6 +134,49 @@ fn openapi_3_1_is_read() {
     );
     assert!(
         message.contains("not a valid OpenAPI 3.1 document"),
+        "{message}"
+    );
+}
+
+#[test]
+fn openapi_3_2_is_read_and_what_has_no_rust_form_is_a_warning() {
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/oas32.yaml"),
+    )
+    .expect("the oas32 fixture");
+    let spec = Spec::parse(&text, "oas32.yaml").unwrap_or_else(|e| panic!("{e}"));
+    codegen::generate(&spec, &settings()).unwrap_or_else(|e| panic!("{e}"));
+    let warnings: Vec<(&str, &str)> = spec
+        .warnings()
+        .iter()
+        .map(|w| (w.pointer.as_str(), w.message.as_str()))
+        .collect();
+    assert_eq!(warnings.len(), 2, "{warnings:#?}");
+    assert_eq!(
+        warnings[0].0,
+        "#/paths/~1books~1{id}/additionalOperations/NOT A METHOD"
+    );
+    assert!(
+        warnings[0].1.contains("not an HTTP method name"),
+        "{warnings:?}"
+    );
+    assert_eq!(
+        warnings[1].0,
+        "#/paths/~1books~1{id}~1changes/get/responses/200/content/application~1jsonl/itemSchema"
+    );
+    // A querystring whose media type has no Rust form yet is reported, not dropped silently.
+    let text = "openapi: 3.2.0\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      parameters:\n        - {name: q, in: querystring, content: {application/json: {schema: {type: object}}}}\n      responses: {'204': {description: ok}}\n";
+    let spec = Spec::parse(text, "spec.yaml").unwrap_or_else(|e| panic!("{e}"));
+    codegen::generate(&spec, &settings()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        spec.warnings()[0].pointer,
+        "#/paths/~1a/get/parameters/0/content/application~1json"
+    );
+    let message = error(
+        "openapi: 3.2.0\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      responses: 5\n",
+    );
+    assert!(
+        message.contains("not a valid OpenAPI 3.2 document"),
         "{message}"
     );
 }
@@ -324,5 +367,15 @@ fn the_mock_document_keeps_path_queries_as_required_parameters() {
         mock["paths"]["/items"]["get"]["parameters"],
         serde_json::json!([{"name": "beta", "in": "query", "required": true,
             "schema": {"type": "string", "enum": ["true"]}}])
+    );
+    // 3.2: the operations of `additionalOperations` get the pairs too.
+    let upstream = "openapi: 3.2.0\ninfo: {title: T, version: '1'}\npaths:\n  /x?mode=a:\n    additionalOperations:\n      LOCK: {responses: {'204': {description: ok}}}\n";
+    let mock: serde_json::Value =
+        serde_json::from_str(&codegen::mock_document(upstream, "u.yaml", &overlay).unwrap())
+            .unwrap();
+    assert_eq!(
+        mock["paths"]["/x"]["additionalOperations"]["LOCK"]["parameters"],
+        serde_json::json!([{"name": "mode", "in": "query", "required": true,
+            "schema": {"type": "string", "enum": ["a"]}}])
     );
 }

@@ -68,6 +68,15 @@ fn replacements() -> Vec<Value> {
         json!({"name": "q", "in": "body", "schema": {}}),
         json!({"content": {"multipart/form-data": {"schema": {"type": "string", "format": "binary"}}}}),
         json!({"description": "```\nfn\n```\n    indented\n<b>"}),
+        // What OpenAPI 3.2 adds.
+        json!({"name": "q", "in": "querystring", "content": {"application/x-www-form-urlencoded": {"schema": {"type": "object"}}}}),
+        json!({"name": "q", "in": "querystring", "content": {"application/json": {"schema": {"type": "string"}}}}),
+        json!({"name": "q", "in": "querystring", "schema": {"type": "integer"}}),
+        json!({"$ref": "#/components/mediaTypes/Missing"}),
+        json!({"itemSchema": {"type": "string"}}),
+        json!({"LOCK": {"responses": {}}, "GET": {}, "a b": {}}),
+        json!({"name": "t", "parent": "t", "kind": 5}),
+        json!("https://example.test/a.yaml#/components/schemas/Book"),
     ]
 }
 
@@ -393,12 +402,31 @@ fn operation() -> impl Strategy<Value = Value> {
         ),
         (Just("header"), pick(&["simple"])),
         (Just("cookie"), pick(&["form"])),
+        (Just("querystring"), pick(&["form"])),
     ];
-    let param = (pick(NAMES), located, any::<bool>(), any::<bool>(), schema()).prop_map(
-        |(name, (location, style), required, explode, schema)| {
+    let querystring_media = pick(&[
+        "application/x-www-form-urlencoded",
+        "application/json",
+        "text/plain",
+    ]);
+    let param = (
+        pick(NAMES),
+        located,
+        any::<bool>(),
+        any::<bool>(),
+        schema(),
+        querystring_media,
+    )
+        .prop_map(|(name, (location, style), required, explode, schema, media)| {
+            if location == "querystring" {
+                // 3.2: the whole query string, described by `content`.
+                let media = media.as_str().unwrap_or_default().to_string();
+                let mut content = Map::new();
+                content.insert(media, json!({"schema": schema}));
+                return json!({"name": name, "in": location, "required": required, "content": content});
+            }
             json!({"name": name, "in": location, "required": required, "style": style, "explode": explode, "schema": schema})
-        },
-    );
+        });
     let content = || {
         let media = pick(&[
             "application/json",
@@ -456,14 +484,23 @@ fn operation() -> impl Strategy<Value = Value> {
 /// Random documents under a root that passes the version check.
 fn openapi_document() -> impl Strategy<Value = Value> {
     let path = pick(&["/a/{id}", "/a", "/{type}/{self}", "/x{y}z", "/"]);
-    let method = pick(&["get", "post", "put", "delete", "patch"]);
+    // Lower case: a Path Item field (3.2's `query` among them); otherwise a key of 3.2's
+    // `additionalOperations`, some of which name no method of their own.
+    let method = pick(&[
+        "get", "post", "put", "delete", "patch", "query", "LOCK", "PURGE", "GET", "a b",
+    ]);
     let paths = prop::collection::vec((path, method, operation()), 0..4).prop_map(|entries| {
         let mut paths = Map::new();
         for (path, method, op) in entries {
             let item = paths
                 .entry(path.as_str().unwrap_or_default())
                 .or_insert_with(|| json!({}));
-            item[method.as_str().unwrap_or_default()] = op;
+            let method = method.as_str().unwrap_or_default();
+            if method.chars().all(|c| c.is_ascii_lowercase()) {
+                item[method] = op;
+            } else {
+                item["additionalOperations"][method] = op;
+            }
         }
         Value::Object(paths)
     });
@@ -475,10 +512,13 @@ fn openapi_document() -> impl Strategy<Value = Value> {
                 .collect(),
         )
     });
-    (paths, schemas).prop_map(|(paths, schemas)| {
+    let version = pick(&["3.0.3", "3.1.0", "3.2.0"]);
+    (paths, schemas, version).prop_map(|(paths, schemas, version)| {
         json!({
-            "openapi": "3.0.3",
+            "openapi": version,
+            "$self": "https://example.test/apis/openapi.yaml",
             "info": {"title": "Arbitrary", "version": "1"},
+            "tags": [{"name": "a", "parent": "b"}, {"name": "b", "parent": "a", "kind": "nav"}],
             "paths": paths,
             "components": {"schemas": schemas},
         })

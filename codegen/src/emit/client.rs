@@ -454,7 +454,7 @@ fn operation(op: &Operation, types: &[TypeDef]) -> TokenStream {
     }
 }
 
-fn method_tokens(method: HttpMethod) -> TokenStream {
+fn method_tokens(method: &HttpMethod) -> TokenStream {
     match method {
         HttpMethod::Get => quote!(sdk_runtime::http::Method::GET),
         HttpMethod::Put => quote!(sdk_runtime::http::Method::PUT),
@@ -464,6 +464,15 @@ fn method_tokens(method: HttpMethod) -> TokenStream {
         HttpMethod::Head => quote!(sdk_runtime::http::Method::HEAD),
         HttpMethod::Patch => quote!(sdk_runtime::http::Method::PATCH),
         HttpMethod::Trace => quote!(sdk_runtime::http::Method::TRACE),
+        // An extension method: the generator let through HTTP tokens only, which
+        // `from_bytes` accepts; were it to refuse one, the call fails before sending.
+        HttpMethod::Query | HttpMethod::Other(_) => {
+            let name = proc_macro2::Literal::byte_string(method.wire().as_bytes());
+            quote! {
+                sdk_runtime::http::Method::from_bytes(#name)
+                    .map_err(|e| sdk_runtime::Error::InvalidArgument(e.to_string()))?
+            }
+        }
     }
 }
 
@@ -518,7 +527,7 @@ fn build_request(op: &Operation) -> TokenStream {
             format_args.push(quote!(#value));
         }
     }
-    let method = method_tokens(op.method);
+    let method = method_tokens(&op.method);
     let operation_name = &op.ident;
     let operation_name = crate::naming::unraw(operation_name);
     let path = if format_args.is_empty() {
@@ -564,6 +573,13 @@ fn build_request(op: &Operation) -> TokenStream {
             }
             Location::Header => quote! {
                 if let Some(value) = #value { request.header(#wire, sdk_runtime::params::simple_value(value, #explode)?); }
+            },
+            // The whole query string, one pair per field of the value (form-encoded:
+            // the only `querystring` media type the spec stage lets through).
+            Location::QueryString => quote! {
+                if let Some(value) = #value {
+                    for (name, value) in sdk_runtime::params::form_pairs(value)? { request.query(&name, value); }
+                }
             },
             Location::Cookie => quote! {
                 if let Some(value) = #value { request.cookie(#wire, sdk_runtime::params::simple_value(value, #explode)?); }

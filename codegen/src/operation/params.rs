@@ -54,7 +54,9 @@ pub(super) fn parameters<'a>(
         let location = raw.location().map_err(|other| {
             Error::unsupported(
                 raw.pointer(),
-                format!("parameter location {other:?} is not one of path, query, header, cookie"),
+                format!(
+                    "parameter location {other:?} is not one of path, query, querystring, header, cookie"
+                ),
             )
         })?;
         if location == Location::Header
@@ -63,6 +65,11 @@ pub(super) fn parameters<'a>(
             continue;
         }
         let source = raw.schema();
+        if location == Location::QueryString && !source.form {
+            // Only a form-encoded query string has a Rust form yet; the spec stage
+            // reported this parameter with its pointer.
+            continue;
+        }
         let required = location == Location::Path || raw.required();
         if let Some(schema) = &source.schema {
             let resolved = space.deref(schema)?;
@@ -85,7 +92,7 @@ pub(super) fn parameters<'a>(
             other => other,
         };
         let style = raw.style().unwrap_or(match location {
-            Location::Query | Location::Cookie => Style::Form,
+            Location::Query | Location::Cookie | Location::QueryString => Style::Form,
             Location::Path | Location::Header => Style::Simple,
         });
         let ident = if location == Location::Path {

@@ -82,14 +82,16 @@ fn stand_ins(raw: &mut serde_json::Value, warnings: &mut Vec<Warning>) {
     }
 }
 
-/// Refuses documents that are not OpenAPI 3.0 or 3.1 before typed parsing gives a vaguer
-/// error.
+/// Refuses documents that are not OpenAPI 3.0, 3.1 or 3.2 before typed parsing gives a
+/// vaguer error.
 fn check_version(raw: &serde_json::Value) -> Result<(), Error> {
     match raw.get("openapi").and_then(serde_json::Value::as_str) {
-        Some(v) if v.starts_with("3.0") || v.starts_with("3.1") => Ok(()),
+        Some(v) if ["3.0", "3.1", "3.2"].iter().any(|known| minor_is(v, known)) => Ok(()),
         Some(v) => Err(Error::unsupported(
             "#/openapi",
-            format!("OpenAPI {v} is not supported; this generator reads OpenAPI 3.0.x and 3.1.x"),
+            format!(
+                "OpenAPI {v} is not supported; this generator reads OpenAPI 3.0.x, 3.1.x and 3.2.x"
+            ),
         )),
         None if raw.get("swagger").is_some() => Err(Error::unsupported(
             "#/swagger",
@@ -100,6 +102,12 @@ fn check_version(raw: &serde_json::Value) -> Result<(), Error> {
             "not an OpenAPI document: no `openapi` field",
         )),
     }
+}
+
+/// Whether version `v` is `minor` (`3.1`) or a patch of it (`3.1.0`, not `3.10`).
+fn minor_is(v: &str, minor: &str) -> bool {
+    v.strip_prefix(minor)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
 }
 
 /// `serde_path_to_error`'s path as JSON pointer tokens.
@@ -117,9 +125,13 @@ fn json_pointer(path: &serde_path_to_error::Path) -> String {
 }
 
 /// A copy of the document without what the generator never reads and `openapiv3` models
-/// more narrowly than OpenAPI allows: callbacks (whose entries may be `$ref`s).
+/// more narrowly than OpenAPI allows: callbacks (whose entries may be `$ref`s); and with
+/// 3.2's `in: querystring` read as `in: query`, which `openapiv3` knows.
 fn without_unread(raw: &serde_json::Value) -> serde_json::Value {
     let mut doc = raw.clone();
+    if crate::spec::oas32::is_32(&doc) {
+        querystring_as_query(&mut doc);
+    }
     if let Some(paths) = doc
         .get_mut("paths")
         .and_then(serde_json::Value::as_object_mut)
@@ -143,6 +155,23 @@ fn without_unread(raw: &serde_json::Value) -> serde_json::Value {
         components.remove("callbacks");
     }
     doc
+}
+
+/// Every parameter `in: querystring` as `in: query`, for the typed check only.
+fn querystring_as_query(node: &mut serde_json::Value) {
+    use serde_json::Value;
+    match node {
+        Value::Object(map) => {
+            if map.get("in").and_then(Value::as_str) == Some("querystring")
+                && map.contains_key("name")
+            {
+                map.insert("in".into(), Value::String("query".into()));
+            }
+            map.values_mut().for_each(querystring_as_query);
+        }
+        Value::Array(items) => items.iter_mut().for_each(querystring_as_query),
+        _ => {}
+    }
 }
 
 /// Most patches the typed parse may make before it gives up (see [`typed`]).
@@ -441,6 +470,15 @@ impl Spec {
         };
         let mut warnings = Vec::new();
         stand_ins(&mut raw, &mut warnings);
+        let version = raw
+            .get("openapi")
+            .and_then(serde_json::Value::as_str)
+            .map(|v| v.chars().take(3).collect::<String>())
+            .unwrap_or_default();
+        if crate::spec::oas32::is_32(&raw) {
+            // What 3.2 adds, before the 3.1 pass reads its schemas.
+            crate::spec::oas32::normalize(&mut raw, &mut warnings);
+        }
         let oas31 = crate::spec::oas31::is_31(&raw);
         if oas31 {
             // Both views below come from the 3.0 shapes of the document.
@@ -462,11 +500,7 @@ impl Spec {
                         source_name: None,
                         pointer,
                         location,
-                        message: format!(
-                            "not a valid OpenAPI {} document: {}",
-                            if oas31 { "3.1" } else { "3.0" },
-                            e.message
-                        ),
+                        message: format!("not a valid OpenAPI {version} document: {}", e.message),
                     })
                 })
                 .map(drop)?,
@@ -533,12 +567,25 @@ pub fn mock_document(text: &str, source_name: &str, overlay: &Overlay) -> Result
                 moved.insert(key, item);
                 continue;
             }
+            use crate::spec::view::{ADDITIONAL_OPERATIONS, HttpMethod};
             let operations = item
                 .as_object_mut()
                 .into_iter()
                 .flatten()
-                .filter(|(method, _)| crate::spec::view::HttpMethod::from_key(method).is_some())
-                .filter_map(|(_, operation)| operation.as_object_mut());
+                .flat_map(|(key, node)| {
+                    // 3.2's `additionalOperations` holds operations one level down.
+                    let nested: Vec<&mut Value> = if key == ADDITIONAL_OPERATIONS {
+                        node.as_object_mut()
+                            .map(|map| map.values_mut().collect())
+                            .unwrap_or_default()
+                    } else if HttpMethod::from_key(key).is_some() {
+                        vec![node]
+                    } else {
+                        Vec::new()
+                    };
+                    nested.into_iter()
+                })
+                .filter_map(Value::as_object_mut);
             for operation in operations {
                 let parameters = operation
                     .entry("parameters")

@@ -25,15 +25,18 @@
 //! becomes an `http` one the client notes as not applied. `webhooks` and callbacks are
 //! rewritten like paths (their request bodies become types); `$defs`,
 //! `jsonSchemaDialect`, `if`/`then`/`else` and the like stay where they are, unread.
+//! A 3.2 document (whose schemas are 3.1's) is rewritten the same way, once
+//! [`crate::spec::oas32`] has read what 3.2 adds: the operations of `query` and
+//! `additionalOperations`, a media type's `itemSchema` and `components.mediaTypes` too.
 //! The rewrite is idempotent: a normalized document normalizes to itself.
 
 use serde_json::{Map, Value, json};
 
-/// Whether the document declares OpenAPI 3.1.
+/// Whether the document declares OpenAPI 3.1 or 3.2 (whose schemas are 3.1's).
 pub(crate) fn is_31(raw: &Value) -> bool {
     raw.get("openapi")
         .and_then(Value::as_str)
-        .is_some_and(|v| v.starts_with("3.1"))
+        .is_some_and(|v| v.starts_with("3.1") || v.starts_with("3.2"))
 }
 
 /// Rewrites an OpenAPI 3.1 document in place (see the module docs).
@@ -62,7 +65,7 @@ pub(crate) fn normalize(doc: &mut Value) {
         return;
     };
     type Normalize = fn(&mut Value);
-    let sections: [(&str, Normalize); 8] = [
+    let sections: [(&str, Normalize); 9] = [
         ("schemas", schema),
         ("parameters", parameter),
         ("headers", parameter),
@@ -71,6 +74,8 @@ pub(crate) fn normalize(doc: &mut Value) {
         ("pathItems", path_item),
         ("callbacks", callback),
         ("securitySchemes", security_scheme),
+        // 3.2: reusable Media Type Objects.
+        ("mediaTypes", media_type),
     ];
     for (key, normalize) in sections {
         for node in values_mut(components.get_mut(key)) {
@@ -102,6 +107,9 @@ fn path_item(item: &mut Value) {
             items_mut(Some(value)).for_each(parameter);
         } else if crate::spec::view::HttpMethod::from_key(key).is_some() {
             operation(value);
+        } else if key == crate::spec::view::ADDITIONAL_OPERATIONS {
+            // 3.2: operations by method names of their own.
+            values_mut(Some(value)).for_each(operation);
         }
     }
 }
@@ -152,6 +160,10 @@ fn media_type(media: &mut Value) {
         return;
     };
     if let Some(node) = media.get_mut("schema") {
+        schema(node);
+    }
+    // 3.2: the schema of each item of a sequential media type.
+    if let Some(node) = media.get_mut("itemSchema") {
         schema(node);
     }
     for encoding in values_mut(media.get_mut("encoding")) {
@@ -927,5 +939,45 @@ mod tests {
         );
         assert!(is_31(&doc));
         assert!(!is_31(&json!({"openapi": "3.0.3"})));
+    }
+
+    #[test]
+    fn what_3_2_adds_is_rewritten_too() {
+        let mut doc = json!({
+            "openapi": "3.2.0",
+            "info": {"title": "T", "version": "1"},
+            "paths": {"/a": {
+                "query": {"requestBody": {"content": {"application/json": {"schema": {"const": 1}}}}},
+                "additionalOperations": {"LOCK": {"parameters": [{"name": "q", "in": "query", "schema": {"type": ["string", "null"]}}]}},
+                "get": {"responses": {"200": {"content": {"application/jsonl": {
+                    "itemSchema": {"type": ["integer", "null"], "examples": [1]},
+                }}}}},
+            }},
+            "components": {"mediaTypes": {"M": {"itemSchema": {"const": "x"}}}},
+        });
+        assert!(is_31(&doc));
+        normalize(&mut doc);
+        let item = &doc["paths"]["/a"];
+        assert_eq!(
+            item["query"]["requestBody"]["content"]["application/json"]["schema"],
+            json!({"enum": [1]})
+        );
+        assert_eq!(item["query"]["responses"], json!({}));
+        assert_eq!(
+            item["additionalOperations"]["LOCK"]["parameters"][0]["schema"],
+            json!({"type": "string", "nullable": true})
+        );
+        // `itemSchema` stays where it is, for the view, in 3.0 shapes.
+        assert_eq!(
+            item["get"]["responses"]["200"]["content"]["application/jsonl"]["itemSchema"],
+            json!({"type": "integer", "nullable": true, "example": 1})
+        );
+        assert_eq!(
+            doc["components"]["mediaTypes"]["M"]["itemSchema"],
+            json!({"enum": ["x"]})
+        );
+        let mut again = doc.clone();
+        normalize(&mut again);
+        assert_eq!(doc, again);
     }
 }

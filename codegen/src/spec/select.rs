@@ -26,7 +26,7 @@ use std::collections::HashSet;
 use serde_json::Value;
 
 use crate::error::Error;
-use crate::spec::view::HttpMethod;
+use crate::spec::view::{ADDITIONAL_OPERATIONS, HttpMethod};
 
 /// The rule of `x-select`.
 #[derive(Debug, Clone, Default)]
@@ -119,17 +119,31 @@ impl Selection {
                     return false;
                 };
                 let mut dropped = false;
-                item.retain(|key, operation| {
-                    if HttpMethod::from_key(key).is_none() {
-                        return true;
-                    }
+                let mut decide = |operation: &Value| {
                     total += 1;
                     let keep = self.keeps(path, operation);
                     kept += usize::from(keep);
                     dropped |= !keep;
                     keep
+                };
+                item.retain(|key, operation| {
+                    if key == ADDITIONAL_OPERATIONS {
+                        // 3.2: operations by method names of their own.
+                        if let Some(operations) = operation.as_object_mut() {
+                            operations.retain(|_, operation| decide(operation));
+                            return !operations.is_empty();
+                        }
+                        return true;
+                    }
+                    if HttpMethod::from_key(key).is_none() {
+                        return true;
+                    }
+                    decide(operation)
                 });
-                !dropped || item.keys().any(|key| HttpMethod::from_key(key).is_some())
+                !dropped
+                    || item.keys().any(|key| {
+                        HttpMethod::from_key(key).is_some() || key == ADDITIONAL_OPERATIONS
+                    })
             });
         }
         if kept == 0 {
@@ -434,6 +448,30 @@ mod tests {
                 summary.schemas_total
             ),
             (2, 5, 4, 8)
+        );
+    }
+
+    #[test]
+    fn operations_of_additional_methods_are_selected_like_the_others() {
+        let rule = json!({"include": [{"operation-id": "lock_*"}]});
+        let selection = Selection::read(&rule, "#/x-select").unwrap();
+        let mut doc = json!({
+            "openapi": "3.2.0",
+            "paths": {
+                "/a": {"additionalOperations": {
+                    "LOCK": {"operationId": "lock_a", "responses": {}},
+                    "UNLOCK": {"operationId": "unlock_a", "responses": {}},
+                }},
+                "/b": {"additionalOperations": {"PURGE": {"operationId": "purge_b", "responses": {}}}},
+            },
+        });
+        selection
+            .remove_unselected(&mut doc)
+            .unwrap()
+            .prune(&mut doc);
+        assert_eq!(
+            doc["paths"],
+            json!({"/a": {"additionalOperations": {"LOCK": {"operationId": "lock_a", "responses": {}}}}})
         );
     }
 

@@ -12,8 +12,10 @@ use serde_json::{Map, Number, Value};
 use crate::error::Error;
 use crate::spec::pointer;
 
-/// The operation keys of a Path Item Object, in the order the generator visits them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// An operation's HTTP method: a fixed field of the Path Item Object (`get`, …, and 3.2's
+/// `query`), in the order the generator visits them, or a key of 3.2's
+/// `additionalOperations` (any other method, spelled as it is sent).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) enum HttpMethod {
     Get,
     Put,
@@ -23,10 +25,15 @@ pub(crate) enum HttpMethod {
     Head,
     Patch,
     Trace,
+    /// `QUERY` (OpenAPI 3.2): a safe request that carries a body.
+    Query,
+    /// A method of `additionalOperations`, as sent on the wire (`LOCK`, `PURGE`).
+    Other(String),
 }
 
 impl HttpMethod {
-    pub(crate) const ALL: [HttpMethod; 8] = [
+    /// The fixed fields of a Path Item Object that hold operations.
+    pub(crate) const ALL: [HttpMethod; 9] = [
         HttpMethod::Get,
         HttpMethod::Put,
         HttpMethod::Post,
@@ -35,10 +42,11 @@ impl HttpMethod {
         HttpMethod::Head,
         HttpMethod::Patch,
         HttpMethod::Trace,
+        HttpMethod::Query,
     ];
 
-    /// The Path Item key (`get`).
-    pub(crate) fn key(self) -> &'static str {
+    /// The Path Item key (`get`), or the `additionalOperations` key.
+    pub(crate) fn key(&self) -> &str {
         match self {
             HttpMethod::Get => "get",
             HttpMethod::Put => "put",
@@ -48,11 +56,13 @@ impl HttpMethod {
             HttpMethod::Head => "head",
             HttpMethod::Patch => "patch",
             HttpMethod::Trace => "trace",
+            HttpMethod::Query => "query",
+            HttpMethod::Other(name) => name,
         }
     }
 
     /// The method as sent on the wire (`GET`).
-    pub(crate) fn wire(self) -> &'static str {
+    pub(crate) fn wire(&self) -> &str {
         match self {
             HttpMethod::Get => "GET",
             HttpMethod::Put => "PUT",
@@ -62,14 +72,38 @@ impl HttpMethod {
             HttpMethod::Head => "HEAD",
             HttpMethod::Patch => "PATCH",
             HttpMethod::Trace => "TRACE",
+            HttpMethod::Query => "QUERY",
+            HttpMethod::Other(name) => name,
         }
     }
 
-    /// The method of a Path Item key, if it is one.
+    /// The method of a Path Item key, if it is one of the fixed fields.
     pub(crate) fn from_key(key: &str) -> Option<HttpMethod> {
         HttpMethod::ALL.into_iter().find(|m| m.key() == key)
     }
+
+    /// The method an `additionalOperations` key names: a fixed field's method (in any
+    /// case) is refused there, as is a name that is not an HTTP token (RFC 9110).
+    pub(crate) fn additional(key: &str) -> Result<HttpMethod, &'static str> {
+        if key.is_empty()
+            || !key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+        {
+            return Err("is not an HTTP method name (an RFC 9110 token)");
+        }
+        if HttpMethod::ALL
+            .iter()
+            .any(|m| m.wire().eq_ignore_ascii_case(key))
+        {
+            return Err("names a method the path item has a field of its own for");
+        }
+        Ok(HttpMethod::Other(key.to_string()))
+    }
 }
+
+/// The key of a Path Item Object holding operations by method names of its own (3.2).
+pub(crate) const ADDITIONAL_OPERATIONS: &str = "additionalOperations";
 
 /// Where a parameter goes (`in`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,6 +112,8 @@ pub(crate) enum ParamLocation {
     Query,
     Header,
     Cookie,
+    /// `querystring` (3.2): the whole query string, serialized from one value.
+    QueryString,
 }
 
 /// How a parameter's value is serialized (`style`).
@@ -591,12 +627,20 @@ impl<'a> PathItem<'a> {
         self.0.items("parameters").map(ParameterView)
     }
 
-    /// The item's operations, in [`HttpMethod::ALL`] order.
+    /// The item's operations, in [`HttpMethod::ALL`] order, then those of
+    /// `additionalOperations` in spec order (a key that names no method of its own is
+    /// left out: the 3.2 pass reports it).
     pub(crate) fn operations(&self) -> impl Iterator<Item = (HttpMethod, OperationView<'a>)> + '_ {
-        HttpMethod::ALL.into_iter().filter_map(|method| {
+        let fixed = HttpMethod::ALL.into_iter().filter_map(|method| {
             let op = self.0.child(method.key()).filter(|n| n.value.is_object())?;
             Some((method, OperationView(op)))
-        })
+        });
+        let additional = self
+            .0
+            .entries(ADDITIONAL_OPERATIONS)
+            .filter(|(_, op)| op.value.is_object())
+            .filter_map(|(key, op)| Some((HttpMethod::additional(key).ok()?, OperationView(op))));
+        fixed.chain(additional)
     }
 }
 
@@ -726,6 +770,9 @@ pub(crate) struct ParameterSchema<'a> {
     pub schema: Option<SchemaView<'a>>,
     /// Described by `content` with a JSON media type: sent as JSON text.
     pub json: bool,
+    /// Described by `schema`, or by `content` with the form media type
+    /// (`application/x-www-form-urlencoded`): sent as name=value pairs.
+    pub form: bool,
 }
 
 impl<'a> ParameterView<'a> {
@@ -740,6 +787,7 @@ impl<'a> ParameterView<'a> {
             Some("query") => Ok(ParamLocation::Query),
             Some("header") => Ok(ParamLocation::Header),
             Some("cookie") => Ok(ParamLocation::Cookie),
+            Some("querystring") => Ok(ParamLocation::QueryString),
             other => Err(other),
         }
     }
@@ -778,16 +826,19 @@ impl<'a> ParameterView<'a> {
             return ParameterSchema {
                 schema: Some(SchemaView(schema)),
                 json: false,
+                form: true,
             };
         }
         match self.0.entries("content").next() {
             Some((media, entry)) => ParameterSchema {
                 schema: entry.child("schema").map(SchemaView),
                 json: MediaType(media).is_json(),
+                form: MediaType(media).kind() == MediaKind::Form,
             },
             None => ParameterSchema {
                 schema: None,
                 json: false,
+                form: true,
             },
         }
     }
@@ -1271,11 +1322,50 @@ mod tests {
     #[test]
     fn methods_round_trip_through_their_keys() {
         for method in HttpMethod::ALL {
-            assert_eq!(HttpMethod::from_key(method.key()), Some(method));
             assert_eq!(method.wire(), method.key().to_ascii_uppercase());
+            assert_eq!(HttpMethod::from_key(method.key()), Some(method));
         }
         assert_eq!(HttpMethod::from_key("parameters"), None);
         assert_eq!(HttpMethod::from_key("GET"), None);
+        assert_eq!(HttpMethod::from_key("additionalOperations"), None);
+    }
+
+    #[test]
+    fn additional_operations_name_methods_of_their_own() {
+        assert_eq!(
+            HttpMethod::additional("LOCK"),
+            Ok(HttpMethod::Other("LOCK".into()))
+        );
+        assert_eq!(HttpMethod::additional("LOCK").unwrap().wire(), "LOCK");
+        assert!(HttpMethod::additional("Query").is_err());
+        assert!(HttpMethod::additional("get").is_err());
+        assert!(HttpMethod::additional("").is_err());
+        assert!(HttpMethod::additional("BAD METHOD").is_err());
+        let item = json!({
+            "get": {"responses": {}},
+            "query": {"responses": {}},
+            "additionalOperations": {
+                "LOCK": {"responses": {}},
+                "POST": {"responses": {}},
+                "COPY": "not an operation",
+            },
+        });
+        let item = PathItem(Node::new(&item, "#/paths/~1a".to_string()));
+        let found: Vec<(String, String)> = item
+            .operations()
+            .map(|(m, op)| (m.wire().to_string(), op.0.pointer))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("GET".to_string(), "#/paths/~1a/get".to_string()),
+                ("QUERY".to_string(), "#/paths/~1a/query".to_string()),
+                (
+                    "LOCK".to_string(),
+                    "#/paths/~1a/additionalOperations/LOCK".to_string()
+                ),
+            ]
+        );
     }
 
     #[test]
