@@ -233,15 +233,13 @@ impl Client {
             format!("/books/{}", id_segment),
         );
         request.operation("lock_book");
-        if let Some(value) = params.timeout.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "timeout",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
+        sdk_runtime::params::query(
+            &mut request,
+            "timeout",
+            &params.timeout,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
         let response = self.inner.execute(request).await?;
         let value = response.json::<Lock>()?;
         Ok(response.into_api_response(value))

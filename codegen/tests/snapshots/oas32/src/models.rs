@@ -7,48 +7,56 @@ use serde::{Deserialize, Serialize};
 #[doc(no_inline)]
 pub use crate::params::*;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Book {
     pub id: String,
     pub title: String,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "sdk_runtime::double_option"
-    )]
     pub year: Option<Option<i64>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+sdk_runtime::object!(
+    Book { Required id = "id", Required title = "title", Nullable year = "year" }
+);
+
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BookQuery {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub published_after: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+sdk_runtime::object!(
+    BookQuery { Optional author = "author", Optional published_after = "published_after"
+    }
+);
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct BookFilter {
     pub q: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<Vec<String>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+sdk_runtime::object!(
+    BookFilter { Required q = "q", Optional limit = "limit", Optional tag = "tag" }
+);
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct Lock {
     pub token: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+sdk_runtime::object!(
+    Lock { Required token = "token", Optional expires_in = "expires_in" }
+);
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct Change {
     pub kind: ChangeKind,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at: Option<sdk_runtime::DateTime>,
 }
+
+sdk_runtime::object!(Change { Required kind = "kind", Optional at = "at" });
 
 ///
 /// Open: a value this version does not know is kept in `Other`, so new server
