@@ -55,7 +55,7 @@ pub use pagination::paginate;
 pub use request::{
     Body, FilePart, IntoFileParts, Multipart, Request, check_path_param, encode_path_segment,
 };
-pub use response::{ApiResponse, RawResponse};
+pub use response::{ApiResponse, RawResponse, value_only};
 pub use secret::Secret;
 
 // The open-enum macros under their public names. They are exported as

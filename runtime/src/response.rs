@@ -82,6 +82,15 @@ pub struct ApiResponse<T> {
     pub request_id: Option<String>,
 }
 
+/// The value of a call's response, without its status, headers and request id: what a
+/// generated method returns, over its `_with_response` twin. A function here rather than
+/// an `async fn` per operation, which the compiler would check once for each.
+pub async fn value_only<T>(
+    call: impl Future<Output = Result<ApiResponse<T>, Error>>,
+) -> Result<T, Error> {
+    call.await.map(ApiResponse::into_inner)
+}
+
 impl<T> ApiResponse<T> {
     /// Drops the metadata.
     pub fn into_inner(self) -> T {

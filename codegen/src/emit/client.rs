@@ -438,8 +438,8 @@ fn operation(op: &Operation, types: &[TypeDef]) -> TokenStream {
     quote! {
         #docs
         #deprecated
-        pub async fn #name(&self, #(#args),*) -> Result<#output, Error> {
-            self.#with_response(#(#arg_names),*).await.map(ApiResponse::into_inner)
+        pub fn #name(&self, #(#args),*) -> impl std::future::Future<Output = Result<#output, Error>> {
+            sdk_runtime::value_only(self.#with_response(#(#arg_names),*))
         }
 
         #[doc = #raw_doc]
