@@ -174,11 +174,11 @@ impl Client {
     /// List Skills
     ///
     /// `GET /v1/skills?beta=true`
-    pub async fn list_skills(
+    pub fn list_skills(
         &self,
         params: ListSkillsParams,
-    ) -> Result<BetaListSkillsResponse, Error> {
-        self.list_skills_with_response(params).await.map(ApiResponse::into_inner)
+    ) -> impl std::future::Future<Output = Result<BetaListSkillsResponse, Error>> {
+        sdk_runtime::value_only(self.list_skills_with_response(params))
     }
 
     /// Like [`Client::list_skills`], with the response's status, headers and request id.
@@ -251,12 +251,12 @@ impl Client {
     /// Create Skill
     ///
     /// `POST /v1/skills?beta=true`
-    pub async fn create_skill(
+    pub fn create_skill(
         &self,
         params: CreateSkillParams,
         body: CreateSkillRequest,
-    ) -> Result<BetaCreateSkillResponse, Error> {
-        self.create_skill_with_response(params, body).await.map(ApiResponse::into_inner)
+    ) -> impl std::future::Future<Output = Result<BetaCreateSkillResponse, Error>> {
+        sdk_runtime::value_only(self.create_skill_with_response(params, body))
     }
 
     /// Like [`Client::create_skill`], with the response's status, headers and request id.
@@ -289,12 +289,12 @@ impl Client {
     /// Get Skill
     ///
     /// `GET /v1/skills/{skill_id}?beta=true`
-    pub async fn get_skill(
+    pub fn get_skill(
         &self,
         skill_id: &str,
         params: GetSkillParams,
-    ) -> Result<BetaGetSkillResponse, Error> {
-        self.get_skill_with_response(skill_id, params).await.map(ApiResponse::into_inner)
+    ) -> impl std::future::Future<Output = Result<BetaGetSkillResponse, Error>> {
+        sdk_runtime::value_only(self.get_skill_with_response(skill_id, params))
     }
 
     /// Like [`Client::get_skill`], with the response's status, headers and request id.
@@ -332,14 +332,12 @@ impl Client {
     /// Delete Skill
     ///
     /// `DELETE /v1/skills/{skill_id}?beta=true`
-    pub async fn delete_skill(
+    pub fn delete_skill(
         &self,
         skill_id: &str,
         params: DeleteSkillParams,
-    ) -> Result<BetaDeleteSkillResponse, Error> {
-        self.delete_skill_with_response(skill_id, params)
-            .await
-            .map(ApiResponse::into_inner)
+    ) -> impl std::future::Future<Output = Result<BetaDeleteSkillResponse, Error>> {
+        sdk_runtime::value_only(self.delete_skill_with_response(skill_id, params))
     }
 
     /// Like [`Client::delete_skill`], with the response's status, headers and request id.
@@ -377,14 +375,14 @@ impl Client {
     /// List Skill Versions
     ///
     /// `GET /v1/skills/{skill_id}/versions?beta=true`
-    pub async fn list_skill_versions(
+    pub fn list_skill_versions(
         &self,
         skill_id: &str,
         params: ListSkillVersionsParams,
-    ) -> Result<BetaListSkillVersionsResponse, Error> {
-        self.list_skill_versions_with_response(skill_id, params)
-            .await
-            .map(ApiResponse::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<BetaListSkillVersionsResponse, Error>,
+    > {
+        sdk_runtime::value_only(self.list_skill_versions_with_response(skill_id, params))
     }
 
     /// Like [`Client::list_skill_versions`], with the response's status, headers and request id.
@@ -461,15 +459,17 @@ impl Client {
     /// Create Skill Version
     ///
     /// `POST /v1/skills/{skill_id}/versions?beta=true`
-    pub async fn create_skill_version(
+    pub fn create_skill_version(
         &self,
         skill_id: &str,
         params: CreateSkillVersionParams,
         body: CreateSkillVersionRequest,
-    ) -> Result<BetaCreateSkillVersionResponse, Error> {
-        self.create_skill_version_with_response(skill_id, params, body)
-            .await
-            .map(ApiResponse::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<BetaCreateSkillVersionResponse, Error>,
+    > {
+        sdk_runtime::value_only(
+            self.create_skill_version_with_response(skill_id, params, body),
+        )
     }
 
     /// Like [`Client::create_skill_version`], with the response's status, headers and request id.
@@ -510,15 +510,15 @@ impl Client {
     /// Get Skill Version
     ///
     /// `GET /v1/skills/{skill_id}/versions/{version}?beta=true`
-    pub async fn get_skill_version(
+    pub fn get_skill_version(
         &self,
         skill_id: &str,
         version: &str,
         params: GetSkillVersionParams,
-    ) -> Result<BetaGetSkillVersionResponse, Error> {
-        self.get_skill_version_with_response(skill_id, version, params)
-            .await
-            .map(ApiResponse::into_inner)
+    ) -> impl std::future::Future<Output = Result<BetaGetSkillVersionResponse, Error>> {
+        sdk_runtime::value_only(
+            self.get_skill_version_with_response(skill_id, version, params),
+        )
     }
 
     /// Like [`Client::get_skill_version`], with the response's status, headers and request id.
@@ -564,15 +564,17 @@ impl Client {
     /// Delete Skill Version
     ///
     /// `DELETE /v1/skills/{skill_id}/versions/{version}?beta=true`
-    pub async fn delete_skill_version(
+    pub fn delete_skill_version(
         &self,
         skill_id: &str,
         version: &str,
         params: DeleteSkillVersionParams,
-    ) -> Result<BetaDeleteSkillVersionResponse, Error> {
-        self.delete_skill_version_with_response(skill_id, version, params)
-            .await
-            .map(ApiResponse::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<BetaDeleteSkillVersionResponse, Error>,
+    > {
+        sdk_runtime::value_only(
+            self.delete_skill_version_with_response(skill_id, version, params),
+        )
     }
 
     /// Like [`Client::delete_skill_version`], with the response's status, headers and request id.

@@ -153,7 +153,7 @@ impl Client {
 
 impl Client {
     /// `GET /things/{client}/{self}/{request}/{response}/{params}/{body}/{path}/{options}/{page}/{items}/{next}/{Ok}/{Err}/{Some}/{None}/{Result}/{Vec}/{String}/{Option}/{Box}/{sdk_runtime}/{futures}/{serde}/{serde_json}/{bytes}/{std}/{core}/{crate}/{super}/{Self}/{stream}/{url}/{query}/{headers}/{e}/{err}/{error}/{value}/{values}/{cursor}/{current}/{more}/{item}/{v}/{client_segment}/{form}/{file}/{tag}/{deserializer}`
-    pub async fn list_things(
+    pub fn list_things(
         &self,
         client_2: &str,
         self_: &str,
@@ -205,61 +205,62 @@ impl Client {
         tag: &str,
         deserializer: &str,
         params: ListThingsParams2,
-    ) -> Result<ListThingsResponse, Error> {
-        self.list_things_with_response(
-                client_2,
-                self_,
-                request_2,
-                response_2,
-                params_2,
-                body_2,
-                path,
-                options_2,
-                page_2,
-                items_2,
-                next_2,
-                ok,
-                err,
-                some,
-                none,
-                result,
-                vec,
-                string,
-                option,
-                r#box,
-                sdk_runtime,
-                futures,
-                serde,
-                serde_json,
-                bytes,
-                std,
-                core,
-                crate_,
-                super_,
-                self_2,
-                stream,
-                url,
-                query,
-                headers,
-                e,
-                err_2,
-                error,
-                value_2,
-                values_2,
-                cursor_2,
-                current_2,
-                more_2,
-                item_2,
-                v_2,
-                client_segment,
-                form,
-                file,
-                tag,
-                deserializer,
-                params,
-            )
-            .await
-            .map(ApiResponse::into_inner)
+    ) -> impl std::future::Future<Output = Result<ListThingsResponse, Error>> {
+        sdk_runtime::value_only(
+            self
+                .list_things_with_response(
+                    client_2,
+                    self_,
+                    request_2,
+                    response_2,
+                    params_2,
+                    body_2,
+                    path,
+                    options_2,
+                    page_2,
+                    items_2,
+                    next_2,
+                    ok,
+                    err,
+                    some,
+                    none,
+                    result,
+                    vec,
+                    string,
+                    option,
+                    r#box,
+                    sdk_runtime,
+                    futures,
+                    serde,
+                    serde_json,
+                    bytes,
+                    std,
+                    core,
+                    crate_,
+                    super_,
+                    self_2,
+                    stream,
+                    url,
+                    query,
+                    headers,
+                    e,
+                    err_2,
+                    error,
+                    value_2,
+                    values_2,
+                    cursor_2,
+                    current_2,
+                    more_2,
+                    item_2,
+                    v_2,
+                    client_segment,
+                    form,
+                    file,
+                    tag,
+                    deserializer,
+                    params,
+                ),
+        )
     }
 
     /// Like [`Client::list_things`], with the response's status, headers and request id.
@@ -1295,7 +1296,7 @@ impl Client {
 
 impl Client {
     /// `POST /things/{client}/{self}/{request}/{response}/{params}/{body}/{path}/{options}/{page}/{items}/{next}/{Ok}/{Err}/{Some}/{None}/{Result}/{Vec}/{String}/{Option}/{Box}/{sdk_runtime}/{futures}/{serde}/{serde_json}/{bytes}/{std}/{core}/{crate}/{super}/{Self}/{stream}/{url}/{query}/{headers}/{e}/{err}/{error}/{value}/{values}/{cursor}/{current}/{more}/{item}/{v}/{client_segment}/{form}/{file}/{tag}/{deserializer}`
-    pub async fn create_thing(
+    pub fn create_thing(
         &self,
         client_2: &str,
         self_: &str,
@@ -1348,62 +1349,63 @@ impl Client {
         deserializer: &str,
         params: CreateThingParams,
         body: ClientModel,
-    ) -> Result<OptionModel, Error> {
-        self.create_thing_with_response(
-                client_2,
-                self_,
-                request_2,
-                response_2,
-                params_2,
-                body_2,
-                path,
-                options_2,
-                page_2,
-                items_2,
-                next_2,
-                ok,
-                err,
-                some,
-                none,
-                result,
-                vec,
-                string,
-                option,
-                r#box,
-                sdk_runtime,
-                futures,
-                serde,
-                serde_json,
-                bytes,
-                std,
-                core,
-                crate_,
-                super_,
-                self_2,
-                stream,
-                url,
-                query,
-                headers,
-                e,
-                err_2,
-                error,
-                value_2,
-                values_2,
-                cursor_2,
-                current_2,
-                more_2,
-                item_2,
-                v_2,
-                client_segment,
-                form,
-                file,
-                tag,
-                deserializer,
-                params,
-                body,
-            )
-            .await
-            .map(ApiResponse::into_inner)
+    ) -> impl std::future::Future<Output = Result<OptionModel, Error>> {
+        sdk_runtime::value_only(
+            self
+                .create_thing_with_response(
+                    client_2,
+                    self_,
+                    request_2,
+                    response_2,
+                    params_2,
+                    body_2,
+                    path,
+                    options_2,
+                    page_2,
+                    items_2,
+                    next_2,
+                    ok,
+                    err,
+                    some,
+                    none,
+                    result,
+                    vec,
+                    string,
+                    option,
+                    r#box,
+                    sdk_runtime,
+                    futures,
+                    serde,
+                    serde_json,
+                    bytes,
+                    std,
+                    core,
+                    crate_,
+                    super_,
+                    self_2,
+                    stream,
+                    url,
+                    query,
+                    headers,
+                    e,
+                    err_2,
+                    error,
+                    value_2,
+                    values_2,
+                    cursor_2,
+                    current_2,
+                    more_2,
+                    item_2,
+                    v_2,
+                    client_segment,
+                    form,
+                    file,
+                    tag,
+                    deserializer,
+                    params,
+                    body,
+                ),
+        )
     }
 
     /// Like [`Client::create_thing`], with the response's status, headers and request id.
@@ -1910,16 +1912,16 @@ impl Client {
 
 impl Client {
     /// `POST /forms/{client}/{body}/{request}`
-    pub async fn upload_thing(
+    pub fn upload_thing(
         &self,
         client_2: &str,
         body_2: &str,
         request_2: &str,
         body: Option<UploadThingBody>,
-    ) -> Result<UploadThingResponse, Error> {
-        self.upload_thing_with_response(client_2, body_2, request_2, body)
-            .await
-            .map(ApiResponse::into_inner)
+    ) -> impl std::future::Future<Output = Result<UploadThingResponse, Error>> {
+        sdk_runtime::value_only(
+            self.upload_thing_with_response(client_2, body_2, request_2, body),
+        )
     }
 
     /// Like [`Client::upload_thing`], with the response's status, headers and request id.

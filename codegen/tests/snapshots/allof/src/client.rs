@@ -150,8 +150,10 @@ impl Client {
 
 impl Client {
     /// `GET /records`
-    pub async fn get_record(&self) -> Result<Detailed, Error> {
-        self.get_record_with_response().await.map(ApiResponse::into_inner)
+    pub fn get_record(
+        &self,
+    ) -> impl std::future::Future<Output = Result<Detailed, Error>> {
+        sdk_runtime::value_only(self.get_record_with_response())
     }
 
     /// Like [`Client::get_record`], with the response's status, headers and request id.

@@ -151,8 +151,11 @@ impl Client {
 
 impl Client {
     /// `POST /json`
-    pub async fn post_json(&self, body: Item) -> Result<(), Error> {
-        self.post_json_with_response(body).await.map(ApiResponse::into_inner)
+    pub fn post_json(
+        &self,
+        body: Item,
+    ) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.post_json_with_response(body))
     }
 
     /// Like [`Client::post_json`], with the response's status, headers and request id.
@@ -175,8 +178,11 @@ impl Client {
 
 impl Client {
     /// `POST /json-optional`
-    pub async fn post_json_optional(&self, body: Option<Item>) -> Result<(), Error> {
-        self.post_json_optional_with_response(body).await.map(ApiResponse::into_inner)
+    pub fn post_json_optional(
+        &self,
+        body: Option<Item>,
+    ) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.post_json_optional_with_response(body))
     }
 
     /// Like [`Client::post_json_optional`], with the response's status, headers and request id.
@@ -200,8 +206,11 @@ impl Client {
 
 impl Client {
     /// `POST /vendor-json`
-    pub async fn post_vendor_json(&self, body: PostVendorJsonBody) -> Result<(), Error> {
-        self.post_vendor_json_with_response(body).await.map(ApiResponse::into_inner)
+    pub fn post_vendor_json(
+        &self,
+        body: PostVendorJsonBody,
+    ) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.post_vendor_json_with_response(body))
     }
 
     /// Like [`Client::post_vendor_json`], with the response's status, headers and request id.
@@ -224,8 +233,11 @@ impl Client {
 
 impl Client {
     /// `POST /json-array`
-    pub async fn post_json_array(&self, body: Vec<Item>) -> Result<(), Error> {
-        self.post_json_array_with_response(body).await.map(ApiResponse::into_inner)
+    pub fn post_json_array(
+        &self,
+        body: Vec<Item>,
+    ) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.post_json_array_with_response(body))
     }
 
     /// Like [`Client::post_json_array`], with the response's status, headers and request id.
@@ -248,11 +260,11 @@ impl Client {
 
 impl Client {
     /// `POST /json-no-schema`
-    pub async fn post_json_no_schema(
+    pub fn post_json_no_schema(
         &self,
         body: Option<serde_json::Value>,
-    ) -> Result<(), Error> {
-        self.post_json_no_schema_with_response(body).await.map(ApiResponse::into_inner)
+    ) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.post_json_no_schema_with_response(body))
     }
 
     /// Like [`Client::post_json_no_schema`], with the response's status, headers and request id.
@@ -276,8 +288,11 @@ impl Client {
 
 impl Client {
     /// `POST /multipart`
-    pub async fn upload(&self, body: UploadForm) -> Result<(), Error> {
-        self.upload_with_response(body).await.map(ApiResponse::into_inner)
+    pub fn upload(
+        &self,
+        body: UploadForm,
+    ) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.upload_with_response(body))
     }
 
     /// Like [`Client::upload`], with the response's status, headers and request id.
@@ -300,8 +315,11 @@ impl Client {
 
 impl Client {
     /// `POST /multipart-optional`
-    pub async fn upload_optional(&self, body: Option<UploadForm2>) -> Result<(), Error> {
-        self.upload_optional_with_response(body).await.map(ApiResponse::into_inner)
+    pub fn upload_optional(
+        &self,
+        body: Option<UploadForm2>,
+    ) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.upload_optional_with_response(body))
     }
 
     /// Like [`Client::upload_optional`], with the response's status, headers and request id.
@@ -325,8 +343,11 @@ impl Client {
 
 impl Client {
     /// `PUT /multipart-shared`
-    pub async fn upload_shared(&self, body: UploadSharedForm) -> Result<(), Error> {
-        self.upload_shared_with_response(body).await.map(ApiResponse::into_inner)
+    pub fn upload_shared(
+        &self,
+        body: UploadSharedForm,
+    ) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.upload_shared_with_response(body))
     }
 
     /// Like [`Client::upload_shared`], with the response's status, headers and request id.
@@ -349,8 +370,11 @@ impl Client {
 
 impl Client {
     /// `POST /multipart-empty`
-    pub async fn upload_empty(&self, body: UploadEmptyForm) -> Result<(), Error> {
-        self.upload_empty_with_response(body).await.map(ApiResponse::into_inner)
+    pub fn upload_empty(
+        &self,
+        body: UploadEmptyForm,
+    ) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.upload_empty_with_response(body))
     }
 
     /// Like [`Client::upload_empty`], with the response's status, headers and request id.
@@ -373,11 +397,11 @@ impl Client {
 
 impl Client {
     /// `POST /multipart-raw`
-    pub async fn upload_raw(
+    pub fn upload_raw(
         &self,
         body: Vec<sdk_runtime::FilePart>,
-    ) -> Result<(), Error> {
-        self.upload_raw_with_response(body).await.map(ApiResponse::into_inner)
+    ) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.upload_raw_with_response(body))
     }
 
     /// Like [`Client::upload_raw`], with the response's status, headers and request id.
@@ -405,11 +429,11 @@ impl Client {
 
 impl Client {
     /// `POST /multipart-string`
-    pub async fn upload_string(
+    pub fn upload_string(
         &self,
         body: Vec<sdk_runtime::FilePart>,
-    ) -> Result<(), Error> {
-        self.upload_string_with_response(body).await.map(ApiResponse::into_inner)
+    ) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.upload_string_with_response(body))
     }
 
     /// Like [`Client::upload_string`], with the response's status, headers and request id.
@@ -437,8 +461,11 @@ impl Client {
 
 impl Client {
     /// `POST /form`
-    pub async fn post_form(&self, body: PostFormBody) -> Result<(), Error> {
-        self.post_form_with_response(body).await.map(ApiResponse::into_inner)
+    pub fn post_form(
+        &self,
+        body: PostFormBody,
+    ) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.post_form_with_response(body))
     }
 
     /// Like [`Client::post_form`], with the response's status, headers and request id.
@@ -461,8 +488,11 @@ impl Client {
 
 impl Client {
     /// `POST /form-optional`
-    pub async fn post_form_optional(&self, body: Option<Item>) -> Result<(), Error> {
-        self.post_form_optional_with_response(body).await.map(ApiResponse::into_inner)
+    pub fn post_form_optional(
+        &self,
+        body: Option<Item>,
+    ) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.post_form_optional_with_response(body))
     }
 
     /// Like [`Client::post_form_optional`], with the response's status, headers and request id.
@@ -487,8 +517,11 @@ impl Client {
 
 impl Client {
     /// `PUT /binary`
-    pub async fn put_binary(&self, body: bytes::Bytes) -> Result<(), Error> {
-        self.put_binary_with_response(body).await.map(ApiResponse::into_inner)
+    pub fn put_binary(
+        &self,
+        body: bytes::Bytes,
+    ) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.put_binary_with_response(body))
     }
 
     /// Like [`Client::put_binary`], with the response's status, headers and request id.
@@ -515,11 +548,11 @@ impl Client {
 
 impl Client {
     /// `PUT /binary-optional`
-    pub async fn put_binary_optional(
+    pub fn put_binary_optional(
         &self,
         body: Option<bytes::Bytes>,
-    ) -> Result<(), Error> {
-        self.put_binary_optional_with_response(body).await.map(ApiResponse::into_inner)
+    ) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.put_binary_optional_with_response(body))
     }
 
     /// Like [`Client::put_binary_optional`], with the response's status, headers and request id.
@@ -547,8 +580,11 @@ impl Client {
 
 impl Client {
     /// `POST /text`
-    pub async fn post_text(&self, body: String) -> Result<(), Error> {
-        self.post_text_with_response(body).await.map(ApiResponse::into_inner)
+    pub fn post_text(
+        &self,
+        body: String,
+    ) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.post_text_with_response(body))
     }
 
     /// Like [`Client::post_text`], with the response's status, headers and request id.
@@ -575,8 +611,11 @@ impl Client {
 
 impl Client {
     /// `POST /text-optional`
-    pub async fn post_text_optional(&self, body: Option<String>) -> Result<(), Error> {
-        self.post_text_optional_with_response(body).await.map(ApiResponse::into_inner)
+    pub fn post_text_optional(
+        &self,
+        body: Option<String>,
+    ) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.post_text_optional_with_response(body))
     }
 
     /// Like [`Client::post_text_optional`], with the response's status, headers and request id.
@@ -604,8 +643,11 @@ impl Client {
 
 impl Client {
     /// `POST /any`
-    pub async fn post_any(&self, body: bytes::Bytes) -> Result<(), Error> {
-        self.post_any_with_response(body).await.map(ApiResponse::into_inner)
+    pub fn post_any(
+        &self,
+        body: bytes::Bytes,
+    ) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.post_any_with_response(body))
     }
 
     /// Like [`Client::post_any`], with the response's status, headers and request id.
@@ -632,8 +674,11 @@ impl Client {
 
 impl Client {
     /// `POST /several`
-    pub async fn post_several(&self, body: PostSeveralBody) -> Result<(), Error> {
-        self.post_several_with_response(body).await.map(ApiResponse::into_inner)
+    pub fn post_several(
+        &self,
+        body: PostSeveralBody,
+    ) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.post_several_with_response(body))
     }
 
     /// Like [`Client::post_several`], with the response's status, headers and request id.
@@ -686,13 +731,11 @@ impl Client {
 
 impl Client {
     /// `PATCH /several-optional`
-    pub async fn patch_several_optional(
+    pub fn patch_several_optional(
         &self,
         body: Option<PatchSeveralOptionalBody>,
-    ) -> Result<(), Error> {
-        self.patch_several_optional_with_response(body)
-            .await
-            .map(ApiResponse::into_inner)
+    ) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.patch_several_optional_with_response(body))
     }
 
     /// Like [`Client::patch_several_optional`], with the response's status, headers and request id.
@@ -729,8 +772,11 @@ impl Client {
 
 impl Client {
     /// `POST /ref-body`
-    pub async fn post_ref_body(&self, body: Item) -> Result<(), Error> {
-        self.post_ref_body_with_response(body).await.map(ApiResponse::into_inner)
+    pub fn post_ref_body(
+        &self,
+        body: Item,
+    ) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.post_ref_body_with_response(body))
     }
 
     /// Like [`Client::post_ref_body`], with the response's status, headers and request id.
@@ -753,8 +799,10 @@ impl Client {
 
 impl Client {
     /// `POST /empty-content`
-    pub async fn post_empty_content(&self) -> Result<(), Error> {
-        self.post_empty_content_with_response().await.map(ApiResponse::into_inner)
+    pub fn post_empty_content(
+        &self,
+    ) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.post_empty_content_with_response())
     }
 
     /// Like [`Client::post_empty_content`], with the response's status, headers and request id.
@@ -774,8 +822,11 @@ impl Client {
 
 impl Client {
     /// `POST /nullable-body`
-    pub async fn post_nullable_body(&self, body: Option<String>) -> Result<(), Error> {
-        self.post_nullable_body_with_response(body).await.map(ApiResponse::into_inner)
+    pub fn post_nullable_body(
+        &self,
+        body: Option<String>,
+    ) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.post_nullable_body_with_response(body))
     }
 
     /// Like [`Client::post_nullable_body`], with the response's status, headers and request id.

@@ -162,8 +162,11 @@ impl Client {
     ///
     /// `GET /docs`
     #[deprecated]
-    pub async fn get_docs(&self, params: GetDocsParams) -> Result<Documented, Error> {
-        self.get_docs_with_response(params).await.map(ApiResponse::into_inner)
+    pub fn get_docs(
+        &self,
+        params: GetDocsParams,
+    ) -> impl std::future::Future<Output = Result<Documented, Error>> {
+        sdk_runtime::value_only(self.get_docs_with_response(params))
     }
 
     /// Like [`Client::get_docs`], with the response's status, headers and request id.

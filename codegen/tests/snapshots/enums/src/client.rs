@@ -151,11 +151,11 @@ impl Client {
 
 impl Client {
     /// `GET /items`
-    pub async fn list_items(
+    pub fn list_items(
         &self,
         params: ListItemsParams,
-    ) -> Result<EnumHolder, Error> {
-        self.list_items_with_response(params).await.map(ApiResponse::into_inner)
+    ) -> impl std::future::Future<Output = Result<EnumHolder, Error>> {
+        sdk_runtime::value_only(self.list_items_with_response(params))
     }
 
     /// Like [`Client::list_items`], with the response's status, headers and request id.

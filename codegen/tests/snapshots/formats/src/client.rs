@@ -151,8 +151,11 @@ impl Client {
 
 impl Client {
     /// `GET /formats`
-    pub async fn get_formats(&self, params: GetFormatsParams) -> Result<Formats, Error> {
-        self.get_formats_with_response(params).await.map(ApiResponse::into_inner)
+    pub fn get_formats(
+        &self,
+        params: GetFormatsParams,
+    ) -> impl std::future::Future<Output = Result<Formats, Error>> {
+        sdk_runtime::value_only(self.get_formats_with_response(params))
     }
 
     /// Like [`Client::get_formats`], with the response's status, headers and request id.

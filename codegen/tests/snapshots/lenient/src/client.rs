@@ -150,8 +150,8 @@ impl Client {
 
 impl Client {
     /// `GET /items`
-    pub async fn list_items(&self) -> Result<Item, Error> {
-        self.list_items_with_response().await.map(ApiResponse::into_inner)
+    pub fn list_items(&self) -> impl std::future::Future<Output = Result<Item, Error>> {
+        sdk_runtime::value_only(self.list_items_with_response())
     }
 
     /// Like [`Client::list_items`], with the response's status, headers and request id.
@@ -169,8 +169,11 @@ impl Client {
 
 impl Client {
     /// `POST /items`
-    pub async fn create_item(&self, body: Option<Item>) -> Result<Item, Error> {
-        self.create_item_with_response(body).await.map(ApiResponse::into_inner)
+    pub fn create_item(
+        &self,
+        body: Option<Item>,
+    ) -> impl std::future::Future<Output = Result<Item, Error>> {
+        sdk_runtime::value_only(self.create_item_with_response(body))
     }
 
     /// Like [`Client::create_item`], with the response's status, headers and request id.

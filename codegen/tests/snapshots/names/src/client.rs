@@ -151,13 +151,13 @@ impl Client {
 
 impl Client {
     /// `GET /type/{type}/{self}`
-    pub async fn r#type(
+    pub fn r#type(
         &self,
         r#type: &str,
         self_: i64,
         params: TypeParams2,
-    ) -> Result<Type, Error> {
-        self.type_with_response(r#type, self_, params).await.map(ApiResponse::into_inner)
+    ) -> impl std::future::Future<Output = Result<Type, Error>> {
+        sdk_runtime::value_only(self.type_with_response(r#type, self_, params))
     }
 
     /// Like [`Client::type`], with the response's status, headers and request id.
@@ -287,8 +287,8 @@ impl Client {
 
 impl Client {
     /// `GET /self`
-    pub async fn self_(&self) -> Result<(), Error> {
-        self.self_with_response().await.map(ApiResponse::into_inner)
+    pub fn self_(&self) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.self_with_response())
     }
 
     /// Like [`Client::self_`], with the response's status, headers and request id.
@@ -306,8 +306,8 @@ impl Client {
 
 impl Client {
     /// `GET /crate`
-    pub async fn crate_(&self) -> Result<(), Error> {
-        self.crate_with_response().await.map(ApiResponse::into_inner)
+    pub fn crate_(&self) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.crate_with_response())
     }
 
     /// Like [`Client::crate_`], with the response's status, headers and request id.
@@ -325,8 +325,8 @@ impl Client {
 
 impl Client {
     /// `GET /dup`
-    pub async fn duplicate(&self) -> Result<(), Error> {
-        self.duplicate_with_response().await.map(ApiResponse::into_inner)
+    pub fn duplicate(&self) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.duplicate_with_response())
     }
 
     /// Like [`Client::duplicate`], with the response's status, headers and request id.
@@ -344,8 +344,8 @@ impl Client {
 
 impl Client {
     /// `PUT /dup`
-    pub async fn _2fa_enable(&self) -> Result<(), Error> {
-        self._2fa_enable_with_response().await.map(ApiResponse::into_inner)
+    pub fn _2fa_enable(&self) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self._2fa_enable_with_response())
     }
 
     /// Like [`Client::_2fa_enable`], with the response's status, headers and request id.
@@ -363,8 +363,8 @@ impl Client {
 
 impl Client {
     /// `POST /dup`
-    pub async fn duplicate_2(&self) -> Result<(), Error> {
-        self.duplicate_2_with_response().await.map(ApiResponse::into_inner)
+    pub fn duplicate_2(&self) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.duplicate_2_with_response())
     }
 
     /// Like [`Client::duplicate_2`], with the response's status, headers and request id.
@@ -382,8 +382,8 @@ impl Client {
 
 impl Client {
     /// `DELETE /dup`
-    pub async fn builder_2(&self) -> Result<(), Error> {
-        self.builder_2_with_response().await.map(ApiResponse::into_inner)
+    pub fn builder_2(&self) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.builder_2_with_response())
     }
 
     /// Like [`Client::builder_2`], with the response's status, headers and request id.
@@ -401,8 +401,10 @@ impl Client {
 
 impl Client {
     /// `PATCH /dup`
-    pub async fn u65e5_u672c_u8a9e(&self) -> Result<(), Error> {
-        self.u65e5_u672c_u8a9e_with_response().await.map(ApiResponse::into_inner)
+    pub fn u65e5_u672c_u8a9e(
+        &self,
+    ) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.u65e5_u672c_u8a9e_with_response())
     }
 
     /// Like [`Client::u65e5_u672c_u8a9e`], with the response's status, headers and request id.
@@ -422,8 +424,8 @@ impl Client {
 
 impl Client {
     /// `GET /client-methods`
-    pub async fn new_2(&self) -> Result<(), Error> {
-        self.new_2_with_response().await.map(ApiResponse::into_inner)
+    pub fn new_2(&self) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.new_2_with_response())
     }
 
     /// Like [`Client::new_2`], with the response's status, headers and request id.
@@ -441,8 +443,8 @@ impl Client {
 
 impl Client {
     /// `PUT /client-methods`
-    pub async fn base_url_2(&self) -> Result<(), Error> {
-        self.base_url_2_with_response().await.map(ApiResponse::into_inner)
+    pub fn base_url_2(&self) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.base_url_2_with_response())
     }
 
     /// Like [`Client::base_url_2`], with the response's status, headers and request id.
@@ -460,8 +462,10 @@ impl Client {
 
 impl Client {
     /// `POST /client-methods`
-    pub async fn with_options_2(&self) -> Result<(), Error> {
-        self.with_options_2_with_response().await.map(ApiResponse::into_inner)
+    pub fn with_options_2(
+        &self,
+    ) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.with_options_2_with_response())
     }
 
     /// Like [`Client::with_options_2`], with the response's status, headers and request id.
@@ -479,8 +483,10 @@ impl Client {
 
 impl Client {
     /// `DELETE /client-methods`
-    pub async fn list_with_response(&self) -> Result<(), Error> {
-        self.list_with_response_with_response().await.map(ApiResponse::into_inner)
+    pub fn list_with_response(
+        &self,
+    ) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.list_with_response_with_response())
     }
 
     /// Like [`Client::list_with_response`], with the response's status, headers and request id.
@@ -500,8 +506,8 @@ impl Client {
 
 impl Client {
     /// `OPTIONS /client-methods`
-    pub async fn list_2(&self) -> Result<(), Error> {
-        self.list_2_with_response().await.map(ApiResponse::into_inner)
+    pub fn list_2(&self) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.list_2_with_response())
     }
 
     /// Like [`Client::list_2`], with the response's status, headers and request id.
@@ -519,8 +525,8 @@ impl Client {
 
 impl Client {
     /// `PATCH /client-methods`
-    pub async fn from_env_2(&self) -> Result<(), Error> {
-        self.from_env_2_with_response().await.map(ApiResponse::into_inner)
+    pub fn from_env_2(&self) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.from_env_2_with_response())
     }
 
     /// Like [`Client::from_env_2`], with the response's status, headers and request id.
@@ -538,8 +544,12 @@ impl Client {
 
 impl Client {
     /// `GET /gen/{id}`
-    pub async fn r#gen(&self, id: &str, params: GenParams) -> Result<(), Error> {
-        self.gen_with_response(id, params).await.map(ApiResponse::into_inner)
+    pub fn r#gen(
+        &self,
+        id: &str,
+        params: GenParams,
+    ) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.gen_with_response(id, params))
     }
 
     /// Like [`Client::gen`], with the response's status, headers and request id.

@@ -151,11 +151,11 @@ impl Client {
 
 impl Client {
     /// `GET /books`
-    pub async fn search_books(
+    pub fn search_books(
         &self,
         params: SearchBooksParams,
-    ) -> Result<Vec<Book>, Error> {
-        self.search_books_with_response(params).await.map(ApiResponse::into_inner)
+    ) -> impl std::future::Future<Output = Result<Vec<Book>, Error>> {
+        sdk_runtime::value_only(self.search_books_with_response(params))
     }
 
     /// Like [`Client::search_books`], with the response's status, headers and request id.
@@ -181,8 +181,11 @@ impl Client {
 
 impl Client {
     /// `QUERY /books`
-    pub async fn query_books(&self, body: BookQuery) -> Result<Vec<Book>, Error> {
-        self.query_books_with_response(body).await.map(ApiResponse::into_inner)
+    pub fn query_books(
+        &self,
+        body: BookQuery,
+    ) -> impl std::future::Future<Output = Result<Vec<Book>, Error>> {
+        sdk_runtime::value_only(self.query_books_with_response(body))
     }
 
     /// Like [`Client::query_books`], with the response's status, headers and request id.
@@ -206,12 +209,12 @@ impl Client {
 
 impl Client {
     /// `LOCK /books/{id}`
-    pub async fn lock_book(
+    pub fn lock_book(
         &self,
         id: &str,
         params: LockBookParams,
-    ) -> Result<Lock, Error> {
-        self.lock_book_with_response(id, params).await.map(ApiResponse::into_inner)
+    ) -> impl std::future::Future<Output = Result<Lock, Error>> {
+        sdk_runtime::value_only(self.lock_book_with_response(id, params))
     }
 
     /// Like [`Client::lock_book`], with the response's status, headers and request id.
@@ -248,8 +251,11 @@ impl Client {
 
 impl Client {
     /// `UNLOCK /books/{id}`
-    pub async fn unlock_books_id(&self, id: &str) -> Result<(), Error> {
-        self.unlock_books_id_with_response(id).await.map(ApiResponse::into_inner)
+    pub fn unlock_books_id(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.unlock_books_id_with_response(id))
     }
 
     /// Like [`Client::unlock_books_id`], with the response's status, headers and request id.
@@ -278,8 +284,11 @@ impl Client {
 
 impl Client {
     /// `GET /books/{id}/changes`
-    pub async fn book_changes(&self, id: &str) -> Result<Vec<Change>, Error> {
-        self.book_changes_with_response(id).await.map(ApiResponse::into_inner)
+    pub fn book_changes(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<Output = Result<Vec<Change>, Error>> {
+        sdk_runtime::value_only(self.book_changes_with_response(id))
     }
 
     /// Like [`Client::book_changes`], with the response's status, headers and request id.

@@ -150,8 +150,11 @@ impl Client {
 
 impl Client {
     /// `POST /things`
-    pub async fn create_thing(&self, body: Thing) -> Result<Thing, Error> {
-        self.create_thing_with_response(body).await.map(ApiResponse::into_inner)
+    pub fn create_thing(
+        &self,
+        body: Thing,
+    ) -> impl std::future::Future<Output = Result<Thing, Error>> {
+        sdk_runtime::value_only(self.create_thing_with_response(body))
     }
 
     /// Like [`Client::create_thing`], with the response's status, headers and request id.

@@ -152,8 +152,11 @@ impl Client {
 
 impl Client {
     /// `GET /pets/{id}`
-    pub async fn get_pet(&self, id: &str) -> Result<Pet, Error> {
-        self.get_pet_with_response(id).await.map(ApiResponse::into_inner)
+    pub fn get_pet(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<Output = Result<Pet, Error>> {
+        sdk_runtime::value_only(self.get_pet_with_response(id))
     }
 
     /// Like [`Client::get_pet`], with the response's status, headers and request id.
@@ -181,8 +184,11 @@ impl Client {
 
 impl Client {
     /// `POST /pets`
-    pub async fn create_pet(&self, body: Pet) -> Result<Pet, Error> {
-        self.create_pet_with_response(body).await.map(ApiResponse::into_inner)
+    pub fn create_pet(
+        &self,
+        body: Pet,
+    ) -> impl std::future::Future<Output = Result<Pet, Error>> {
+        sdk_runtime::value_only(self.create_pet_with_response(body))
     }
 
     /// Like [`Client::create_pet`], with the response's status, headers and request id.
@@ -205,8 +211,11 @@ impl Client {
 
 impl Client {
     /// `POST /uploads`
-    pub async fn upload(&self, body: Option<UploadForm>) -> Result<(), Error> {
-        self.upload_with_response(body).await.map(ApiResponse::into_inner)
+    pub fn upload(
+        &self,
+        body: Option<UploadForm>,
+    ) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.upload_with_response(body))
     }
 
     /// Like [`Client::upload`], with the response's status, headers and request id.
@@ -230,8 +239,11 @@ impl Client {
 
 impl Client {
     /// `GET /search`
-    pub async fn search(&self, params: SearchParams) -> Result<Vec<Everything>, Error> {
-        self.search_with_response(params).await.map(ApiResponse::into_inner)
+    pub fn search(
+        &self,
+        params: SearchParams,
+    ) -> impl std::future::Future<Output = Result<Vec<Everything>, Error>> {
+        sdk_runtime::value_only(self.search_with_response(params))
     }
 
     /// Like [`Client::search`], with the response's status, headers and request id.

@@ -151,11 +151,11 @@ impl Client {
 
 impl Client {
     /// `GET /cursor`
-    pub async fn list_by_cursor(
+    pub fn list_by_cursor(
         &self,
         params: ListByCursorParams,
-    ) -> Result<ListByCursorResponse, Error> {
-        self.list_by_cursor_with_response(params).await.map(ApiResponse::into_inner)
+    ) -> impl std::future::Future<Output = Result<ListByCursorResponse, Error>> {
+        sdk_runtime::value_only(self.list_by_cursor_with_response(params))
     }
 
     /// Like [`Client::list_by_cursor`], with the response's status, headers and request id.
@@ -216,11 +216,11 @@ impl Client {
 
 impl Client {
     /// `GET /tokens`
-    pub async fn list_by_token(
+    pub fn list_by_token(
         &self,
         params: ListByTokenParams,
-    ) -> Result<ListByTokenResponse, Error> {
-        self.list_by_token_with_response(params).await.map(ApiResponse::into_inner)
+    ) -> impl std::future::Future<Output = Result<ListByTokenResponse, Error>> {
+        sdk_runtime::value_only(self.list_by_token_with_response(params))
     }
 
     /// Like [`Client::list_by_token`], with the response's status, headers and request id.
@@ -269,11 +269,11 @@ impl Client {
 
 impl Client {
     /// `GET /after-item`
-    pub async fn list_after_item(
+    pub fn list_after_item(
         &self,
         params: ListAfterItemParams,
-    ) -> Result<ListAfterItemResponse, Error> {
-        self.list_after_item_with_response(params).await.map(ApiResponse::into_inner)
+    ) -> impl std::future::Future<Output = Result<ListAfterItemResponse, Error>> {
+        sdk_runtime::value_only(self.list_after_item_with_response(params))
     }
 
     /// Like [`Client::list_after_item`], with the response's status, headers and request id.
@@ -330,11 +330,11 @@ impl Client {
 
 impl Client {
     /// `GET /after-id`
-    pub async fn list_after_id(
+    pub fn list_after_id(
         &self,
         params: ListAfterIdParams,
-    ) -> Result<ListAfterIdResponse, Error> {
-        self.list_after_id_with_response(params).await.map(ApiResponse::into_inner)
+    ) -> impl std::future::Future<Output = Result<ListAfterIdResponse, Error>> {
+        sdk_runtime::value_only(self.list_after_id_with_response(params))
     }
 
     /// Like [`Client::list_after_id`], with the response's status, headers and request id.
@@ -384,11 +384,11 @@ impl Client {
 
 impl Client {
     /// `GET /offset`
-    pub async fn list_by_offset(
+    pub fn list_by_offset(
         &self,
         params: ListByOffsetParams,
-    ) -> Result<ListByOffsetResponse, Error> {
-        self.list_by_offset_with_response(params).await.map(ApiResponse::into_inner)
+    ) -> impl std::future::Future<Output = Result<ListByOffsetResponse, Error>> {
+        sdk_runtime::value_only(self.list_by_offset_with_response(params))
     }
 
     /// Like [`Client::list_by_offset`], with the response's status, headers and request id.
@@ -451,8 +451,11 @@ impl Client {
 
 impl Client {
     /// `GET /pages`
-    pub async fn list_pages(&self, params: ListPagesParams) -> Result<Vec<Item>, Error> {
-        self.list_pages_with_response(params).await.map(ApiResponse::into_inner)
+    pub fn list_pages(
+        &self,
+        params: ListPagesParams,
+    ) -> impl std::future::Future<Output = Result<Vec<Item>, Error>> {
+        sdk_runtime::value_only(self.list_pages_with_response(params))
     }
 
     /// Like [`Client::list_pages`], with the response's status, headers and request id.
@@ -515,14 +518,12 @@ impl Client {
 
 impl Client {
     /// `GET /with-body`
-    pub async fn list_with_body(
+    pub fn list_with_body(
         &self,
         params: ListWithBodyParams,
         body: Option<ListWithBodyBody>,
-    ) -> Result<ListWithBodyResponse, Error> {
-        self.list_with_body_with_response(params, body)
-            .await
-            .map(ApiResponse::into_inner)
+    ) -> impl std::future::Future<Output = Result<ListWithBodyResponse, Error>> {
+        sdk_runtime::value_only(self.list_with_body_with_response(params, body))
     }
 
     /// Like [`Client::list_with_body`], with the response's status, headers and request id.
@@ -580,11 +581,11 @@ impl Client {
 
 impl Client {
     /// `GET /page-tokens`
-    pub async fn list_page_tokens(
+    pub fn list_page_tokens(
         &self,
         params: ListPageTokensParams,
-    ) -> Result<ListPageTokensResponse, Error> {
-        self.list_page_tokens_with_response(params).await.map(ApiResponse::into_inner)
+    ) -> impl std::future::Future<Output = Result<ListPageTokensResponse, Error>> {
+        sdk_runtime::value_only(self.list_page_tokens_with_response(params))
     }
 
     /// Like [`Client::list_page_tokens`], with the response's status, headers and request id.
@@ -641,11 +642,11 @@ impl Client {
 
 impl Client {
     /// `GET /page-links`
-    pub async fn list_page_links(
+    pub fn list_page_links(
         &self,
         params: ListPageLinksParams,
-    ) -> Result<ListPageLinksResponse, Error> {
-        self.list_page_links_with_response(params).await.map(ApiResponse::into_inner)
+    ) -> impl std::future::Future<Output = Result<ListPageLinksResponse, Error>> {
+        sdk_runtime::value_only(self.list_page_links_with_response(params))
     }
 
     /// Like [`Client::list_page_links`], with the response's status, headers and request id.
@@ -673,13 +674,11 @@ impl Client {
 
 impl Client {
     /// `GET /pages-unknown-start`
-    pub async fn list_pages_unknown_start(
+    pub fn list_pages_unknown_start(
         &self,
         params: ListPagesUnknownStartParams,
-    ) -> Result<Vec<Item>, Error> {
-        self.list_pages_unknown_start_with_response(params)
-            .await
-            .map(ApiResponse::into_inner)
+    ) -> impl std::future::Future<Output = Result<Vec<Item>, Error>> {
+        sdk_runtime::value_only(self.list_pages_unknown_start_with_response(params))
     }
 
     /// Like [`Client::list_pages_unknown_start`], with the response's status, headers and request id.
@@ -707,11 +706,11 @@ impl Client {
 
 impl Client {
     /// `GET /two-lists`
-    pub async fn two_lists(
+    pub fn two_lists(
         &self,
         params: TwoListsParams,
-    ) -> Result<TwoListsResponse, Error> {
-        self.two_lists_with_response(params).await.map(ApiResponse::into_inner)
+    ) -> impl std::future::Future<Output = Result<TwoListsResponse, Error>> {
+        sdk_runtime::value_only(self.two_lists_with_response(params))
     }
 
     /// Like [`Client::two_lists`], with the response's status, headers and request id.
@@ -739,8 +738,11 @@ impl Client {
 
 impl Client {
     /// `POST /search`
-    pub async fn search(&self, params: SearchParams) -> Result<SearchResponse, Error> {
-        self.search_with_response(params).await.map(ApiResponse::into_inner)
+    pub fn search(
+        &self,
+        params: SearchParams,
+    ) -> impl std::future::Future<Output = Result<SearchResponse, Error>> {
+        sdk_runtime::value_only(self.search_with_response(params))
     }
 
     /// Like [`Client::search`], with the response's status, headers and request id.

@@ -151,16 +151,14 @@ impl Client {
 
 impl Client {
     /// `GET /search/{id}/{labels}/{coords}`
-    pub async fn search(
+    pub fn search(
         &self,
         id: i64,
         labels: Vec<String>,
         coords: SearchCoords,
         params: SearchParams,
-    ) -> Result<(), Error> {
-        self.search_with_response(id, labels, coords, params)
-            .await
-            .map(ApiResponse::into_inner)
+    ) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.search_with_response(id, labels, coords, params))
     }
 
     /// Like [`Client::search`], with the response's status, headers and request id.
@@ -311,8 +309,11 @@ impl Client {
     /// The `{path}` template names a parameter that is never declared.
     ///
     /// `GET /files/{path}`
-    pub async fn get_file(&self, path: &str) -> Result<bytes::Bytes, Error> {
-        self.get_file_with_response(path).await.map(ApiResponse::into_inner)
+    pub fn get_file(
+        &self,
+        path: &str,
+    ) -> impl std::future::Future<Output = Result<bytes::Bytes, Error>> {
+        sdk_runtime::value_only(self.get_file_with_response(path))
     }
 
     /// Like [`Client::get_file`], with the response's status, headers and request id.
@@ -340,14 +341,14 @@ impl Client {
 
 impl Client {
     /// `GET /enum-path/{kind}/{n}/{ok}/{id}`
-    pub async fn enum_path(
+    pub fn enum_path(
         &self,
         kind: EnumPathKind,
         n: f64,
         ok: bool,
         id: &str,
-    ) -> Result<(), Error> {
-        self.enum_path_with_response(kind, n, ok, id).await.map(ApiResponse::into_inner)
+    ) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.enum_path_with_response(kind, n, ok, id))
     }
 
     /// Like [`Client::enum_path`], with the response's status, headers and request id.
@@ -398,15 +399,13 @@ impl Client {
 
 impl Client {
     /// `GET /weird/{a}{b}/x{c}y`
-    pub async fn get_weird_a_b_x_c_y(
+    pub fn get_weird_a_b_x_c_y(
         &self,
         a: &str,
         b: &str,
         c: &str,
-    ) -> Result<(), Error> {
-        self.get_weird_a_b_x_c_y_with_response(a, b, c)
-            .await
-            .map(ApiResponse::into_inner)
+    ) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.get_weird_a_b_x_c_y_with_response(a, b, c))
     }
 
     /// Like [`Client::get_weird_a_b_x_c_y`], with the response's status, headers and request id.
@@ -450,8 +449,11 @@ impl Client {
 
 impl Client {
     /// `GET /content-path/{obj}`
-    pub async fn content_path(&self, obj: ContentPathObj) -> Result<(), Error> {
-        self.content_path_with_response(obj).await.map(ApiResponse::into_inner)
+    pub fn content_path(
+        &self,
+        obj: ContentPathObj,
+    ) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.content_path_with_response(obj))
     }
 
     /// Like [`Client::content_path`], with the response's status, headers and request id.
@@ -478,8 +480,12 @@ impl Client {
 
 impl Client {
     /// `GET /braces/{{literal}}/{ok}/{unclosed`
-    pub async fn braces(&self, literal: &str, ok: &str) -> Result<(), Error> {
-        self.braces_with_response(literal, ok).await.map(ApiResponse::into_inner)
+    pub fn braces(
+        &self,
+        literal: &str,
+        ok: &str,
+    ) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.braces_with_response(literal, ok))
     }
 
     /// Like [`Client::braces`], with the response's status, headers and request id.
@@ -515,8 +521,8 @@ impl Client {
 
 impl Client {
     /// `POST /#X-Amz-Target=Service.DoThing`
-    pub async fn do_thing(&self) -> Result<(), Error> {
-        self.do_thing_with_response().await.map(ApiResponse::into_inner)
+    pub fn do_thing(&self) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.do_thing_with_response())
     }
 
     /// Like [`Client::do_thing`], with the response's status, headers and request id.
@@ -534,8 +540,11 @@ impl Client {
 
 impl Client {
     /// `GET /lookup?mode=full&note=a%20b`
-    pub async fn lookup_full(&self, params: LookupFullParams) -> Result<(), Error> {
-        self.lookup_full_with_response(params).await.map(ApiResponse::into_inner)
+    pub fn lookup_full(
+        &self,
+        params: LookupFullParams,
+    ) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.lookup_full_with_response(params))
     }
 
     /// Like [`Client::lookup_full`], with the response's status, headers and request id.
@@ -565,8 +574,11 @@ impl Client {
 
 impl Client {
     /// `GET /twice/{id}/again/{id}`
-    pub async fn twice(&self, id: &str) -> Result<(), Error> {
-        self.twice_with_response(id).await.map(ApiResponse::into_inner)
+    pub fn twice(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.twice_with_response(id))
     }
 
     /// Like [`Client::twice`], with the response's status, headers and request id.
@@ -591,8 +603,8 @@ impl Client {
 
 impl Client {
     /// `GET relative/with space/café`
-    pub async fn odd_literals(&self) -> Result<(), Error> {
-        self.odd_literals_with_response().await.map(ApiResponse::into_inner)
+    pub fn odd_literals(&self) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.odd_literals_with_response())
     }
 
     /// Like [`Client::odd_literals`], with the response's status, headers and request id.

@@ -150,8 +150,8 @@ impl Client {
 
 impl Client {
     /// `GET /tree`
-    pub async fn get_tree(&self) -> Result<Node, Error> {
-        self.get_tree_with_response().await.map(ApiResponse::into_inner)
+    pub fn get_tree(&self) -> impl std::future::Future<Output = Result<Node, Error>> {
+        sdk_runtime::value_only(self.get_tree_with_response())
     }
 
     /// Like [`Client::get_tree`], with the response's status, headers and request id.

@@ -151,8 +151,10 @@ impl Client {
 
 impl Client {
     /// `GET /pets`
-    pub async fn list_pets(&self) -> Result<Vec<Pet>, Error> {
-        self.list_pets_with_response().await.map(ApiResponse::into_inner)
+    pub fn list_pets(
+        &self,
+    ) -> impl std::future::Future<Output = Result<Vec<Pet>, Error>> {
+        sdk_runtime::value_only(self.list_pets_with_response())
     }
 
     /// Like [`Client::list_pets`], with the response's status, headers and request id.
@@ -170,8 +172,11 @@ impl Client {
 
 impl Client {
     /// `GET /pets/{petId}`
-    pub async fn get_pet(&self, pet_id: PetIdType) -> Result<Pet, Error> {
-        self.get_pet_with_response(pet_id).await.map(ApiResponse::into_inner)
+    pub fn get_pet(
+        &self,
+        pet_id: PetIdType,
+    ) -> impl std::future::Future<Output = Result<Pet, Error>> {
+        sdk_runtime::value_only(self.get_pet_with_response(pet_id))
     }
 
     /// Like [`Client::get_pet`], with the response's status, headers and request id.
@@ -198,8 +203,12 @@ impl Client {
 
 impl Client {
     /// `PUT /pets/{petId}`
-    pub async fn replace_pet(&self, pet_id: PetIdType, body: Pet) -> Result<Pet, Error> {
-        self.replace_pet_with_response(pet_id, body).await.map(ApiResponse::into_inner)
+    pub fn replace_pet(
+        &self,
+        pet_id: PetIdType,
+        body: Pet,
+    ) -> impl std::future::Future<Output = Result<Pet, Error>> {
+        sdk_runtime::value_only(self.replace_pet_with_response(pet_id, body))
     }
 
     /// Like [`Client::replace_pet`], with the response's status, headers and request id.
@@ -229,11 +238,11 @@ impl Client {
 
 impl Client {
     /// `GET /owners`
-    pub async fn list_owners(
+    pub fn list_owners(
         &self,
         params: ListOwnersParams,
-    ) -> Result<Vec<Owner>, Error> {
-        self.list_owners_with_response(params).await.map(ApiResponse::into_inner)
+    ) -> impl std::future::Future<Output = Result<Vec<Owner>, Error>> {
+        sdk_runtime::value_only(self.list_owners_with_response(params))
     }
 
     /// Like [`Client::list_owners`], with the response's status, headers and request id.

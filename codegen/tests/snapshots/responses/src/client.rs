@@ -151,8 +151,10 @@ impl Client {
 
 impl Client {
     /// `POST /several`
-    pub async fn several(&self) -> Result<SeveralResponse, Error> {
-        self.several_with_response().await.map(ApiResponse::into_inner)
+    pub fn several(
+        &self,
+    ) -> impl std::future::Future<Output = Result<SeveralResponse, Error>> {
+        sdk_runtime::value_only(self.several_with_response())
     }
 
     /// Like [`Client::several`], with the response's status, headers and request id.
@@ -178,8 +180,8 @@ impl Client {
 
 impl Client {
     /// `GET /same-type`
-    pub async fn same_type(&self) -> Result<Done, Error> {
-        self.same_type_with_response().await.map(ApiResponse::into_inner)
+    pub fn same_type(&self) -> impl std::future::Future<Output = Result<Done, Error>> {
+        sdk_runtime::value_only(self.same_type_with_response())
     }
 
     /// Like [`Client::same_type`], with the response's status, headers and request id.
@@ -197,8 +199,10 @@ impl Client {
 
 impl Client {
     /// `GET /body-and-empty`
-    pub async fn body_and_empty(&self) -> Result<BodyAndEmptyResponse, Error> {
-        self.body_and_empty_with_response().await.map(ApiResponse::into_inner)
+    pub fn body_and_empty(
+        &self,
+    ) -> impl std::future::Future<Output = Result<BodyAndEmptyResponse, Error>> {
+        sdk_runtime::value_only(self.body_and_empty_with_response())
     }
 
     /// Like [`Client::body_and_empty`], with the response's status, headers and request id.
@@ -227,8 +231,10 @@ impl Client {
 
 impl Client {
     /// `GET /default-only`
-    pub async fn default_only(&self) -> Result<Done, Error> {
-        self.default_only_with_response().await.map(ApiResponse::into_inner)
+    pub fn default_only(
+        &self,
+    ) -> impl std::future::Future<Output = Result<Done, Error>> {
+        sdk_runtime::value_only(self.default_only_with_response())
     }
 
     /// Like [`Client::default_only`], with the response's status, headers and request id.
@@ -246,8 +252,8 @@ impl Client {
 
 impl Client {
     /// `GET /no-responses`
-    pub async fn no_responses(&self) -> Result<(), Error> {
-        self.no_responses_with_response().await.map(ApiResponse::into_inner)
+    pub fn no_responses(&self) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.no_responses_with_response())
     }
 
     /// Like [`Client::no_responses`], with the response's status, headers and request id.
@@ -265,8 +271,8 @@ impl Client {
 
 impl Client {
     /// `GET /errors-only`
-    pub async fn errors_only(&self) -> Result<(), Error> {
-        self.errors_only_with_response().await.map(ApiResponse::into_inner)
+    pub fn errors_only(&self) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.errors_only_with_response())
     }
 
     /// Like [`Client::errors_only`], with the response's status, headers and request id.
@@ -284,8 +290,10 @@ impl Client {
 
 impl Client {
     /// `GET /binary`
-    pub async fn download(&self) -> Result<bytes::Bytes, Error> {
-        self.download_with_response().await.map(ApiResponse::into_inner)
+    pub fn download(
+        &self,
+    ) -> impl std::future::Future<Output = Result<bytes::Bytes, Error>> {
+        sdk_runtime::value_only(self.download_with_response())
     }
 
     /// Like [`Client::download`], with the response's status, headers and request id.
@@ -305,8 +313,10 @@ impl Client {
 
 impl Client {
     /// `GET /image`
-    pub async fn image(&self) -> Result<bytes::Bytes, Error> {
-        self.image_with_response().await.map(ApiResponse::into_inner)
+    pub fn image(
+        &self,
+    ) -> impl std::future::Future<Output = Result<bytes::Bytes, Error>> {
+        sdk_runtime::value_only(self.image_with_response())
     }
 
     /// Like [`Client::image`], with the response's status, headers and request id.
@@ -324,8 +334,8 @@ impl Client {
 
 impl Client {
     /// `GET /text`
-    pub async fn text(&self) -> Result<String, Error> {
-        self.text_with_response().await.map(ApiResponse::into_inner)
+    pub fn text(&self) -> impl std::future::Future<Output = Result<String, Error>> {
+        sdk_runtime::value_only(self.text_with_response())
     }
 
     /// Like [`Client::text`], with the response's status, headers and request id.
@@ -343,8 +353,8 @@ impl Client {
 
 impl Client {
     /// `GET /star`
-    pub async fn star(&self) -> Result<Done, Error> {
-        self.star_with_response().await.map(ApiResponse::into_inner)
+    pub fn star(&self) -> impl std::future::Future<Output = Result<Done, Error>> {
+        sdk_runtime::value_only(self.star_with_response())
     }
 
     /// Like [`Client::star`], with the response's status, headers and request id.
@@ -362,8 +372,10 @@ impl Client {
 
 impl Client {
     /// `GET /star-string`
-    pub async fn star_string(&self) -> Result<bytes::Bytes, Error> {
-        self.star_string_with_response().await.map(ApiResponse::into_inner)
+    pub fn star_string(
+        &self,
+    ) -> impl std::future::Future<Output = Result<bytes::Bytes, Error>> {
+        sdk_runtime::value_only(self.star_string_with_response())
     }
 
     /// Like [`Client::star_string`], with the response's status, headers and request id.
@@ -383,8 +395,10 @@ impl Client {
 
 impl Client {
     /// `GET /json-and-xml`
-    pub async fn json_and_xml(&self) -> Result<Done, Error> {
-        self.json_and_xml_with_response().await.map(ApiResponse::into_inner)
+    pub fn json_and_xml(
+        &self,
+    ) -> impl std::future::Future<Output = Result<Done, Error>> {
+        sdk_runtime::value_only(self.json_and_xml_with_response())
     }
 
     /// Like [`Client::json_and_xml`], with the response's status, headers and request id.
@@ -402,8 +416,10 @@ impl Client {
 
 impl Client {
     /// `GET /json-no-schema`
-    pub async fn json_no_schema(&self) -> Result<serde_json::Value, Error> {
-        self.json_no_schema_with_response().await.map(ApiResponse::into_inner)
+    pub fn json_no_schema(
+        &self,
+    ) -> impl std::future::Future<Output = Result<serde_json::Value, Error>> {
+        sdk_runtime::value_only(self.json_no_schema_with_response())
     }
 
     /// Like [`Client::json_no_schema`], with the response's status, headers and request id.
@@ -423,8 +439,10 @@ impl Client {
 
 impl Client {
     /// `GET /json-string`
-    pub async fn json_string(&self) -> Result<String, Error> {
-        self.json_string_with_response().await.map(ApiResponse::into_inner)
+    pub fn json_string(
+        &self,
+    ) -> impl std::future::Future<Output = Result<String, Error>> {
+        sdk_runtime::value_only(self.json_string_with_response())
     }
 
     /// Like [`Client::json_string`], with the response's status, headers and request id.
@@ -442,8 +460,10 @@ impl Client {
 
 impl Client {
     /// `GET /json-nullable`
-    pub async fn json_nullable(&self) -> Result<Option<Done>, Error> {
-        self.json_nullable_with_response().await.map(ApiResponse::into_inner)
+    pub fn json_nullable(
+        &self,
+    ) -> impl std::future::Future<Output = Result<Option<Done>, Error>> {
+        sdk_runtime::value_only(self.json_nullable_with_response())
     }
 
     /// Like [`Client::json_nullable`], with the response's status, headers and request id.
@@ -463,8 +483,10 @@ impl Client {
 
 impl Client {
     /// `GET /ref-response`
-    pub async fn ref_response(&self) -> Result<Done, Error> {
-        self.ref_response_with_response().await.map(ApiResponse::into_inner)
+    pub fn ref_response(
+        &self,
+    ) -> impl std::future::Future<Output = Result<Done, Error>> {
+        sdk_runtime::value_only(self.ref_response_with_response())
     }
 
     /// Like [`Client::ref_response`], with the response's status, headers and request id.
@@ -482,8 +504,10 @@ impl Client {
 
 impl Client {
     /// `GET /range-only`
-    pub async fn range_only(&self) -> Result<Created, Error> {
-        self.range_only_with_response().await.map(ApiResponse::into_inner)
+    pub fn range_only(
+        &self,
+    ) -> impl std::future::Future<Output = Result<Created, Error>> {
+        sdk_runtime::value_only(self.range_only_with_response())
     }
 
     /// Like [`Client::range_only`], with the response's status, headers and request id.
@@ -501,8 +525,10 @@ impl Client {
 
 impl Client {
     /// `GET /mixed-statuses`
-    pub async fn mixed_statuses(&self) -> Result<MixedStatusesResponse, Error> {
-        self.mixed_statuses_with_response().await.map(ApiResponse::into_inner)
+    pub fn mixed_statuses(
+        &self,
+    ) -> impl std::future::Future<Output = Result<MixedStatusesResponse, Error>> {
+        sdk_runtime::value_only(self.mixed_statuses_with_response())
     }
 
     /// Like [`Client::mixed_statuses`], with the response's status, headers and request id.
@@ -532,8 +558,8 @@ impl Client {
 
 impl Client {
     /// `HEAD /head`
-    pub async fn head_check(&self) -> Result<(), Error> {
-        self.head_check_with_response().await.map(ApiResponse::into_inner)
+    pub fn head_check(&self) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.head_check_with_response())
     }
 
     /// Like [`Client::head_check`], with the response's status, headers and request id.
@@ -551,8 +577,8 @@ impl Client {
 
 impl Client {
     /// `GET /two-spellings`
-    pub async fn two_spellings(&self) -> Result<(), Error> {
-        self.two_spellings_with_response().await.map(ApiResponse::into_inner)
+    pub fn two_spellings(&self) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.two_spellings_with_response())
     }
 
     /// Like [`Client::two_spellings`], with the response's status, headers and request id.

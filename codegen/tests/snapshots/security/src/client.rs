@@ -159,8 +159,8 @@ impl Client {
 
 impl Client {
     /// `GET /secure`
-    pub async fn secure(&self) -> Result<(), Error> {
-        self.secure_with_response().await.map(ApiResponse::into_inner)
+    pub fn secure(&self) -> impl std::future::Future<Output = Result<(), Error>> {
+        sdk_runtime::value_only(self.secure_with_response())
     }
 
     /// Like [`Client::secure`], with the response's status, headers and request id.

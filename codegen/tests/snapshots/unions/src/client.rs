@@ -150,8 +150,11 @@ impl Client {
 
 impl Client {
     /// `POST /shapes`
-    pub async fn create_shape(&self, body: Shape) -> Result<AnyShape, Error> {
-        self.create_shape_with_response(body).await.map(ApiResponse::into_inner)
+    pub fn create_shape(
+        &self,
+        body: Shape,
+    ) -> impl std::future::Future<Output = Result<AnyShape, Error>> {
+        sdk_runtime::value_only(self.create_shape_with_response(body))
     }
 
     /// Like [`Client::create_shape`], with the response's status, headers and request id.
