@@ -193,13 +193,24 @@ impl StreamResponse {
             request_id: self.request_id,
             limit: self.max_item_bytes,
             done: false,
+            failed: false,
         };
         Box::pin(futures::stream::unfold(state, |mut state| async move {
             loop {
+                if state.failed {
+                    return None;
+                }
                 if let Some(line) = state.next_line() {
                     let line = trim_line(&line);
                     if line.is_empty() {
                         continue;
+                    }
+                    if line.len() as u64 > state.limit {
+                        // Ends the stream: nothing after it is read.
+                        state.failed = true;
+                        state.buffer.clear();
+                        let error = too_large(state.status, state.limit, state.request_id.clone());
+                        return Some((Err(error), state));
                     }
                     let item = serde_json::from_slice::<T>(line).map_err(|e| {
                         Error::decode(state.status, e.to_string(), line, state.request_id.clone())
@@ -267,7 +278,10 @@ struct LinesState {
     status: StatusCode,
     request_id: Option<String>,
     limit: u64,
+    /// The body has ended (what is buffered may still hold lines).
     done: bool,
+    /// A line was over the limit: nothing more is yielded.
+    failed: bool,
 }
 
 impl LinesState {
@@ -331,20 +345,30 @@ fn bound_events(
         after_cr: false,
     };
     Box::pin(futures::stream::unfold(
-        Some((body, state, error)),
+        Bounding::Running(body, state, error),
         move |running| async move {
-            let (mut body, mut state, error) = running?;
+            let (mut body, mut state, error) = match running {
+                Bounding::Running(body, state, error) => (body, state, error),
+                Bounding::Failed(error) => return Some((Err(error), Bounding::Done)),
+                Bounding::Done => return None,
+            };
             match body.next().await? {
-                Ok(chunk) => {
-                    if state.feed(&chunk) > limit {
-                        return Some((Err(error), None));
-                    }
-                    Some((Ok(chunk), Some((body, state, error))))
-                }
-                Err(e) => Some((Err(e), None)),
+                Ok(chunk) => match state.feed(&chunk, limit) {
+                    // The events before the one over the limit still go to the parser.
+                    Some(at) => Some((Ok(chunk.slice(..at)), Bounding::Failed(error))),
+                    None => Some((Ok(chunk), Bounding::Running(body, state, error))),
+                },
+                Err(e) => Some((Err(e), Bounding::Done)),
             }
         },
     ))
+}
+
+/// Where [`bound_events`] stands: passing chunks on, about to yield its error, or done.
+enum Bounding {
+    Running(BoxStream<'static, Result<Bytes, Error>>, EventBound, Error),
+    Failed(Error),
+    Done,
 }
 
 /// Where the byte counting of [`bound_events`] stands.
@@ -358,10 +382,9 @@ struct EventBound {
 }
 
 impl EventBound {
-    /// Counts `chunk` and returns the most bytes any event reached within it.
-    fn feed(&mut self, chunk: &[u8]) -> u64 {
-        let mut most = self.pending;
-        for &b in chunk {
+    /// Counts `chunk`; returns the offset of its byte that takes an event past `limit`.
+    fn feed(&mut self, chunk: &[u8], limit: u64) -> Option<usize> {
+        for (at, &b) in chunk.iter().enumerate() {
             match b {
                 b'\n' if self.after_cr => self.after_cr = false,
                 b'\n' | b'\r' => {
@@ -376,11 +399,13 @@ impl EventBound {
                     self.after_cr = false;
                     self.line_start = false;
                     self.pending += 1;
-                    most = most.max(self.pending);
+                    if self.pending > limit {
+                        return Some(at);
+                    }
                 }
             }
         }
-        most
+        None
     }
 }
 
@@ -512,8 +537,9 @@ mod tests {
         // Many small events in one chunk pass; one large event does not.
         let items = all(response(
             vec![
-                Ok("data: {\"n\": 1}\n\ndata: {\"n\": 2}\n\ndata: {\"n\": 3}\n\n"),
-                Ok("data: \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"\n\n"),
+                Ok("data: {\"n\": 1}\n\ndata: {\"n\": 2}\n\n"),
+                Ok("data: {\"n\": 3}\n\ndata: \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"\n\n"),
+                Ok("data: {\"n\": 4}\n\n"),
             ],
             20,
         )
@@ -579,6 +605,20 @@ mod tests {
             result,
             Err(Error::ResponseTooLarge { limit: 16, .. })
         ));
+        // A whole line over the limit, in one chunk with others: the lines before it
+        // come through, none after it.
+        let items = all(response(
+            vec![Ok("{\"n\": 1}\n[1,2,3,4,5,6,7,8,9,10,11,12]\n{\"n\": 2}\n")],
+            16,
+        )
+        .json_lines::<Tick>())
+        .await;
+        assert_eq!(items.len(), 2, "{items:?}");
+        assert_eq!(items[0].as_ref().ok(), Some(&Tick { n: 1 }));
+        assert!(matches!(
+            items[1],
+            Err(Error::ResponseTooLarge { limit: 16, .. })
+        ));
     }
 
     #[test]
@@ -588,9 +628,11 @@ mod tests {
             line_start: true,
             after_cr: false,
         };
-        assert_eq!(bound.feed(b"data: abc\n\ndata: de"), 9);
-        assert_eq!(bound.feed(b"\r\n"), 8);
-        assert_eq!(bound.feed(b"data: f\r\n\r\n"), 15);
-        assert_eq!(bound.feed(b"x"), 1);
+        // Events of 9 and 8 bytes pass a limit of 9; the second continues to 15 bytes
+        // across a CRLF line end and passes a limit of 14 at its 15th byte.
+        assert_eq!(bound.feed(b"data: abc\n\ndata: de", 9), None);
+        assert_eq!(bound.feed(b"\r\n", 9), None);
+        assert_eq!(bound.feed(b"data: f\r\n\r\nx", 14), Some(6));
+        assert_eq!(bound.pending, 15);
     }
 }
