@@ -107,22 +107,37 @@ pub(super) fn stream<'a>(
         crate::ir::StreamFormat::Sse => format!("{type_base}Event"),
         crate::ir::StreamFormat::JsonLines => format!("{type_base}Item"),
     };
-    let item = match schema {
-        Some(schema) => space.ty(&schema, &hint)?,
+    let item = match &schema {
+        Some(schema) => space.ty(schema, &hint)?,
         None => Ty::Value,
+    };
+    // Event names pick a variant only where the discriminator maps them explicitly: an
+    // implicit value (a component's name) is no event name a server sends.
+    let mapped: Vec<String> = match &schema {
+        Some(schema) => space
+            .deref(schema)?
+            .discriminator()
+            .map(|d| {
+                d.mapping
+                    .iter()
+                    .map(|(value, _)| value.to_string())
+                    .collect()
+            })
+            .unwrap_or_default(),
+        None => Vec::new(),
     };
     let mut events = Vec::new();
     if format == crate::ir::StreamFormat::Sse
         && let Ty::Named(id) = &item
         && let TypeKind::Union(union) = &space.types[*id].kind
-        && let Some((_, mapping)) = &union.discriminator
+        && let Some((_, pairs)) = &union.discriminator
     {
-        for (value, index) in mapping {
+        for (value, index) in pairs {
             let variant = &union.variants[*index];
-            if events
+            let seen = events
                 .iter()
-                .all(|(seen, _, _): &(String, _, _)| seen != value)
-            {
+                .any(|(seen, _, _): &(String, _, _)| seen == value);
+            if mapped.contains(value) && !seen {
                 events.push((value.clone(), variant.ident.clone(), variant.ty.clone()));
             }
         }
