@@ -336,6 +336,93 @@ mod tests {
         assert_eq!(error_status("4x1"), None);
     }
 
+    /// Which operations stream, how, and which event names pick a variant: only those
+    /// the discriminator maps explicitly; a `stream` flag only on a boolean property.
+    #[test]
+    fn streamed_operations_and_their_event_names() {
+        let text = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /a:
+    post:
+      operationId: mapped
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                stream: {type: boolean}
+      responses:
+        "200":
+          description: ok
+          content:
+            text/event-stream:
+              schema:
+                oneOf: [{$ref: '#/components/schemas/One'}, {$ref: '#/components/schemas/Two'}]
+                discriminator: {propertyName: type, mapping: {one: '#/components/schemas/One'}}
+  /b:
+    post:
+      operationId: implicit
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                stream: {type: string}
+      responses:
+        "200":
+          description: ok
+          content:
+            text/event-stream:
+              schema:
+                oneOf: [{$ref: '#/components/schemas/One'}, {$ref: '#/components/schemas/Two'}]
+                discriminator: {propertyName: type}
+  /c:
+    get:
+      operationId: lines
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json-seq:
+              schema: {$ref: '#/components/schemas/One'}
+  /d:
+    get:
+      operationId: plain
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/One'}
+components:
+  schemas:
+    One: {type: object, properties: {type: {type: string}}}
+    Two: {type: object, properties: {type: {type: string}}}
+"##;
+        let spec = crate::Spec::parse(text, "t.yaml").expect("parses");
+        let model = crate::model(&spec).expect("model");
+        let stream = |id: &str| {
+            let op = model.operations.iter().find(|o| o.ident.as_str() == id);
+            op.and_then(|o| o.stream.clone())
+        };
+        let mapped = stream("mapped").expect("mapped streams");
+        let names: Vec<&str> = mapped.events.iter().map(|(e, _, _)| e.as_str()).collect();
+        assert_eq!(names, ["one"]);
+        assert_eq!(mapped.flag.map(|f| f.ident.to_string()), Some("stream".into()));
+        let implicit = stream("implicit").expect("implicit streams");
+        assert!(implicit.events.is_empty(), "{:?}", implicit.events);
+        assert!(implicit.flag.is_none(), "a string `stream` is no flag");
+        let lines = stream("lines").expect("json-seq streams");
+        assert_eq!(lines.format, crate::ir::StreamFormat::JsonLines);
+        assert_eq!(lines.content_type, "application/json-seq");
+        assert!(stream("plain").is_none());
+    }
+
     #[test]
     fn status_words_name_variants() {
         assert_eq!(error_word("4xx"), "ClientError");
