@@ -51,6 +51,9 @@ struct Exchange {
 }
 
 /// What one attempt leads to.
+// One per attempt, returned once and matched at once: boxing the exchange would only
+// add an allocation to every call.
+#[allow(clippy::large_enum_variant)]
 enum Step {
     Done(Result<Exchange, Error>),
     Retry,

@@ -413,7 +413,10 @@ components:
         let mapped = stream("mapped").expect("mapped streams");
         let names: Vec<&str> = mapped.events.iter().map(|(e, _, _)| e.as_str()).collect();
         assert_eq!(names, ["one"]);
-        assert_eq!(mapped.flag.map(|f| f.ident.to_string()), Some("stream".into()));
+        assert_eq!(
+            mapped.flag.map(|f| f.ident.to_string()),
+            Some("stream".into())
+        );
         let implicit = stream("implicit").expect("implicit streams");
         assert!(implicit.events.is_empty(), "{:?}", implicit.events);
         assert!(implicit.flag.is_none(), "a string `stream` is no flag");
