@@ -123,6 +123,8 @@ async fn events_arrive_typed_as_they_are_sent() {
         send(stream, "event: chat.ping\ndata: {\"at\": 1}\n\n");
         send(stream, "event: chat.delta\ndata: {\"type\":\"chat.delta\"}\n\n");
         send(stream, "event: chat.delta\r\ndata: {\"type\":\"chat.delta\",\r\ndata: \"text\":\"lo\"}\r\n\r\n");
+        // Not mapped by name, but its data's tag is the one value its schema allows.
+        send(stream, "event: chat.usage\ndata: {\"type\":\"chat.usage\",\"tokens\":7}\n\n");
         send(stream, "event: chat.stop\ndata: {\"type\":\"chat.stop\",\"reason\":\"end\"}\n\n");
     });
     let mut events = client(&base).create_chat_events(prompt()).await.expect("stream");
@@ -166,6 +168,7 @@ async fn events_arrive_typed_as_they_are_sent() {
         rest,
         [
             ChatEvent::ChatDelta(ChatDelta { r#type: "chat.delta".into(), text: "lo".into() }),
+            ChatEvent::ChatUsage(ChatUsage { r#type: ChatUsageType::ChatUsage, tokens: 7 }),
             ChatEvent::ChatStop(ChatStop { r#type: "chat.stop".into(), reason: Some("end".into()) }),
         ]
     );
