@@ -45,4 +45,4 @@ pub use sdk_runtime::{SseEvent, SseItem};
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Fingerprint of the spec this crate was generated from.
-pub const SPEC_FINGERPRINT: &str = "874aedf99e441c25";
+pub const SPEC_FINGERPRINT: &str = "3b7518fd1200e989";

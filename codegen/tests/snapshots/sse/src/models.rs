@@ -28,6 +28,7 @@ pub enum ChatEvent {
     ChatStart(ChatStart),
     ChatDelta(ChatDelta),
     ChatStop(ChatStop),
+    ChatUsage(ChatUsage),
     /// A value with a tag not known when this crate was generated.
     Other(serde_json::Value),
 }
@@ -57,6 +58,16 @@ impl<'de> Deserialize<'de> for ChatEvent {
                     .map(ChatEvent::ChatStop)
                     .map_err(serde::de::Error::custom)
             }
+            Some("ChatUsage") => {
+                serde_json::from_value::<ChatUsage>(value)
+                    .map(ChatEvent::ChatUsage)
+                    .map_err(serde::de::Error::custom)
+            }
+            Some("chat.usage") => {
+                serde_json::from_value::<ChatUsage>(value)
+                    .map(ChatEvent::ChatUsage)
+                    .map_err(serde::de::Error::custom)
+            }
             _ => Ok(ChatEvent::Other(value)),
         }
     }
@@ -81,6 +92,13 @@ pub struct ChatStop {
     pub reason: Option<String>,
 }
 
+/// Not in the mapping; its `type` has one value, which tags it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChatUsage {
+    pub r#type: ChatUsageType,
+    pub tokens: i64,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Tick {
     pub n: i64,
@@ -91,3 +109,38 @@ pub struct Problem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+
+///
+/// Open: a value this version does not know is kept in `Other`, so new server
+/// values never break decoding. Build values with `From<&str>` or `FromStr`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ChatUsageType {
+    /// `chat.usage`
+    ChatUsage,
+    /// A value not known when this crate was generated.
+    Other(String),
+}
+
+impl sdk_runtime::OpenStringEnum for ChatUsageType {
+    const KNOWN: &'static [(Self, &'static str)] = &[
+        (ChatUsageType::ChatUsage, "chat.usage"),
+    ];
+
+    fn other(value: String) -> Self {
+        ChatUsageType::Other(value)
+    }
+
+    fn as_other(&self) -> Option<&str> {
+        match self {
+            ChatUsageType::Other(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    fn clone_known(&self) -> Self {
+        self.clone()
+    }
+}
+
+sdk_runtime::open_string_enum_traits!(ChatUsageType);
