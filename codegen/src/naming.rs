@@ -73,7 +73,7 @@ const RESERVED_TYPES: &[&str] = &[
 /// `x` + [`SEGMENT`], the local holding its encoded path segment.
 pub(crate) const METHOD_LOCALS: &[&str] = &[
     "self", "params", "body", "options", "client", "request", "response", "value", "values",
-    "cursor", "current", "page", "more", "next", "items", "item", "v", "event", "data",
+    "cursor", "current", "page", "more", "next", "items", "item", "v",
 ];
 
 /// The suffix of the local that holds a path parameter's encoded segment.

@@ -542,24 +542,26 @@ fn events_method(
 /// item is a union with a discriminator (other names: by the union, kept as sent when it
 /// knows no variant for them), else by the item type whatever the name.
 fn sse_decoder(stream: &Streaming, item: &TokenStream, types: &[TypeDef]) -> TokenStream {
+    // The closure binds only names `naming::METHOD_LOCALS` reserves (`item`: the event's
+    // name, `value`: its data), so no path parameter is renamed for it.
     if stream.events.is_empty() {
         return quote! {
-            Box::new(|_: &str, data: &str| Some(serde_json::from_str::<#item>(data)))
+            Box::new(|_: &str, value: &str| Some(serde_json::from_str::<#item>(value)))
         };
     }
     let arms = stream.events.iter().map(|(event, variant, ty)| {
         let variant = ident(variant);
         let ty = ty_tokens(ty, types);
-        quote!(#event => Some(serde_json::from_str::<#ty>(data).map(#item::#variant)),)
+        quote!(#event => Some(serde_json::from_str::<#ty>(value).map(#item::#variant)),)
     });
     quote! {
-        Box::new(|event: &str, data: &str| match event {
+        Box::new(|item: &str, value: &str| match item {
             #(#arms)*
-            "message" => Some(serde_json::from_str::<#item>(data)),
-            _ => match serde_json::from_str::<#item>(data) {
-                Ok(#item::Other(_)) | Err(_) => None,
-                value => Some(value),
-            },
+            "message" => Some(serde_json::from_str::<#item>(value)),
+            _ => serde_json::from_str::<#item>(value)
+                .ok()
+                .filter(|v| !matches!(v, #item::Other(_)))
+                .map(Ok),
         })
     }
 }
