@@ -201,31 +201,31 @@ impl Client {
         Ok(
             response
                 .sse(
-                    Box::new(|event: &str, data: &str| match event {
+                    Box::new(|item: &str, value: &str| match item {
                         "chat.start" => {
                             Some(
-                                serde_json::from_str::<ChatStart>(data)
+                                serde_json::from_str::<ChatStart>(value)
                                     .map(ChatEvent::ChatStart),
                             )
                         }
                         "chat.delta" => {
                             Some(
-                                serde_json::from_str::<ChatDelta>(data)
+                                serde_json::from_str::<ChatDelta>(value)
                                     .map(ChatEvent::ChatDelta),
                             )
                         }
                         "chat.stop" => {
                             Some(
-                                serde_json::from_str::<ChatStop>(data)
+                                serde_json::from_str::<ChatStop>(value)
                                     .map(ChatEvent::ChatStop),
                             )
                         }
-                        "message" => Some(serde_json::from_str::<ChatEvent>(data)),
+                        "message" => Some(serde_json::from_str::<ChatEvent>(value)),
                         _ => {
-                            match serde_json::from_str::<ChatEvent>(data) {
-                                Ok(ChatEvent::Other(_)) | Err(_) => None,
-                                value => Some(value),
-                            }
+                            serde_json::from_str::<ChatEvent>(value)
+                                .ok()
+                                .filter(|v| !matches!(v, ChatEvent::Other(_)))
+                                .map(Ok)
                         }
                     }),
                 ),
@@ -294,8 +294,8 @@ impl Client {
         Ok(
             response
                 .sse(
-                    Box::new(|_: &str, data: &str| Some(
-                        serde_json::from_str::<Tick>(data),
+                    Box::new(|_: &str, value: &str| Some(
+                        serde_json::from_str::<Tick>(value),
                     )),
                 ),
         )
