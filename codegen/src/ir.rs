@@ -7,7 +7,8 @@ use crate::naming::RustIdent;
 // and styles, media kinds and path templates mean the same here as in the spec.
 pub(crate) use crate::spec::path::PathPiece;
 pub(crate) use crate::spec::view::{
-    HttpMethod, MediaKind as BodyKind, ParamLocation as Location, ParamStyle as Style, SettingValue,
+    HttpMethod, MediaKind as BodyKind, ParamLocation as Location, ParamStyle as Style,
+    SettingValue, StreamFormat,
 };
 
 /// A type of the crate: its index in [`Model::types`], handed out only as types are
@@ -277,6 +278,26 @@ pub(crate) struct Operation {
     /// The error bodies the spec describes, by status.
     pub errors: Option<ErrorShape>,
     pub pagination: Option<Pagination>,
+    /// A success response the server streams (server-sent events, JSON Lines): the
+    /// operation also gets an `_events` method that yields its items as they arrive.
+    pub stream: Option<Streaming>,
+}
+
+/// How an operation's streamed success response is read.
+#[derive(Debug, Clone)]
+pub(crate) struct Streaming {
+    pub format: StreamFormat,
+    /// The media type as the spec writes it, sent as `Accept`.
+    pub content_type: String,
+    /// What each event's data (or each line) decodes as.
+    pub item: Ty,
+    /// Event names that select one variant of the item union (its discriminator's
+    /// values): (event name, variant, the variant's type). Empty when the item is not a
+    /// union with a discriminator.
+    pub events: Vec<(String, RustIdent, Ty)>,
+    /// A boolean of the request body that asks for the stream (`stream`): the `_events`
+    /// method sets it to true. Its full type says how many `Option`s wrap it.
+    pub flag: Option<FieldRef>,
 }
 
 #[derive(Debug, Clone)]

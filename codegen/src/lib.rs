@@ -244,6 +244,7 @@ fn generate_inner(spec: &Spec, settings: &Settings) -> Result<Vec<GeneratedFile>
     let lib = emit::crate_files::lib_rs(
         &model.client,
         &modules,
+        model.operations.iter().any(|op| op.stream.is_some()),
         vendored.is_some(),
         spec.fingerprint(),
         settings.spec_path_from_crate.as_deref(),

@@ -85,6 +85,11 @@ pub(crate) const WITH_RESPONSE: &str = "_with_response";
 /// The suffix of a paged list's method that streams every item.
 pub(crate) const STREAM: &str = "_stream";
 
+/// The suffix of the method of an operation with a streamed success response
+/// (server-sent events, JSON Lines) that yields its items as they arrive. Distinct from
+/// [`STREAM`], which pages through a list: an operation can have both.
+pub(crate) const EVENTS: &str = "_events";
+
 /// Method names the generated `Client` has besides its operations.
 pub(crate) const CLIENT_METHODS: &[&str] = &[
     "new",
@@ -101,6 +106,10 @@ pub(crate) const CLIENT_METHODS: &[&str] = &[
 /// The suffixes an operation's name is claimed with: the emitter adds
 /// `<name>_with_response` and `<name>_stream` beside each operation's method.
 pub(crate) const OPERATION_SUFFIXES: &[&str] = &[WITH_RESPONSE, STREAM];
+
+/// The suffixes a streamed operation's name is claimed with: also `<name>_events`
+/// (claimed only by such operations, so no other operation's name moves).
+pub(crate) const STREAMED_OPERATION_SUFFIXES: &[&str] = &[WITH_RESPONSE, STREAM, EVENTS];
 
 /// Variant names an open enum cannot use: `Other` keeps unknown values, and `Err` would
 /// make `Self::Err` (the `FromStr` error type the runtime's macros implement) ambiguous.

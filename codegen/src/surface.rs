@@ -268,6 +268,19 @@ fn operation(out: &mut Lines, op: &Operation, types: &[TypeDef]) {
         );
         out.fact(&["operation", name, "stream"], &value);
     }
+    if let Some(stream) = &op.stream {
+        let format = match stream.format {
+            crate::ir::StreamFormat::Sse => "server-sent events",
+            crate::ir::StreamFormat::JsonLines => "JSON lines",
+        };
+        let value = format!(
+            "{} yields {} of {}",
+            suffixed(&op.ident, crate::naming::EVENTS),
+            format,
+            ty_text(&stream.item, types)
+        );
+        out.fact(&["operation", name, "events"], &value);
+    }
     if let Some(errors) = &op.errors {
         out.fact(&["operation", name, "errors"], &errors.name);
     }

@@ -17,6 +17,7 @@ use super::error::{ApiError, Error};
 use super::request::{Request, check_cookie, check_path, encode_pairs};
 use super::response::{RawResponse, request_id_from_headers};
 use super::retry;
+use super::stream::StreamResponse;
 
 /// An API client. Cheap to clone: clones share configuration and connections.
 #[derive(Clone)]
@@ -40,16 +41,21 @@ struct Limits {
     max_response_bytes: u64,
 }
 
-/// A response with its body read (within the limits).
+/// A response with its body read (within the limits), or, for a streamed 2xx, still
+/// to be read from `open`.
 struct Exchange {
     status: StatusCode,
     headers: HeaderMap,
     body: Bytes,
+    open: Option<reqwest::Response>,
 }
 
 /// What one attempt leads to.
+// One per attempt, returned once and matched at once: boxing the exchange would only
+// add an allocation to every call.
+#[allow(clippy::large_enum_variant)]
 enum Step {
-    Done(Result<RawResponse, Error>),
+    Done(Result<Exchange, Error>),
     Retry,
 }
 
@@ -97,15 +103,63 @@ impl Client {
     /// at once, never retried), and any other status becomes [`Error::Api`] once
     /// retries are used up.
     pub async fn execute(&self, request: Request) -> Result<RawResponse, Error> {
-        let prepared = self.prepare(&request)?;
-        let max_retries = self.options.max_retries.unwrap_or(self.config.max_retries);
-        let limits = Limits {
+        let exchange = self.run(&request, false).await?;
+        let request_id = request_id_from_headers(self.config.profile, &exchange.headers);
+        Ok(RawResponse {
+            status: exchange.status,
+            headers: exchange.headers,
+            body: exchange.body,
+            request_id,
+        })
+    }
+
+    /// Sends `request` like [`Client::execute`] (same retries, auth, headers and
+    /// errors) but leaves a 2xx body unread, to be read as it arrives through the
+    /// returned [`StreamResponse`]. Retries happen only before the response's headers
+    /// arrive, never once the stream has started. The call's timeout bounds the wait for
+    /// the headers and then each wait for the next chunk of the body, not the whole
+    /// stream; `max_response_bytes` bounds each item (event or line), not the whole body.
+    pub async fn execute_stream(&self, request: Request) -> Result<StreamResponse, Error> {
+        let exchange = self.run(&request, true).await?;
+        let request_id = request_id_from_headers(self.config.profile, &exchange.headers);
+        let limits = self.limits();
+        let body: futures::stream::BoxStream<'static, Result<Bytes, Error>> = match exchange.open {
+            Some(response) => {
+                let timeout = limits.timeout;
+                Box::pin(futures::StreamExt::map(
+                    response.bytes_stream(),
+                    move |chunk| chunk.map_err(|e| transport_error(e, timeout)),
+                ))
+            }
+            None => Box::pin(futures::stream::iter([Ok(exchange.body)])),
+        };
+        Ok(StreamResponse::new(
+            exchange.status,
+            exchange.headers,
+            request_id,
+            body,
+            limits.timeout,
+            limits.max_response_bytes,
+        ))
+    }
+
+    /// The bounds of a call: the client's, unless the options set their own.
+    fn limits(&self) -> Limits {
+        Limits {
             timeout: self.options.timeout.unwrap_or(self.config.timeout),
             max_response_bytes: self
                 .options
                 .max_response_bytes
                 .unwrap_or(self.config.max_response_bytes),
-        };
+        }
+    }
+
+    /// The attempts of one call, until one is done; with `stream`, a 2xx body is left
+    /// unread in [`Exchange::open`].
+    async fn run(&self, request: &Request, stream: bool) -> Result<Exchange, Error> {
+        let prepared = self.prepare(request)?;
+        let max_retries = self.options.max_retries.unwrap_or(self.config.max_retries);
+        let limits = self.limits();
         let mut attempt: u32 = 0;
         loop {
             let span = tracing::info_span!(
@@ -118,7 +172,7 @@ impl Client {
             );
             let can_retry = attempt < max_retries;
             let step = self
-                .attempt(&prepared, attempt, limits, can_retry)
+                .attempt(&prepared, attempt, limits, can_retry, stream)
                 .instrument(span)
                 .await;
             match step {
@@ -129,26 +183,26 @@ impl Client {
     }
 
     /// One attempt, plus the wait before the next one if it should be retried.
-    async fn attempt(&self, p: &Prepared, attempt: u32, limits: Limits, can_retry: bool) -> Step {
+    async fn attempt(
+        &self,
+        p: &Prepared,
+        attempt: u32,
+        limits: Limits,
+        can_retry: bool,
+        stream: bool,
+    ) -> Step {
         let timeout = limits.timeout;
-        let result = tokio::time::timeout(timeout, self.send(p, attempt, limits)).await;
+        let result = tokio::time::timeout(timeout, self.send(p, attempt, limits, stream)).await;
         let (error, retry_headers) = match result {
             Err(_elapsed) => (Error::Timeout { after: timeout }, None),
             Ok(Err(e)) => (e, None),
+            Ok(Ok(exchange)) if exchange.status.is_success() => return Step::Done(Ok(exchange)),
             Ok(Ok(Exchange {
                 status,
                 headers,
                 body,
+                ..
             })) => {
-                if status.is_success() {
-                    let request_id = request_id_from_headers(self.config.profile, &headers);
-                    return Step::Done(Ok(RawResponse {
-                        status,
-                        headers,
-                        body,
-                        request_id,
-                    }));
-                }
                 // A redirect the HTTP client did not follow (another origin, too many
                 // hops) has nothing to decode: say so, with where it pointed. A 304 is
                 // reported like an error status (as octokit does), with the headers
@@ -187,9 +241,16 @@ impl Client {
     }
 
     /// Sends one attempt and reads the body within the limits: a 2xx body whole (or
-    /// [`Error::ResponseTooLarge`]), any other body up to [`ERROR_BODY_BYTES`] (cut
-    /// there, so an error status is never hidden behind a size error).
-    async fn send(&self, p: &Prepared, attempt: u32, limits: Limits) -> Result<Exchange, Error> {
+    /// [`Error::ResponseTooLarge`]; with `stream`, not at all), any other body up to
+    /// [`ERROR_BODY_BYTES`] (cut there, so an error status is never hidden behind a size
+    /// error).
+    async fn send(
+        &self,
+        p: &Prepared,
+        attempt: u32,
+        limits: Limits,
+        stream: bool,
+    ) -> Result<Exchange, Error> {
         let mut headers = p.headers.clone();
         if let Some(name) = &self.config.retry_count_header {
             // A caller-set value (through options) is left alone.
@@ -211,6 +272,14 @@ impl Client {
         let status = response.status();
         tracing::Span::current().record("status", status.as_u16());
         let headers = std::mem::take(response.headers_mut());
+        if stream && status.is_success() {
+            return Ok(Exchange {
+                status,
+                headers,
+                body: Bytes::new(),
+                open: Some(response),
+            });
+        }
         let body = if status.is_success() {
             let limit = limits.max_response_bytes;
             let too_large = |content_length| Error::ResponseTooLarge {
@@ -242,6 +311,7 @@ impl Client {
             status,
             headers,
             body,
+            open: None,
         })
     }
 

@@ -3,7 +3,7 @@
 //! Generated crates describe their API through a static [`Profile`] and call
 //! [`Client::execute`] with a [`Request`]; this crate handles configuration,
 //! authentication, retries with backoff, timeouts, error decoding, tracing,
-//! pagination and file uploads. Nothing here is specific to one vendor.
+//! pagination, streamed responses (server-sent events, JSON Lines) and file uploads. Nothing here is specific to one vendor.
 //!
 //! ```no_run
 //! use sdk_runtime::{ApiKeyScheme, Client, Profile, Request};
@@ -44,6 +44,7 @@ mod request;
 mod response;
 mod retry;
 mod secret;
+mod stream;
 pub mod upload;
 
 pub use client::Client;
@@ -57,6 +58,7 @@ pub use request::{
 };
 pub use response::{ApiResponse, RawResponse, value_only};
 pub use secret::Secret;
+pub use stream::{DONE, SseDecoder, SseEvent, SseItem, StreamResponse};
 
 // The open-enum macros under their public names. They are exported as
 // `__sdk_runtime_*` (what `#[macro_export]` puts at the root of whichever crate holds

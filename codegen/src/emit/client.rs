@@ -6,7 +6,8 @@ use quote::{format_ident, quote};
 use crate::emit::{doc_lines, ident, ty_tokens};
 use crate::ir::{
     BodyKind, BodyMedia, ClientFacts, FieldRef, HttpMethod, Location, Model, NextCursor, Operation,
-    Param, PathPiece, ResponseBody, ResponseShape, Style, Ty, TypeDef, TypeKind,
+    Param, PathPiece, ResponseBody, ResponseShape, StreamFormat, Streaming, Style, Ty, TypeDef,
+    TypeKind,
 };
 
 /// The methods of the operation at `index`, in an `impl Client` block of their own:
@@ -435,6 +436,10 @@ fn operation(op: &Operation, types: &[TypeDef]) -> TokenStream {
             }
         }
     });
+    let events = op
+        .stream
+        .as_ref()
+        .map(|stream| events_method(op, stream, types, &args, &build, deprecated.as_ref()));
     quote! {
         #docs
         #deprecated
@@ -451,6 +456,118 @@ fn operation(op: &Operation, types: &[TypeDef]) -> TokenStream {
         }
 
         #stream
+
+        #events
+    }
+}
+
+/// `<op>_events`: the request of the operation (asking for the stream where its body
+/// has a flag for it, accepting the streamed media type), its items as they arrive.
+fn events_method(
+    op: &Operation,
+    stream: &Streaming,
+    types: &[TypeDef],
+    args: &[TokenStream],
+    build: &TokenStream,
+    deprecated: Option<&TokenStream>,
+) -> TokenStream {
+    let method = format_ident!(
+        "{}",
+        crate::naming::suffixed(&op.ident, crate::naming::EVENTS)
+    );
+    let item = ty_tokens(&stream.item, types);
+    let content_type = &stream.content_type;
+    let flag = stream.flag.as_ref().map(|flag| {
+        let field = ident(&flag.ident);
+        let value = match option_depth(&flag.ty) {
+            0 => quote!(true),
+            1 => quote!(Some(true)),
+            _ => quote!(Some(Some(true))),
+        };
+        let required = op.body.as_ref().is_some_and(|b| b.required);
+        if required {
+            quote! {
+                let mut body = body;
+                body.#field = #value;
+            }
+        } else {
+            quote! {
+                let mut body = body;
+                if let Some(body) = body.as_mut() {
+                    body.#field = #value;
+                }
+            }
+        }
+    });
+    let name = crate::naming::unraw(&op.ident);
+    let flag_doc = stream.flag.as_ref().map_or_else(String::new, |flag| {
+        format!(" with `{}` set to true", crate::naming::unraw(&flag.ident))
+    });
+    let (output, read, what) = match stream.format {
+        StreamFormat::Sse => {
+            let decode = sse_decoder(stream, &item, types);
+            (
+                quote!(sdk_runtime::SseItem<#item>),
+                quote!(response.sse(#decode)),
+                "each server-sent event as it arrives, its data decoded (`SseItem::Event`, \
+                 with the event's name, id and retry), or, for an event name this operation \
+                 does not declare, kept as sent (`SseItem::Unknown`)",
+            )
+        }
+        StreamFormat::JsonLines => (
+            item.clone(),
+            quote!(response.json_lines::<#item>()),
+            "each line of the JSON Lines answer, decoded, as it arrives",
+        ),
+    };
+    let doc = format!(
+        "Streams [`Client::{name}`]: the same request{flag_doc}, accepting \
+         `{content_type}`; yields {what}.\n\n\
+         A non-2xx answer is the call's error, as for [`Client::{name}`]; retries happen \
+         only before the stream starts. The call's timeout bounds the wait for the answer \
+         and then each wait for more of it, never the whole stream; `max_response_bytes` \
+         bounds each item. An item that does not decode is an `Err` item and the stream \
+         goes on; a dropped connection ends it with an `Err` item."
+    );
+    let docs = doc_lines(&doc);
+    quote! {
+        #docs
+        #deprecated
+        pub async fn #method(&self, #(#args),*) -> Result<futures::stream::BoxStream<'static, Result<#output, Error>>, Error> {
+            #flag
+            #build
+            request.header("accept", #content_type.to_string());
+            let response = self.inner.execute_stream(request).await?;
+            Ok(#read)
+        }
+    }
+}
+
+/// The decoder of an event stream's data: by the variant an event name selects when the
+/// item is a union with a discriminator (other names: by the union, kept as sent when it
+/// knows no variant for them), else by the item type whatever the name.
+fn sse_decoder(stream: &Streaming, item: &TokenStream, types: &[TypeDef]) -> TokenStream {
+    // The closure binds only names `naming::METHOD_LOCALS` reserves (`item`: the event's
+    // name, `value`: its data), so no path parameter is renamed for it.
+    if stream.events.is_empty() {
+        return quote! {
+            Box::new(|_: &str, value: &str| Some(serde_json::from_str::<#item>(value)))
+        };
+    }
+    let arms = stream.events.iter().map(|(event, variant, ty)| {
+        let variant = ident(variant);
+        let ty = ty_tokens(ty, types);
+        quote!(#event => Some(serde_json::from_str::<#ty>(value).map(#item::#variant)),)
+    });
+    quote! {
+        Box::new(|item: &str, value: &str| match item {
+            #(#arms)*
+            "message" => Some(serde_json::from_str::<#item>(value)),
+            _ => serde_json::from_str::<#item>(value)
+                .ok()
+                .filter(|v| !matches!(v, #item::Other(_)))
+                .map(Ok),
+        })
     }
 }
 
@@ -814,6 +931,7 @@ mod tests {
             include_str!("../../tests/fixtures/pagination.yaml"),
             include_str!("../../tests/fixtures/bodies.yaml"),
             include_str!("../../tests/fixtures/params.yaml"),
+            include_str!("../../tests/fixtures/sse.yaml"),
         ];
         let mut bound = Vec::new();
         for text in fixtures {

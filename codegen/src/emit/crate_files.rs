@@ -234,6 +234,7 @@ pub(crate) fn toml_string(value: &str) -> String {
 pub(crate) fn lib_rs(
     facts: &ClientFacts,
     modules: &[&str],
+    streams: bool,
     vendored_runtime: bool,
     fingerprint: &str,
     spec_path: Option<&str>,
@@ -282,6 +283,12 @@ pub(crate) fn lib_rs(
             pub mod sdk_runtime;
         }
     });
+    // What the `_events` methods yield, for crates that have them.
+    let stream_types = streams.then(|| {
+        quote!(
+            pub use sdk_runtime::{SseEvent, SseItem};
+        )
+    });
     quote! {
         #inner_docs
         // Descriptions come from the spec as written: links, HTML and lists in them are
@@ -308,6 +315,7 @@ pub(crate) fn lib_rs(
         // `models` re-exports `params` (where parameter structs were before).
         #(pub use #reexported::*;)*
         pub use sdk_runtime::{upload, ApiError, ApiResponse, Error, FilePart, RequestOptions};
+        #stream_types
 
         /// Results of this crate's calls.
         pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -122,6 +122,25 @@ pub(crate) fn readme(
     out.push_str(&format!(
         "This is `examples/quick_start.rs`:\n\n```rust,no_run\n{code}\n```\n\n"
     ));
+    let streamed: Vec<String> = model
+        .operations
+        .iter()
+        .filter(|op| op.stream.is_some())
+        .map(|op| {
+            format!(
+                "`{}`",
+                crate::naming::suffixed(&op.ident, crate::naming::EVENTS)
+            )
+        })
+        .collect();
+    if !streamed.is_empty() {
+        let shown = streamed.len().min(5);
+        let more = if streamed.len() > shown { ", ..." } else { "" };
+        out.push_str(&format!(
+            "## Streams\n\nOperations that answer server-sent events or JSON Lines have an `_events` method beside their plain one ({}{more}): it sends the same request (with the body's `stream` flag set, where it has one) and returns a `futures` stream of typed items as they arrive. An event keeps its name, id and `retry`; an event name the operation does not declare comes back as `SseItem::Unknown`, and an item that does not decode is an `Err` item after which the stream goes on. Retries happen only before the stream starts; the timeout bounds each wait for more, not the whole stream, and `max_response_bytes` bounds each item.\n\n",
+            streamed[..shown].join(", ")
+        ));
+    }
     out.push_str("## Errors\n\nEvery call returns `Result<_, Error>`. `Error::Api` carries the status, the error type and message the body gives, the request id and the raw body; timeouts, connection failures, oversized bodies and redirects the client will not follow each have a variant of their own. Failed calls are retried with backoff where that is safe (connection errors, 408, 409, 429 and 5xx), honouring `Retry-After`.\n");
     out
 }

@@ -39,7 +39,12 @@ pub(crate) fn operations<'a>(
                 Some(id) => snake(id, "operation"),
                 None => snake(&format!("{} {path}", method.key()), "operation"),
             };
-            let ident = names.claim_with(base, crate::naming::OPERATION_SUFFIXES);
+            let suffixes = if responses::is_streamed(space, &op) {
+                crate::naming::STREAMED_OPERATION_SUFFIXES
+            } else {
+                crate::naming::OPERATION_SUFFIXES
+            };
+            let ident = names.claim_with(base, suffixes);
             out.push(operation(space, ident, method, path, &op, &shared)?);
         }
     }
@@ -189,6 +194,7 @@ fn operation<'a>(
     };
     let response = responses::responses(space, op, &type_base)?;
     let errors = responses::errors(space, op, &type_base);
+    let stream = responses::stream(space, op, body.as_ref(), &type_base)?;
     let pagination = match op.pagination() {
         Some(declared) => Some(pagination::declared(
             &space.types,
@@ -219,6 +225,7 @@ fn operation<'a>(
         response,
         errors,
         pagination,
+        stream,
     })
 }
 

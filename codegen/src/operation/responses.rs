@@ -3,11 +3,12 @@
 
 use crate::error::Error;
 use crate::ir::{
-    ErrorShape, ErrorVariant, ResponseBody, ResponseShape, StatusMatch, StatusVariant, Ty,
+    ErrorShape, ErrorVariant, FieldRef, RequestBody, ResponseBody, ResponseShape, StatusMatch,
+    StatusVariant, Streaming, Ty, TypeKind,
 };
 use crate::naming::{Scope, camel};
 use crate::schema::TypeSpace;
-use crate::spec::view::{JsonType, OperationView, ResponseView};
+use crate::spec::view::{JsonType, MediaType, OperationView, ResponseView};
 
 pub(super) fn responses<'a>(
     space: &mut TypeSpace<'a>,
@@ -56,6 +57,122 @@ pub(super) fn responses<'a>(
         })
         .collect();
     Ok(ResponseShape::ByStatus { name, variants })
+}
+
+/// The first streamed media type (server-sent events, JSON Lines) of the success
+/// responses, the one [`stream`] reads.
+fn streamed_media<'a>(
+    space: &TypeSpace<'a>,
+    op: &OperationView<'a>,
+) -> Result<Option<(ResponseView<'a>, MediaType<'a>)>, Error> {
+    for (key, response) in op.responses() {
+        if !key.is_success() {
+            continue;
+        }
+        let response = space.deref(&response)?;
+        if let Some(media) = response.media_types().find(|m| m.stream_format().is_some()) {
+            return Ok(Some((response, media)));
+        }
+    }
+    Ok(None)
+}
+
+/// Whether a success response is streamed, which gives the operation an `_events`
+/// method (and so the name it claims).
+pub(super) fn is_streamed(space: &TypeSpace<'_>, op: &OperationView<'_>) -> bool {
+    matches!(streamed_media(space, op), Ok(Some(_)))
+}
+
+/// How the operation's streamed success response is read, if it has one: each item's
+/// schema is the media type's `itemSchema` (3.2), else its `schema`; a union with a
+/// discriminator lets event names pick the variant; a boolean `stream` property of a
+/// JSON request body is what asks for the stream.
+pub(super) fn stream<'a>(
+    space: &mut TypeSpace<'a>,
+    op: &OperationView<'a>,
+    body: Option<&RequestBody>,
+    type_base: &str,
+) -> Result<Option<Streaming>, Error> {
+    let Some((response, media)) = streamed_media(space, op)? else {
+        return Ok(None);
+    };
+    let Some(format) = media.stream_format() else {
+        return Ok(None);
+    };
+    let entry = response.media(media);
+    let schema = entry
+        .as_ref()
+        .and_then(|e| e.item_schema().or_else(|| e.schema()));
+    let hint = match format {
+        crate::ir::StreamFormat::Sse => format!("{type_base}Event"),
+        crate::ir::StreamFormat::JsonLines => format!("{type_base}Item"),
+    };
+    let item = match &schema {
+        Some(schema) => space.ty(schema, &hint)?,
+        None => Ty::Value,
+    };
+    // Event names pick a variant only where the discriminator maps them explicitly: an
+    // implicit value (a component's name) is no event name a server sends.
+    let mapped: Vec<String> = match &schema {
+        Some(schema) => space
+            .deref(schema)?
+            .discriminator()
+            .map(|d| {
+                d.mapping
+                    .iter()
+                    .map(|(value, _)| value.to_string())
+                    .collect()
+            })
+            .unwrap_or_default(),
+        None => Vec::new(),
+    };
+    let mut events = Vec::new();
+    if format == crate::ir::StreamFormat::Sse
+        && let Ty::Named(id) = &item
+        && let TypeKind::Union(union) = &space.types[*id].kind
+        && let Some((_, pairs)) = &union.discriminator
+    {
+        for (value, index) in pairs {
+            let variant = &union.variants[*index];
+            let seen = events
+                .iter()
+                .any(|(seen, _, _): &(String, _, _)| seen == value);
+            if mapped.contains(value) && !seen {
+                events.push((value.clone(), variant.ident.clone(), variant.ty.clone()));
+            }
+        }
+    }
+    Ok(Some(Streaming {
+        format,
+        content_type: media.as_str().to_string(),
+        item,
+        events,
+        flag: body.and_then(|body| stream_flag(space, body)),
+    }))
+}
+
+/// The boolean property `stream` of a JSON request body (one media type, an object).
+fn stream_flag(space: &TypeSpace<'_>, body: &RequestBody) -> Option<FieldRef> {
+    let [media] = body.media.as_slice() else {
+        return None;
+    };
+    if media.kind != crate::ir::BodyKind::Json {
+        return None;
+    }
+    let Ty::Named(id) = &media.ty else {
+        return None;
+    };
+    let TypeKind::Struct(fields) = &space.types[*id].kind else {
+        return None;
+    };
+    fields
+        .fields
+        .iter()
+        .find(|f| f.wire == "stream" && f.ty == Ty::Bool && !f.flatten)
+        .map(|f| FieldRef {
+            ident: f.ident.clone(),
+            ty: f.full_ty(),
+        })
 }
 
 /// The error responses (`4XX`, `5XX`, exact or ranges, and `default` beside success
@@ -217,6 +334,96 @@ mod tests {
         assert_eq!(error_status("302"), None);
         assert_eq!(error_status("40"), None);
         assert_eq!(error_status("4x1"), None);
+    }
+
+    /// Which operations stream, how, and which event names pick a variant: only those
+    /// the discriminator maps explicitly; a `stream` flag only on a boolean property.
+    #[test]
+    fn streamed_operations_and_their_event_names() {
+        let text = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /a:
+    post:
+      operationId: mapped
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                stream: {type: boolean}
+      responses:
+        "200":
+          description: ok
+          content:
+            text/event-stream:
+              schema:
+                oneOf: [{$ref: '#/components/schemas/One'}, {$ref: '#/components/schemas/Two'}]
+                discriminator: {propertyName: type, mapping: {one: '#/components/schemas/One'}}
+  /b:
+    post:
+      operationId: implicit
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                stream: {type: string}
+      responses:
+        "200":
+          description: ok
+          content:
+            text/event-stream:
+              schema:
+                oneOf: [{$ref: '#/components/schemas/One'}, {$ref: '#/components/schemas/Two'}]
+                discriminator: {propertyName: type}
+  /c:
+    get:
+      operationId: lines
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json-seq:
+              schema: {$ref: '#/components/schemas/One'}
+  /d:
+    get:
+      operationId: plain
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/One'}
+components:
+  schemas:
+    One: {type: object, properties: {type: {type: string}}}
+    Two: {type: object, properties: {type: {type: string}}}
+"##;
+        let spec = crate::Spec::parse(text, "t.yaml").expect("parses");
+        let model = crate::model(&spec).expect("model");
+        let stream = |id: &str| {
+            let op = model.operations.iter().find(|o| o.ident.as_str() == id);
+            op.and_then(|o| o.stream.clone())
+        };
+        let mapped = stream("mapped").expect("mapped streams");
+        let names: Vec<&str> = mapped.events.iter().map(|(e, _, _)| e.as_str()).collect();
+        assert_eq!(names, ["one"]);
+        assert_eq!(
+            mapped.flag.map(|f| f.ident.to_string()),
+            Some("stream".into())
+        );
+        let implicit = stream("implicit").expect("implicit streams");
+        assert!(implicit.events.is_empty(), "{:?}", implicit.events);
+        assert!(implicit.flag.is_none(), "a string `stream` is no flag");
+        let lines = stream("lines").expect("json-seq streams");
+        assert_eq!(lines.format, crate::ir::StreamFormat::JsonLines);
+        assert_eq!(lines.content_type, "application/json-seq");
+        assert!(stream("plain").is_none());
     }
 
     #[test]

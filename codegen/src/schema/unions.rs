@@ -88,6 +88,28 @@ impl<'a> TypeSpace<'a> {
             }
             (d.property.to_string(), pairs)
         });
+        // A branch whose discriminator property holds one value (`enum: [x]`, or a 3.1
+        // `const`) is also chosen by that value: many specs tag their data so and never
+        // write a mapping, whose implicit values (component names) no server sends.
+        let discriminator = match discriminator {
+            Some((property, mut pairs)) => {
+                for (index, branch) in kept.iter().enumerate() {
+                    let resolved = self.deref(*branch)?;
+                    let Some((_, tag)) = resolved.properties().find(|(key, _)| *key == property)
+                    else {
+                        continue;
+                    };
+                    let tag = self.deref(&tag)?;
+                    if let Some([serde_json::Value::String(value)]) = tag.enum_values()
+                        && !pairs.iter().any(|(v, _)| v == value)
+                    {
+                        pairs.push((value.clone(), index));
+                    }
+                }
+                Some((property, pairs))
+            }
+            None => None,
+        };
         Ok(Some(TypeKind::Union(Union {
             variants,
             discriminator,

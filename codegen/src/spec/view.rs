@@ -167,6 +167,16 @@ pub(crate) enum MediaKind {
     Binary,
 }
 
+/// How a streamed response's body is cut into items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum StreamFormat {
+    /// `text/event-stream`: server-sent events, each one's data an item.
+    Sse,
+    /// `application/jsonl`, `application/x-ndjson`, `application/json-seq` and the
+    /// like: one JSON value per line.
+    JsonLines,
+}
+
 /// A media type name as the spec writes it (`application/json; charset=utf-8`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct MediaType<'a>(pub(crate) &'a str);
@@ -207,6 +217,21 @@ impl<'a> MediaType<'a> {
             || self.is_text()
             || essence == "application/xml"
             || essence.ends_with("+xml")
+    }
+
+    /// Whether the body is a stream of items rather than one value, and how it is cut.
+    pub(crate) fn stream_format(self) -> Option<StreamFormat> {
+        match self.essence().as_str() {
+            "text/event-stream" => Some(StreamFormat::Sse),
+            "application/jsonl"
+            | "application/x-jsonl"
+            | "application/x-ndjson"
+            | "application/ndjson"
+            | "application/jsonlines"
+            | "application/x-jsonlines"
+            | "application/json-seq" => Some(StreamFormat::JsonLines),
+            _ => None,
+        }
     }
 
     /// `*/*`: whatever the server sends.
@@ -904,6 +929,12 @@ impl<'a> MediaTypeView<'a> {
     pub(crate) fn schema(&self) -> Option<SchemaView<'a>> {
         self.0.child("schema").map(SchemaView)
     }
+
+    /// `itemSchema` (OpenAPI 3.2): the schema of each item of a sequential media type
+    /// (each event of `text/event-stream`, each line of JSON Lines).
+    pub(crate) fn item_schema(&self) -> Option<SchemaView<'a>> {
+        self.0.child("itemSchema").map(SchemaView)
+    }
 }
 
 /// Which keyword a union comes from.
@@ -1382,6 +1413,41 @@ mod tests {
         assert!(MediaType("application/problem+xml").is_textual());
         assert!(MediaType("text/csv").is_textual());
         assert!(!MediaType("image/png").is_textual());
+    }
+
+    #[test]
+    fn streamed_media_types_and_their_item_schema() {
+        let format = |m| MediaType(m).stream_format();
+        assert_eq!(
+            format("text/event-stream; charset=utf-8"),
+            Some(StreamFormat::Sse)
+        );
+        assert_eq!(
+            format("application/x-ndjson"),
+            Some(StreamFormat::JsonLines)
+        );
+        assert_eq!(format("Application/JSONL"), Some(StreamFormat::JsonLines));
+        assert_eq!(
+            format("application/json-seq"),
+            Some(StreamFormat::JsonLines)
+        );
+        assert_eq!(format("application/json"), None);
+        assert_eq!(format("text/plain"), None);
+        // Neither is one JSON value.
+        assert!(!MediaType("application/jsonl").is_json());
+        assert!(!MediaType("application/json-seq").is_json());
+
+        let entry = json!({"schema": {"type": "array"}, "itemSchema": {"type": "object"}});
+        let view = MediaTypeView(Node::new(&entry, "#/m".to_string()));
+        let item = view.item_schema().expect("itemSchema");
+        assert_eq!(item.pointer(), "#/m/itemSchema");
+        assert_eq!(item.primary_type(), Some(JsonType::Object));
+        let plain = json!({"schema": {"type": "object"}});
+        assert!(
+            MediaTypeView(Node::new(&plain, "#/m".to_string()))
+                .item_schema()
+                .is_none()
+        );
     }
 
     #[test]
