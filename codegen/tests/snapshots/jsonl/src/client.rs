@@ -153,11 +153,11 @@ impl Client {
     /// Every log line since a time, as it is read.
     ///
     /// `GET /logs`
-    pub async fn export_logs(
+    pub fn export_logs(
         &self,
         params: ExportLogsParams,
-    ) -> Result<bytes::Bytes, Error> {
-        self.export_logs_with_response(params).await.map(ApiResponse::into_inner)
+    ) -> impl std::future::Future<Output = Result<bytes::Bytes, Error>> {
+        sdk_runtime::value_only(self.export_logs_with_response(params))
     }
 
     /// Like [`Client::export_logs`], with the response's status, headers and request id.
@@ -170,15 +170,13 @@ impl Client {
             "/logs".to_string(),
         );
         request.operation("export_logs");
-        if let Some(value) = params.since.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "since",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
+        sdk_runtime::params::query(
+            &mut request,
+            "since",
+            &params.since,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
         let response = self.inner.execute(request).await?;
         let value = response.body.clone();
         Ok(response.into_api_response(value))
@@ -196,15 +194,13 @@ impl Client {
             "/logs".to_string(),
         );
         request.operation("export_logs");
-        if let Some(value) = params.since.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "since",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
+        sdk_runtime::params::query(
+            &mut request,
+            "since",
+            &params.since,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
         request.header("accept", "application/x-ndjson".to_string());
         let response = self.inner.execute_stream(request).await?;
         Ok(response.json_lines::<LogLine>())
@@ -213,8 +209,11 @@ impl Client {
 
 impl Client {
     /// `POST /search`
-    pub async fn search(&self, body: SearchBody) -> Result<bytes::Bytes, Error> {
-        self.search_with_response(body).await.map(ApiResponse::into_inner)
+    pub fn search(
+        &self,
+        body: SearchBody,
+    ) -> impl std::future::Future<Output = Result<bytes::Bytes, Error>> {
+        sdk_runtime::value_only(self.search_with_response(body))
     }
 
     /// Like [`Client::search`], with the response's status, headers and request id.

@@ -7,18 +7,21 @@ use serde::{Deserialize, Serialize};
 #[doc(no_inline)]
 pub use crate::params::*;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LogLine {
     pub level: LogLineLevel,
     pub message: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+sdk_runtime::object!(LogLine { Required level = "level", Required message = "message" });
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct Hit {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
 }
+
+sdk_runtime::object!(Hit { Required id = "id", Optional score = "score" });
 
 ///
 /// Open: a value this version does not know is kept in `Other`, so new server
@@ -64,7 +67,9 @@ impl sdk_runtime::OpenStringEnum for LogLineLevel {
 
 sdk_runtime::open_string_enum_traits!(LogLineLevel);
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SearchBody {
     pub query: String,
 }
+
+sdk_runtime::object!(SearchBody { Required query = "query" });

@@ -312,4 +312,28 @@ impl Client {
         let value = response.json::<Vec<Change>>()?;
         Ok(response.into_api_response(value))
     }
+
+    /// Streams [`Client::book_changes`]: the same request, accepting `application/jsonl`; yields each line of the JSON Lines answer, decoded, as it arrives.
+    ///
+    /// A non-2xx answer is the call's error, as for [`Client::book_changes`]; retries happen only before the stream starts. The call's timeout bounds the wait for the answer and then each wait for more of it, never the whole stream; `max_response_bytes` bounds each item. An item that does not decode is an `Err` item and the stream goes on; a dropped connection ends it with an `Err` item.
+    pub async fn book_changes_events(
+        &self,
+        id: &str,
+    ) -> Result<futures::stream::BoxStream<'static, Result<Change, Error>>, Error> {
+        sdk_runtime::check_path_param("id", id)?;
+        let id_segment = sdk_runtime::params::path_segment(
+            "id",
+            &id,
+            sdk_runtime::params::Style::Simple,
+            false,
+        )?;
+        let mut request = sdk_runtime::Request::new(
+            sdk_runtime::http::Method::GET,
+            format!("/books/{}/changes", id_segment),
+        );
+        request.operation("book_changes");
+        request.header("accept", "application/jsonl".to_string());
+        let response = self.inner.execute_stream(request).await?;
+        Ok(response.json_lines::<Change>())
+    }
 }

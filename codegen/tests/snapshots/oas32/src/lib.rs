@@ -37,6 +37,7 @@ pub use client::*;
 #[allow(unused_imports)]
 pub use models::*;
 pub use sdk_runtime::{upload, ApiError, ApiResponse, Error, FilePart, RequestOptions};
+pub use sdk_runtime::{SseEvent, SseItem};
 
 /// Results of this crate's calls.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -153,8 +153,11 @@ impl Client {
     /// Answer a prompt, whole or as events.
     ///
     /// `POST /chat`
-    pub async fn create_chat(&self, body: ChatRequest) -> Result<Chat, Error> {
-        self.create_chat_with_response(body).await.map(ApiResponse::into_inner)
+    pub fn create_chat(
+        &self,
+        body: ChatRequest,
+    ) -> impl std::future::Future<Output = Result<Chat, Error>> {
+        sdk_runtime::value_only(self.create_chat_with_response(body))
     }
 
     /// Like [`Client::create_chat`], with the response's status, headers and request id.
@@ -237,8 +240,11 @@ impl Client {
     /// A clock that ticks as events.
     ///
     /// `GET /ticks`
-    pub async fn watch_ticks(&self, params: WatchTicksParams) -> Result<String, Error> {
-        self.watch_ticks_with_response(params).await.map(ApiResponse::into_inner)
+    pub fn watch_ticks(
+        &self,
+        params: WatchTicksParams,
+    ) -> impl std::future::Future<Output = Result<String, Error>> {
+        sdk_runtime::value_only(self.watch_ticks_with_response(params))
     }
 
     /// Like [`Client::watch_ticks`], with the response's status, headers and request id.
@@ -251,15 +257,13 @@ impl Client {
             "/ticks".to_string(),
         );
         request.operation("watch_ticks");
-        if let Some(value) = params.every.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "every",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
+        sdk_runtime::params::query(
+            &mut request,
+            "every",
+            &params.every,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
         let response = self.inner.execute(request).await?;
         let value = response.text()?;
         Ok(response.into_api_response(value))
@@ -280,15 +284,13 @@ impl Client {
             "/ticks".to_string(),
         );
         request.operation("watch_ticks");
-        if let Some(value) = params.every.as_ref() {
-            sdk_runtime::params::query(
-                &mut request,
-                "every",
-                value,
-                sdk_runtime::params::Style::Form,
-                true,
-            )?;
-        }
+        sdk_runtime::params::query(
+            &mut request,
+            "every",
+            &params.every,
+            sdk_runtime::params::Style::Form,
+            true,
+        )?;
         request.header("accept", "text/event-stream".to_string());
         let response = self.inner.execute_stream(request).await?;
         Ok(

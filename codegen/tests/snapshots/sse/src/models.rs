@@ -7,19 +7,24 @@ use serde::{Deserialize, Serialize};
 #[doc(no_inline)]
 pub use crate::params::*;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChatRequest {
     pub prompt: String,
     /// Answer as server-sent events.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stream: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+sdk_runtime::object!(
+    ChatRequest { Required prompt = "prompt", Optional stream = "stream" }
+);
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct Chat {
     pub id: String,
     pub text: String,
 }
+
+sdk_runtime::object!(Chat { Required id = "id", Required text = "text" });
 
 /// Chosen by the `type` property; an unknown tag is kept in `Other`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -73,42 +78,52 @@ impl<'de> Deserialize<'de> for ChatEvent {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChatStart {
     pub r#type: String,
     pub id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+sdk_runtime::object!(ChatStart { Required r#type = "type", Required id = "id" });
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChatDelta {
     pub r#type: String,
     pub text: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+sdk_runtime::object!(ChatDelta { Required r#type = "type", Required text = "text" });
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChatStop {
     pub r#type: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
 
+sdk_runtime::object!(ChatStop { Required r#type = "type", Optional reason = "reason" });
+
 /// Not in the mapping; its `type` has one value, which tags it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChatUsage {
     pub r#type: ChatUsageType,
     pub tokens: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+sdk_runtime::object!(ChatUsage { Required r#type = "type", Required tokens = "tokens" });
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct Tick {
     pub n: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+sdk_runtime::object!(Tick { Required n = "n" });
+
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Problem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+
+sdk_runtime::object!(Problem { Optional message = "message" });
 
 ///
 /// Open: a value this version does not know is kept in `Other`, so new server
