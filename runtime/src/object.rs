@@ -403,7 +403,7 @@ mod tests {
         key: Option<u8>,
     }
 
-    crate::object!(Item {
+    super::super::object!(Item {
         Required id = "id",
         RequiredNullable note = "note",
         Optional title = "title",
@@ -426,7 +426,7 @@ mod tests {
             #[serde(
                 default,
                 skip_serializing_if = "Option::is_none",
-                with = "crate::double_option"
+                with = "super::super::super::double_option"
             )]
             pub parent: Option<Option<u32>>,
             #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -508,7 +508,7 @@ mod tests {
     #[derive(Debug, PartialEq)]
     struct Empty {}
 
-    crate::object!(Empty {});
+    super::super::object!(Empty {});
 
     #[test]
     fn a_struct_without_fields() {
