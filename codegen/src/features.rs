@@ -23,7 +23,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::ir::{Model, Operation, PathPiece, ResponseBody, ResponseShape, Ty, TypeDef, TypeId, TypeKind};
+use crate::ir::{
+    Model, Operation, PathPiece, ResponseBody, ResponseShape, Ty, TypeDef, TypeId, TypeKind,
+};
 use crate::naming::RustIdent;
 
 /// When an item is compiled.
@@ -289,7 +291,11 @@ fn roots(op: &Operation, by_name: &BTreeMap<&str, TypeId>) -> Vec<TypeId> {
     for param in op.path_params.iter().chain(&op.params) {
         named(&param.ty, &mut out);
     }
-    if let Some(id) = op.params_type.as_ref().and_then(|n| by_name.get(n.as_str())) {
+    if let Some(id) = op
+        .params_type
+        .as_ref()
+        .and_then(|n| by_name.get(n.as_str()))
+    {
         out.push(*id);
     }
     for media in op.body.iter().flat_map(|b| &b.media) {

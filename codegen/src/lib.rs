@@ -267,6 +267,7 @@ fn generate_inner(spec: &Spec, settings: &Settings) -> Result<Vec<GeneratedFile>
     let lib = emit::crate_files::lib_rs(
         &model.client,
         &modules,
+        !features.names().is_empty(),
         vendored.is_some(),
         spec.fingerprint(),
         settings.spec_path_from_crate.as_deref(),

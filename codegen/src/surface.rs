@@ -66,7 +66,11 @@ pub(crate) fn render(model: &Model, features: &Features, header: &str) -> String
     for (i, op) in model.operations.iter().enumerate() {
         out.raw("");
         operation(&mut out, op, &model.types);
-        gated(&mut out, &["operation", &op.ident, "features"], features.operation(i));
+        gated(
+            &mut out,
+            &["operation", &op.ident, "features"],
+            features.operation(i),
+        );
     }
     for id in TypeId::all(&model.types) {
         let def = &model.types[id];
@@ -75,7 +79,11 @@ pub(crate) fn render(model: &Model, features: &Features, header: &str) -> String
         }
         out.raw("");
         type_def(&mut out, def, &model.types);
-        gated(&mut out, &["type", &def.name, "features"], features.type_gate(id));
+        gated(
+            &mut out,
+            &["type", &def.name, "features"],
+            features.type_gate(id),
+        );
     }
     out.text
 }

@@ -290,6 +290,7 @@ pub(crate) fn toml_string(value: &str) -> String {
 pub(crate) fn lib_rs(
     facts: &ClientFacts,
     modules: &[&str],
+    has_features: bool,
     vendored_runtime: bool,
     fingerprint: &str,
     spec_path: Option<&str>,
@@ -310,6 +311,8 @@ pub(crate) fn lib_rs(
         .map(|m| crate::emit::ident(m))
         .collect();
     let modules: Vec<syn::Ident> = modules.iter().map(|m| crate::emit::ident(m)).collect();
+    // With only some features on, a module may have nothing to re-export.
+    let allow_empty = has_features.then(|| quote!(#[allow(unused_imports)]));
     let inner_docs = docs.to_string().replace("# [doc", "#! [doc");
     let inner_docs: TokenStream = inner_docs.parse().unwrap_or_default();
     let spec_doc = match spec_path {
@@ -362,7 +365,7 @@ pub(crate) fn lib_rs(
         #[allow(unused_imports)]
         pub use models::*;
         // `models` re-exports `params` (where parameter structs were before).
-        #(pub use #reexported::*;)*
+        #(#allow_empty pub use #reexported::*;)*
         pub use sdk_runtime::{upload, ApiError, ApiResponse, Error, FilePart, RequestOptions};
 
         /// Results of this crate's calls.

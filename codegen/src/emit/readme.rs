@@ -26,23 +26,22 @@ pub(crate) fn example(model: &Model, settings: &Settings) -> TokenStream {
     };
     let env_note = env_note(model);
     let (call, stream) = example_operations(model);
-    let call = call
-        .map(|op| {
-            let name = ident(&op.ident);
-            let args = arguments(op);
-            quote! {
-                // One call; an error the API answers with is `Error::Api`.
-                match client.#name(#(#args),*).await {
-                    Ok(response) => println!("{response:?}"),
-                    Err(Error::Api(error)) => eprintln!(
-                        "the API answered {}: {}",
-                        error.status,
-                        error.message.as_deref().unwrap_or("(no message)")
-                    ),
-                    Err(other) => return Err(other),
-                }
+    let call = call.map(|op| {
+        let name = ident(&op.ident);
+        let args = arguments(op);
+        quote! {
+            // One call; an error the API answers with is `Error::Api`.
+            match client.#name(#(#args),*).await {
+                Ok(response) => println!("{response:?}"),
+                Err(Error::Api(error)) => eprintln!(
+                    "the API answered {}: {}",
+                    error.status,
+                    error.message.as_deref().unwrap_or("(no message)")
+                ),
+                Err(other) => return Err(other),
             }
-        });
+        }
+    });
     let stream = stream.map(|op| {
         let name = quote::format_ident!(
             "{}",
@@ -178,11 +177,14 @@ fn features_section(out: &mut String, model: &Model, settings: &Settings, featur
     out.push_str("An operation with several tags is in each of their groups; operations in no group, and the types every group uses, are always compiled. `api-surface.txt` gives each item's features.\n\n| feature | group | operations |\n|---|---|---|\n");
     for (index, (name, group)) in names.iter().zip(features.groups()).enumerate() {
         let count = (0..model.operations.len())
-            .filter(|&i| {
-                matches!(features.operation(i), Gate::Any(groups) if groups.contains(&index))
-            })
+            .filter(
+                |&i| matches!(features.operation(i), Gate::Any(groups) if groups.contains(&index)),
+            )
             .count();
-        let group = group.replace('|', "\\|").replace('`', "'").replace('\n', " ");
+        let group = group
+            .replace('|', "\\|")
+            .replace('`', "'")
+            .replace('\n', " ");
         out.push_str(&format!("| `{name}` | {group} | {count} |\n"));
     }
     out.push('\n');
