@@ -211,6 +211,7 @@ pub struct OptionModel {
     pub deserializer: Option<String>,
 }
 
+#[cfg(feature = "forms")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct VecModel {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -313,6 +314,7 @@ pub struct VecModel {
     pub deserializer: Option<String>,
 }
 
+#[cfg(feature = "forms")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct StringModel {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -415,6 +417,7 @@ pub struct StringModel {
     pub deserializer: Option<String>,
 }
 
+#[cfg(feature = "forms")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct BoxModel {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -517,6 +520,7 @@ pub struct BoxModel {
     pub deserializer: Option<String>,
 }
 
+#[cfg(feature = "things")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ClientModel {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -855,12 +859,14 @@ impl sdk_runtime::OpenStringEnum for Choice {
 
 sdk_runtime::open_string_enum_traits!(Choice);
 
+#[cfg(feature = "things")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListThingsResponse {
     pub items: Vec<ResultModel>,
     pub meta: ListThingsResponseMeta,
 }
 
+#[cfg(feature = "things")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ListThingsResponseMeta {
     #[serde(
@@ -871,6 +877,7 @@ pub struct ListThingsResponseMeta {
     pub next_cursor: Option<Option<String>>,
 }
 
+#[cfg(feature = "forms")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadThingForm {
     pub form: Option<String>,
@@ -886,6 +893,7 @@ pub struct UploadThingForm {
     pub some: Option<String>,
 }
 
+#[cfg(feature = "forms")]
 impl UploadThingForm {
     /// Encodes the form as multipart parts, checking upload rules first.
     pub fn to_multipart(&self) -> Result<sdk_runtime::Multipart, sdk_runtime::Error> {

@@ -149,6 +149,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "json")]
 impl Client {
     /// `POST /json`
     pub async fn post_json(&self, body: Item) -> Result<(), Error> {
@@ -173,6 +174,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "json-optional")]
 impl Client {
     /// `POST /json-optional`
     pub async fn post_json_optional(&self, body: Option<Item>) -> Result<(), Error> {
@@ -198,6 +200,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "vendor-json")]
 impl Client {
     /// `POST /vendor-json`
     pub async fn post_vendor_json(&self, body: PostVendorJsonBody) -> Result<(), Error> {
@@ -222,6 +225,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "json-array")]
 impl Client {
     /// `POST /json-array`
     pub async fn post_json_array(&self, body: Vec<Item>) -> Result<(), Error> {
@@ -246,6 +250,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "json-no-schema")]
 impl Client {
     /// `POST /json-no-schema`
     pub async fn post_json_no_schema(
@@ -274,6 +279,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "multipart")]
 impl Client {
     /// `POST /multipart`
     pub async fn upload(&self, body: UploadForm) -> Result<(), Error> {
@@ -298,6 +304,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "multipart-optional")]
 impl Client {
     /// `POST /multipart-optional`
     pub async fn upload_optional(&self, body: Option<UploadForm2>) -> Result<(), Error> {
@@ -323,6 +330,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "multipart-shared")]
 impl Client {
     /// `PUT /multipart-shared`
     pub async fn upload_shared(&self, body: UploadSharedForm) -> Result<(), Error> {
@@ -347,6 +355,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "multipart-empty")]
 impl Client {
     /// `POST /multipart-empty`
     pub async fn upload_empty(&self, body: UploadEmptyForm) -> Result<(), Error> {
@@ -371,6 +380,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "multipart-raw")]
 impl Client {
     /// `POST /multipart-raw`
     pub async fn upload_raw(
@@ -403,6 +413,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "multipart-string")]
 impl Client {
     /// `POST /multipart-string`
     pub async fn upload_string(
@@ -435,6 +446,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "form")]
 impl Client {
     /// `POST /form`
     pub async fn post_form(&self, body: PostFormBody) -> Result<(), Error> {
@@ -459,6 +471,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "form-optional")]
 impl Client {
     /// `POST /form-optional`
     pub async fn post_form_optional(&self, body: Option<Item>) -> Result<(), Error> {
@@ -485,6 +498,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "binary")]
 impl Client {
     /// `PUT /binary`
     pub async fn put_binary(&self, body: bytes::Bytes) -> Result<(), Error> {
@@ -513,6 +527,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "binary-optional")]
 impl Client {
     /// `PUT /binary-optional`
     pub async fn put_binary_optional(
@@ -545,6 +560,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "text")]
 impl Client {
     /// `POST /text`
     pub async fn post_text(&self, body: String) -> Result<(), Error> {
@@ -573,6 +589,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "text-optional")]
 impl Client {
     /// `POST /text-optional`
     pub async fn post_text_optional(&self, body: Option<String>) -> Result<(), Error> {
@@ -602,6 +619,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "any")]
 impl Client {
     /// `POST /any`
     pub async fn post_any(&self, body: bytes::Bytes) -> Result<(), Error> {
@@ -630,6 +648,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "several")]
 impl Client {
     /// `POST /several`
     pub async fn post_several(&self, body: PostSeveralBody) -> Result<(), Error> {
@@ -684,6 +703,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "several-optional")]
 impl Client {
     /// `PATCH /several-optional`
     pub async fn patch_several_optional(
@@ -727,6 +747,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "ref-body")]
 impl Client {
     /// `POST /ref-body`
     pub async fn post_ref_body(&self, body: Item) -> Result<(), Error> {
@@ -751,6 +772,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "empty-content")]
 impl Client {
     /// `POST /empty-content`
     pub async fn post_empty_content(&self) -> Result<(), Error> {
@@ -772,6 +794,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "nullable-body")]
 impl Client {
     /// `POST /nullable-body`
     pub async fn post_nullable_body(&self, body: Option<String>) -> Result<(), Error> {

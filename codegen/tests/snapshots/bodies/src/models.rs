@@ -5,6 +5,17 @@
 
 use serde::{Deserialize, Serialize};
 
+#[cfg(
+    any(
+        feature = "json",
+        feature = "json-optional",
+        feature = "json-array",
+        feature = "form-optional",
+        feature = "several",
+        feature = "several-optional",
+        feature = "ref-body"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Item {
     pub name: String,
@@ -14,18 +25,21 @@ pub struct Item {
 
 pub type BinaryFile = String;
 
+#[cfg(feature = "vendor-json")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostVendorJsonBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<String>,
 }
 
+#[cfg(feature = "multipart")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UploadFormMeta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub a: Option<String>,
 }
 
+#[cfg(feature = "multipart")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct UploadForm {
     pub file: sdk_runtime::FilePart,
@@ -39,6 +53,7 @@ pub struct UploadForm {
     pub encoded: Option<String>,
 }
 
+#[cfg(feature = "multipart")]
 impl UploadForm {
     /// Encodes the form as multipart parts, checking upload rules first.
     pub fn to_multipart(&self) -> Result<sdk_runtime::Multipart, sdk_runtime::Error> {
@@ -72,6 +87,7 @@ impl UploadForm {
     }
 }
 
+#[cfg(feature = "multipart-optional")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct UploadForm2 {
     pub title: Option<String>,
@@ -79,6 +95,7 @@ pub struct UploadForm2 {
     pub attachments: Vec<sdk_runtime::FilePart>,
 }
 
+#[cfg(feature = "multipart-optional")]
 impl UploadForm2 {
     /// Encodes the form as multipart parts, checking upload rules first.
     pub fn to_multipart(&self) -> Result<sdk_runtime::Multipart, sdk_runtime::Error> {
@@ -94,12 +111,14 @@ impl UploadForm2 {
     }
 }
 
+#[cfg(feature = "multipart-shared")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct UploadSharedForm {
     pub name: String,
     pub size: Option<i64>,
 }
 
+#[cfg(feature = "multipart-shared")]
 impl UploadSharedForm {
     /// Encodes the form as multipart parts, checking upload rules first.
     pub fn to_multipart(&self) -> Result<sdk_runtime::Multipart, sdk_runtime::Error> {
@@ -112,9 +131,11 @@ impl UploadSharedForm {
     }
 }
 
+#[cfg(feature = "multipart-empty")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadEmptyForm {}
 
+#[cfg(feature = "multipart-empty")]
 impl UploadEmptyForm {
     /// Encodes the form as multipart parts, checking upload rules first.
     pub fn to_multipart(&self) -> Result<sdk_runtime::Multipart, sdk_runtime::Error> {
@@ -123,6 +144,7 @@ impl UploadEmptyForm {
     }
 }
 
+#[cfg(feature = "form")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostFormBody {
     pub grant_type: String,
@@ -132,11 +154,13 @@ pub struct PostFormBody {
     pub tags: Option<Vec<String>>,
 }
 
+#[cfg(feature = "several")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PostSeveralForm {
     pub file: Option<sdk_runtime::FilePart>,
 }
 
+#[cfg(feature = "several")]
 impl PostSeveralForm {
     /// Encodes the form as multipart parts, checking upload rules first.
     pub fn to_multipart(&self) -> Result<sdk_runtime::Multipart, sdk_runtime::Error> {

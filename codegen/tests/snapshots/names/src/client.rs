@@ -149,6 +149,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "type")]
 impl Client {
     /// `GET /type/{type}/{self}`
     pub async fn r#type(
@@ -307,6 +308,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "self")]
 impl Client {
     /// `GET /self`
     pub async fn self_(&self) -> Result<(), Error> {
@@ -326,6 +328,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "crate")]
 impl Client {
     /// `GET /crate`
     pub async fn crate_(&self) -> Result<(), Error> {
@@ -345,6 +348,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "dup")]
 impl Client {
     /// `GET /dup`
     pub async fn duplicate(&self) -> Result<(), Error> {
@@ -364,6 +368,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "dup")]
 impl Client {
     /// `PUT /dup`
     pub async fn _2fa_enable(&self) -> Result<(), Error> {
@@ -383,6 +388,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "dup")]
 impl Client {
     /// `POST /dup`
     pub async fn duplicate_2(&self) -> Result<(), Error> {
@@ -402,6 +408,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "dup")]
 impl Client {
     /// `DELETE /dup`
     pub async fn builder_2(&self) -> Result<(), Error> {
@@ -421,6 +428,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "dup")]
 impl Client {
     /// `PATCH /dup`
     pub async fn u65e5_u672c_u8a9e(&self) -> Result<(), Error> {
@@ -442,6 +450,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "client-methods")]
 impl Client {
     /// `GET /client-methods`
     pub async fn new_2(&self) -> Result<(), Error> {
@@ -461,6 +470,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "client-methods")]
 impl Client {
     /// `PUT /client-methods`
     pub async fn base_url_2(&self) -> Result<(), Error> {
@@ -480,6 +490,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "client-methods")]
 impl Client {
     /// `POST /client-methods`
     pub async fn with_options_2(&self) -> Result<(), Error> {
@@ -499,6 +510,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "client-methods")]
 impl Client {
     /// `DELETE /client-methods`
     pub async fn list_with_response(&self) -> Result<(), Error> {
@@ -520,6 +532,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "client-methods")]
 impl Client {
     /// `OPTIONS /client-methods`
     pub async fn list_2(&self) -> Result<(), Error> {
@@ -539,6 +552,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "client-methods")]
 impl Client {
     /// `PATCH /client-methods`
     pub async fn from_env_2(&self) -> Result<(), Error> {
@@ -558,6 +572,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "gen")]
 impl Client {
     /// `GET /gen/{id}`
     pub async fn r#gen(&self, id: &str, params: GenParams) -> Result<(), Error> {

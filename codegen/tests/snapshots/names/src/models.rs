@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 #[doc(no_inline)]
 pub use crate::params::*;
 
+#[cfg(feature = "type")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Type {
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -150,6 +150,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "pets")]
 impl Client {
     /// `GET /pets/{id}`
     pub async fn get_pet(&self, id: &str) -> Result<Pet, Error> {
@@ -179,6 +180,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "pets")]
 impl Client {
     /// `POST /pets`
     pub async fn create_pet(&self, body: Pet) -> Result<Pet, Error> {
@@ -203,6 +205,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "uploads")]
 impl Client {
     /// `POST /uploads`
     pub async fn upload(&self, body: Option<UploadForm>) -> Result<(), Error> {
@@ -228,6 +231,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "search")]
 impl Client {
     /// `GET /search`
     pub async fn search(&self, params: SearchParams) -> Result<Vec<Everything>, Error> {

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 #[doc(no_inline)]
 pub use crate::params::*;
 
+#[cfg(any(feature = "pets", feature = "search"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Pet {
     pub id: i64,
@@ -34,12 +35,14 @@ pub struct Pet {
     pub born: Option<Option<sdk_runtime::Date>>,
 }
 
+#[cfg(any(feature = "pets", feature = "search"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Owner {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Everything {
     /// Two types.
@@ -130,6 +133,7 @@ pub struct Everything {
 ///
 /// Open: a value this version does not know is kept in `Other`, so new server
 /// values never break decoding. Build values with `From<&str>` or `FromStr`.
+#[cfg(any(feature = "pets", feature = "search"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PetKind {
@@ -139,6 +143,7 @@ pub enum PetKind {
     Other(String),
 }
 
+#[cfg(any(feature = "pets", feature = "search"))]
 impl sdk_runtime::OpenStringEnum for PetKind {
     const KNOWN: &'static [(Self, &'static str)] = &[(PetKind::Dog, "dog")];
 
@@ -158,11 +163,13 @@ impl sdk_runtime::OpenStringEnum for PetKind {
     }
 }
 
+#[cfg(any(feature = "pets", feature = "search"))]
 sdk_runtime::open_string_enum_traits!(PetKind);
 
 /// Two types.
 ///
 /// Variants are tried in order; a value matching none is kept in `Other`.
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum EverythingStringOrNumber {
@@ -173,6 +180,7 @@ pub enum EverythingStringOrNumber {
 }
 
 /// Variants are tried in order; a value matching none is kept in `Other`.
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum EverythingStringOrIntegerOrNull {
@@ -183,6 +191,7 @@ pub enum EverythingStringOrIntegerOrNull {
 }
 
 /// Variants are tried in order; a value matching none is kept in `Other`.
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum EverythingEnumAcrossTypes {
@@ -195,6 +204,7 @@ pub enum EverythingEnumAcrossTypes {
 ///
 /// Open: a value this version does not know is kept in `Other`, so new server
 /// values never break decoding. Build values with `From<&str>` or `FromStr`.
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EverythingEnumAcrossTypesVariant0 {
@@ -204,6 +214,7 @@ pub enum EverythingEnumAcrossTypesVariant0 {
     Other(String),
 }
 
+#[cfg(feature = "search")]
 impl sdk_runtime::OpenStringEnum for EverythingEnumAcrossTypesVariant0 {
     const KNOWN: &'static [(Self, &'static str)] = &[
         (EverythingEnumAcrossTypesVariant0::Auto, "auto"),
@@ -225,10 +236,12 @@ impl sdk_runtime::OpenStringEnum for EverythingEnumAcrossTypesVariant0 {
     }
 }
 
+#[cfg(feature = "search")]
 sdk_runtime::open_string_enum_traits!(EverythingEnumAcrossTypesVariant0);
 
 ///
 /// Open: an unknown value is kept in `Other`.
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EverythingEnumAcrossTypesVariant1 {
@@ -240,6 +253,7 @@ pub enum EverythingEnumAcrossTypesVariant1 {
     Other(i64),
 }
 
+#[cfg(feature = "search")]
 impl sdk_runtime::OpenIntEnum for EverythingEnumAcrossTypesVariant1 {
     const KNOWN: &'static [(Self, i64)] = &[
         (EverythingEnumAcrossTypesVariant1::V1, 1),
@@ -258,11 +272,13 @@ impl sdk_runtime::OpenIntEnum for EverythingEnumAcrossTypesVariant1 {
     }
 }
 
+#[cfg(feature = "search")]
 sdk_runtime::open_int_enum_traits!(EverythingEnumAcrossTypesVariant1);
 
 ///
 /// Open: a value this version does not know is kept in `Other`, so new server
 /// values never break decoding. Build values with `From<&str>` or `FromStr`.
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EverythingNullableEnum {
@@ -274,6 +290,7 @@ pub enum EverythingNullableEnum {
     Other(String),
 }
 
+#[cfg(feature = "search")]
 impl sdk_runtime::OpenStringEnum for EverythingNullableEnum {
     const KNOWN: &'static [(Self, &'static str)] = &[
         (EverythingNullableEnum::A, "a"),
@@ -296,10 +313,12 @@ impl sdk_runtime::OpenStringEnum for EverythingNullableEnum {
     }
 }
 
+#[cfg(feature = "search")]
 sdk_runtime::open_string_enum_traits!(EverythingNullableEnum);
 
 ///
 /// Open: an unknown value is kept in `Other`.
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EverythingConstNumber {
@@ -309,6 +328,7 @@ pub enum EverythingConstNumber {
     Other(i64),
 }
 
+#[cfg(feature = "search")]
 impl sdk_runtime::OpenIntEnum for EverythingConstNumber {
     const KNOWN: &'static [(Self, i64)] = &[(EverythingConstNumber::V3, 3)];
 
@@ -324,9 +344,11 @@ impl sdk_runtime::OpenIntEnum for EverythingConstNumber {
     }
 }
 
+#[cfg(feature = "search")]
 sdk_runtime::open_int_enum_traits!(EverythingConstNumber);
 
 /// Variants are tried in order; a value matching none is kept in `Other`.
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum EverythingNullableUnion {
@@ -336,6 +358,7 @@ pub enum EverythingNullableUnion {
     Other(serde_json::Value),
 }
 
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct EverythingRefWithProperties {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -344,20 +367,24 @@ pub struct EverythingRefWithProperties {
     pub extra: Option<bool>,
 }
 
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct EverythingConditional {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
 }
 
+#[cfg(feature = "search")]
 pub type Inner = String;
 
+#[cfg(feature = "uploads")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct UploadForm {
     pub file: sdk_runtime::FilePart,
     pub caption: Option<String>,
 }
 
+#[cfg(feature = "uploads")]
 impl UploadForm {
     /// Encodes the form as multipart parts, checking upload rules first.
     pub fn to_multipart(&self) -> Result<sdk_runtime::Multipart, sdk_runtime::Error> {
@@ -373,6 +400,7 @@ impl UploadForm {
 ///
 /// Open: a value this version does not know is kept in `Other`, so new server
 /// values never break decoding. Build values with `From<&str>` or `FromStr`.
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SearchKind {
@@ -382,6 +410,7 @@ pub enum SearchKind {
     Other(String),
 }
 
+#[cfg(feature = "search")]
 impl sdk_runtime::OpenStringEnum for SearchKind {
     const KNOWN: &'static [(Self, &'static str)] = &[(SearchKind::Pets, "pets")];
 
@@ -401,6 +430,7 @@ impl sdk_runtime::OpenStringEnum for SearchKind {
     }
 }
 
+#[cfg(feature = "search")]
 sdk_runtime::open_string_enum_traits!(SearchKind);
 
 /// The body of the `inventoryLow` webhook's requests to you.

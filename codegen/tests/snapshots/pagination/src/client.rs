@@ -149,6 +149,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "cursor")]
 impl Client {
     /// `GET /cursor`
     pub async fn list_by_cursor(
@@ -218,6 +219,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "tokens")]
 impl Client {
     /// `GET /tokens`
     pub async fn list_by_token(
@@ -273,6 +275,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "after-item")]
 impl Client {
     /// `GET /after-item`
     pub async fn list_after_item(
@@ -338,6 +341,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "after-id")]
 impl Client {
     /// `GET /after-id`
     pub async fn list_after_id(
@@ -394,6 +398,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "offset")]
 impl Client {
     /// `GET /offset`
     pub async fn list_by_offset(
@@ -465,6 +470,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "pages")]
 impl Client {
     /// `GET /pages`
     pub async fn list_pages(&self, params: ListPagesParams) -> Result<Vec<Item>, Error> {
@@ -533,6 +539,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "with-body")]
 impl Client {
     /// `GET /with-body`
     pub async fn list_with_body(
@@ -600,6 +607,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "page-tokens")]
 impl Client {
     /// `GET /page-tokens`
     pub async fn list_page_tokens(
@@ -665,6 +673,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "page-links")]
 impl Client {
     /// `GET /page-links`
     pub async fn list_page_links(
@@ -699,6 +708,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "pages-unknown-start")]
 impl Client {
     /// `GET /pages-unknown-start`
     pub async fn list_pages_unknown_start(
@@ -735,6 +745,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "two-lists")]
 impl Client {
     /// `GET /two-lists`
     pub async fn two_lists(
@@ -769,6 +780,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "search")]
 impl Client {
     /// `POST /search`
     pub async fn search(&self, params: SearchParams) -> Result<SearchResponse, Error> {

@@ -7,17 +7,33 @@ use serde::{Deserialize, Serialize};
 #[doc(no_inline)]
 pub use crate::params::*;
 
+#[cfg(
+    any(
+        feature = "cursor",
+        feature = "tokens",
+        feature = "after-item",
+        feature = "after-id",
+        feature = "offset",
+        feature = "pages",
+        feature = "with-body",
+        feature = "page-tokens",
+        feature = "page-links",
+        feature = "pages-unknown-start"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Item {
     pub id: String,
 }
 
+#[cfg(feature = "cursor")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListByCursorResponse {
     pub items: Vec<Item>,
     pub meta: ListByCursorResponseMeta,
 }
 
+#[cfg(feature = "cursor")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ListByCursorResponseMeta {
     #[serde(
@@ -28,6 +44,7 @@ pub struct ListByCursorResponseMeta {
     pub next_cursor: Option<Option<String>>,
 }
 
+#[cfg(feature = "tokens")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ListByTokenResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -36,6 +53,7 @@ pub struct ListByTokenResponse {
     pub next_page_token: Option<String>,
 }
 
+#[cfg(feature = "after-item")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListAfterItemResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -44,6 +62,7 @@ pub struct ListAfterItemResponse {
     pub has_more: bool,
 }
 
+#[cfg(feature = "after-id")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListAfterIdResponse {
     pub data: Vec<Item>,
@@ -52,6 +71,7 @@ pub struct ListAfterIdResponse {
     pub last_id: Option<String>,
 }
 
+#[cfg(feature = "offset")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ListByOffsetResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -60,18 +80,21 @@ pub struct ListByOffsetResponse {
     pub total: Option<i64>,
 }
 
+#[cfg(feature = "with-body")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ListWithBodyBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
 }
 
+#[cfg(feature = "with-body")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListWithBodyResponse {
     pub data: Vec<Item>,
     pub has_more: bool,
 }
 
+#[cfg(feature = "page-tokens")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListPageTokensResponse {
     pub data: Vec<Item>,
@@ -79,6 +102,7 @@ pub struct ListPageTokensResponse {
     pub next_page: Option<String>,
 }
 
+#[cfg(feature = "page-links")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ListPageLinksResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -87,6 +111,7 @@ pub struct ListPageLinksResponse {
     pub next_page: Option<String>,
 }
 
+#[cfg(feature = "two-lists")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TwoListsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -97,6 +122,7 @@ pub struct TwoListsResponse {
     pub next_cursor: Option<String>,
 }
 
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SearchResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -149,6 +149,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "search")]
 impl Client {
     /// `GET /search/{id}/{labels}/{coords}`
     pub async fn search(
@@ -331,6 +332,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "files")]
 impl Client {
     /// The `{path}` template names a parameter that is never declared.
     ///
@@ -362,6 +364,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "enum-path")]
 impl Client {
     /// `GET /enum-path/{kind}/{n}/{ok}/{id}`
     pub async fn enum_path(
@@ -420,6 +423,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "weird")]
 impl Client {
     /// `GET /weird/{a}{b}/x{c}y`
     pub async fn get_weird_a_b_x_c_y(
@@ -472,6 +476,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "content-path")]
 impl Client {
     /// `GET /content-path/{obj}`
     pub async fn content_path(&self, obj: ContentPathObj) -> Result<(), Error> {
@@ -500,6 +505,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "braces")]
 impl Client {
     /// `GET /braces/{{literal}}/{ok}/{unclosed`
     pub async fn braces(&self, literal: &str, ok: &str) -> Result<(), Error> {
@@ -556,6 +562,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "lookup")]
 impl Client {
     /// `GET /lookup?mode=full&note=a%20b`
     pub async fn lookup_full(&self, params: LookupFullParams) -> Result<(), Error> {
@@ -589,6 +596,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "twice")]
 impl Client {
     /// `GET /twice/{id}/again/{id}`
     pub async fn twice(&self, id: &str) -> Result<(), Error> {
@@ -615,6 +623,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "relative")]
 impl Client {
     /// `GET relative/with space/café`
     pub async fn odd_literals(&self) -> Result<(), Error> {

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 #[doc(no_inline)]
 pub use crate::params::*;
 
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SearchCoords {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15,6 +16,7 @@ pub struct SearchCoords {
     pub y: Option<f64>,
 }
 
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SearchFilter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -26,6 +28,7 @@ pub struct SearchFilter {
 ///
 /// Open: a value this version does not know is kept in `Other`, so new server
 /// values never break decoding. Build values with `From<&str>` or `FromStr`.
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SearchSort {
@@ -37,6 +40,7 @@ pub enum SearchSort {
     Other(String),
 }
 
+#[cfg(feature = "search")]
 impl sdk_runtime::OpenStringEnum for SearchSort {
     const KNOWN: &'static [(Self, &'static str)] = &[
         (SearchSort::Asc, "asc"),
@@ -59,14 +63,17 @@ impl sdk_runtime::OpenStringEnum for SearchSort {
     }
 }
 
+#[cfg(feature = "search")]
 sdk_runtime::open_string_enum_traits!(SearchSort);
 
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SearchJsonFilter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub a: Option<i64>,
 }
 
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SearchXObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -76,6 +83,7 @@ pub struct SearchXObject {
 ///
 /// Open: a value this version does not know is kept in `Other`, so new server
 /// values never break decoding. Build values with `From<&str>` or `FromStr`.
+#[cfg(feature = "enum-path")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EnumPathKind {
@@ -87,6 +95,7 @@ pub enum EnumPathKind {
     Other(String),
 }
 
+#[cfg(feature = "enum-path")]
 impl sdk_runtime::OpenStringEnum for EnumPathKind {
     const KNOWN: &'static [(Self, &'static str)] = &[
         (EnumPathKind::A, "a"),
@@ -109,8 +118,10 @@ impl sdk_runtime::OpenStringEnum for EnumPathKind {
     }
 }
 
+#[cfg(feature = "enum-path")]
 sdk_runtime::open_string_enum_traits!(EnumPathKind);
 
+#[cfg(feature = "content-path")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContentPathObj {
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -149,6 +149,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "pets")]
 impl Client {
     /// `GET /pets`
     pub async fn list_pets(&self) -> Result<Vec<Pet>, Error> {
@@ -168,6 +169,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "pets")]
 impl Client {
     /// `GET /pets/{petId}`
     pub async fn get_pet(&self, pet_id: PetIdType) -> Result<Pet, Error> {
@@ -196,6 +198,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "pets")]
 impl Client {
     /// `PUT /pets/{petId}`
     pub async fn replace_pet(&self, pet_id: PetIdType, body: Pet) -> Result<Pet, Error> {
@@ -227,6 +230,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "owners")]
 impl Client {
     /// `GET /owners`
     pub async fn list_owners(

@@ -149,6 +149,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "several")]
 impl Client {
     /// `POST /several`
     pub async fn several(&self) -> Result<SeveralResponse, Error> {
@@ -176,6 +177,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "same-type")]
 impl Client {
     /// `GET /same-type`
     pub async fn same_type(&self) -> Result<Done, Error> {
@@ -195,6 +197,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "body-and-empty")]
 impl Client {
     /// `GET /body-and-empty`
     pub async fn body_and_empty(&self) -> Result<BodyAndEmptyResponse, Error> {
@@ -225,6 +228,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "default-only")]
 impl Client {
     /// `GET /default-only`
     pub async fn default_only(&self) -> Result<Done, Error> {
@@ -244,6 +248,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "no-responses")]
 impl Client {
     /// `GET /no-responses`
     pub async fn no_responses(&self) -> Result<(), Error> {
@@ -263,6 +268,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "errors-only")]
 impl Client {
     /// `GET /errors-only`
     pub async fn errors_only(&self) -> Result<(), Error> {
@@ -282,6 +288,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "binary")]
 impl Client {
     /// `GET /binary`
     pub async fn download(&self) -> Result<bytes::Bytes, Error> {
@@ -303,6 +310,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "image")]
 impl Client {
     /// `GET /image`
     pub async fn image(&self) -> Result<bytes::Bytes, Error> {
@@ -322,6 +330,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "text")]
 impl Client {
     /// `GET /text`
     pub async fn text(&self) -> Result<String, Error> {
@@ -341,6 +350,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "star")]
 impl Client {
     /// `GET /star`
     pub async fn star(&self) -> Result<Done, Error> {
@@ -360,6 +370,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "star-string")]
 impl Client {
     /// `GET /star-string`
     pub async fn star_string(&self) -> Result<bytes::Bytes, Error> {
@@ -381,6 +392,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "json-and-xml")]
 impl Client {
     /// `GET /json-and-xml`
     pub async fn json_and_xml(&self) -> Result<Done, Error> {
@@ -400,6 +412,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "json-no-schema")]
 impl Client {
     /// `GET /json-no-schema`
     pub async fn json_no_schema(&self) -> Result<serde_json::Value, Error> {
@@ -421,6 +434,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "json-string")]
 impl Client {
     /// `GET /json-string`
     pub async fn json_string(&self) -> Result<String, Error> {
@@ -440,6 +454,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "json-nullable")]
 impl Client {
     /// `GET /json-nullable`
     pub async fn json_nullable(&self) -> Result<Option<Done>, Error> {
@@ -461,6 +476,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "ref-response")]
 impl Client {
     /// `GET /ref-response`
     pub async fn ref_response(&self) -> Result<Done, Error> {
@@ -480,6 +496,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "range-only")]
 impl Client {
     /// `GET /range-only`
     pub async fn range_only(&self) -> Result<Created, Error> {
@@ -499,6 +516,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "mixed-statuses")]
 impl Client {
     /// `GET /mixed-statuses`
     pub async fn mixed_statuses(&self) -> Result<MixedStatusesResponse, Error> {
@@ -530,6 +548,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "head")]
 impl Client {
     /// `HEAD /head`
     pub async fn head_check(&self) -> Result<(), Error> {
@@ -549,6 +568,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "two-spellings")]
 impl Client {
     /// `GET /two-spellings`
     pub async fn two_spellings(&self) -> Result<(), Error> {

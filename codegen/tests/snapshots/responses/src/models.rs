@@ -5,18 +5,40 @@
 
 use serde::{Deserialize, Serialize};
 
+#[cfg(
+    any(
+        feature = "several",
+        feature = "same-type",
+        feature = "body-and-empty",
+        feature = "default-only",
+        feature = "star",
+        feature = "json-and-xml",
+        feature = "json-nullable",
+        feature = "ref-response",
+        feature = "mixed-statuses"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Done {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ok: Option<bool>,
 }
 
+#[cfg(any(feature = "several", feature = "range-only"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Created {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 
+#[cfg(
+    any(
+        feature = "several",
+        feature = "same-type",
+        feature = "body-and-empty",
+        feature = "two-spellings"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Problem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
