@@ -14,10 +14,12 @@
 //! methods, parameter structs, body, response and error enums) and every type they
 //! reach, through other types too (cycles included). A type or shared error enum that
 //! several groups reach is compiled with any of them (`cfg(any(...))`); one that every
-//! group reaches, that an operation in no group reaches, that the client itself names
-//! (the error-type enum) or that no operation reaches (components only, webhook and
-//! callback bodies) is always compiled. A type's gate is never narrower than the gate of
-//! anything that names it, so every feature builds on its own.
+//! group of operations reaches, that an operation in no group reaches or that the client itself names
+//! (the error-type enum) is always compiled. The types no operation reaches (webhook and
+//! callback bodies, schemas only the components list) are one more group, `other-types`,
+//! with what they name: they are most of a large API's types (four in five of GitHub's,
+//! its webhook payloads). A type's gate is never narrower than the gate of anything that
+//! names it, so every feature builds on its own.
 //!
 //! Feature names are [`crate::naming::feature_names`]'s; `default` enables them all.
 
@@ -27,6 +29,12 @@ use crate::ir::{
     Model, Operation, PathPiece, ResponseBody, ResponseShape, Ty, TypeDef, TypeId, TypeKind,
 };
 use crate::naming::RustIdent;
+
+/// The words of the feature of the types no operation reaches (`other-types`).
+const OTHER_NAME: &str = "other types";
+
+/// What that feature stands for, where the others give their tag or path resource.
+const OTHER_GROUP: &str = "types no operation uses";
 
 /// When an item is compiled.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,8 +72,6 @@ impl Features {
         if groups.len() < 2 {
             return Features::none(model);
         }
-        let names = crate::naming::feature_names(groups.iter().map(String::as_str), reserved);
-        let count = groups.len();
         // Each operation's groups: `None` is in no group (always compiled).
         let op_groups: Vec<Option<BTreeSet<usize>>> = memberships
             .iter()
@@ -77,9 +83,18 @@ impl Features {
                 (!set.is_empty()).then_some(set)
             })
             .collect();
-        let reach = reach(model, &op_groups);
+        let (reach, other) = reach(model, &op_groups, groups.len());
+        let mut raw_names: Vec<String> = groups.clone();
+        if other {
+            raw_names.push(OTHER_NAME.to_string());
+            groups.push(OTHER_GROUP.to_string());
+        }
+        let names = crate::naming::feature_names(raw_names.iter().map(String::as_str), reserved);
+        // Every group of operations (`other` aside) reaching a type makes it always compiled.
+        let operation_groups = raw_names.len() - usize::from(other);
         let gate = |always: bool, set: &BTreeSet<usize>| {
-            if always || set.is_empty() || set.len() == count {
+            if always || set.is_empty() || set.range(..operation_groups).count() == operation_groups
+            {
                 Gate::Always
             } else {
                 Gate::Any(set.iter().copied().collect())
@@ -344,8 +359,13 @@ fn spread(
     }
 }
 
-/// Which groups reach each type; `op_groups[i]` is `None` for an operation always compiled.
-fn reach(model: &Model, op_groups: &[Option<BTreeSet<usize>>]) -> Vec<Reached> {
+/// Which groups reach each type, and whether the group `other` has any (the types no
+/// operation reaches); `op_groups[i]` is `None` for an operation always compiled.
+fn reach(
+    model: &Model,
+    op_groups: &[Option<BTreeSet<usize>>],
+    other: usize,
+) -> (Vec<Reached>, bool) {
     let types = &model.types;
     let edges: Vec<Vec<TypeId>> = types.iter().map(children).collect();
     let by_name: BTreeMap<&str, TypeId> = TypeId::all(types)
@@ -360,12 +380,18 @@ fn reach(model: &Model, op_groups: &[Option<BTreeSet<usize>>]) -> Vec<Reached> {
     for (op, groups) in model.operations.iter().zip(op_groups) {
         spread(&mut reached, &edges, roots(op, &by_name), groups.as_ref());
     }
-    // A type no operation reaches is always compiled, and so is everything it names.
+    // The types no operation reaches are a group of their own, `other`, with what they name.
     let unreached: Vec<TypeId> = TypeId::all(types)
         .filter(|&id| !reached[id.index()].always && reached[id.index()].groups.is_empty())
         .collect();
-    spread(&mut reached, &edges, unreached, None);
-    reached
+    let any_unreached = !unreached.is_empty();
+    spread(
+        &mut reached,
+        &edges,
+        unreached,
+        Some(&BTreeSet::from([other])),
+    );
+    (reached, any_unreached)
 }
 
 #[cfg(test)]
@@ -428,8 +454,14 @@ components:
     #[test]
     fn tags_gate_operations_and_what_they_reach() {
         let (model, features) = features(TAGGED);
-        assert_eq!(features.names(), ["pets", "stores", "user-accounts"]);
-        assert_eq!(features.groups(), ["Pets", "Stores", "User Accounts"]);
+        assert_eq!(
+            features.names(),
+            ["pets", "stores", "user-accounts", "other-types"]
+        );
+        assert_eq!(
+            features.groups(),
+            ["Pets", "Stores", "User Accounts", "types no operation uses"]
+        );
         let op = |i: usize| features.of(features.operation(i));
         assert_eq!(op(0), ["pets"]);
         // Several tags: compiled with any of them.
@@ -442,11 +474,14 @@ components:
         assert_eq!(type_gate(&model, &features, "Owner"), ["pets"]);
         assert_eq!(type_gate(&model, &features, "Store"), ["pets", "stores"]);
         assert_eq!(type_gate(&model, &features, "User"), ["user-accounts"]);
-        // Reached by an operation in no group; by none; by a group and by a type no
-        // operation reaches, which is always compiled.
+        // Reached by an operation in no group.
         assert!(type_gate(&model, &features, "Status").is_empty());
-        assert!(type_gate(&model, &features, "Unused").is_empty());
-        assert!(type_gate(&model, &features, "Color").is_empty());
+        // Reached by no operation: the group of their own, with what they name.
+        assert_eq!(type_gate(&model, &features, "Unused"), ["other-types"]);
+        assert_eq!(
+            type_gate(&model, &features, "Color"),
+            ["pets", "stores", "other-types"]
+        );
     }
 
     #[test]

@@ -117,6 +117,6 @@ fn fixture_with_tags_has_group_features() {
         .expect("the features fixture's snapshot crate");
     assert_eq!(
         group_features(&manifest),
-        ["pets", "stores", "user-accounts"]
+        ["pets", "stores", "user-accounts", "other-types"]
     );
 }

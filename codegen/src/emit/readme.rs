@@ -174,7 +174,7 @@ fn features_section(out: &mut String, model: &Model, settings: &Settings, featur
         "Each group of operations (a tag of the API's description, or a path's first segment when it has no tags) is a Cargo feature, and all of them are on by default. To compile only the operations you call, and the types they use, turn default features off and name their groups{}:\n\n```toml\n{} = {{ version = \"{}\", default-features = false, features = [{}\"{first}\"] }}\n```\n\n",
         tls.1, settings.crate_name, settings.crate_version, tls.0
     ));
-    out.push_str("An operation with several tags is in each of their groups; operations in no group, and the types every group uses, are always compiled. `api-surface.txt` gives each item's features.\n\n| feature | group | operations |\n|---|---|---|\n");
+    out.push_str("An operation with several tags is in each of their groups; operations in no group, and the types every group uses, are always compiled; the types no operation uses (webhook and callback bodies, for one) have a feature of their own. `api-surface.txt` gives each item's features.\n\n| feature | group | operations |\n|---|---|---|\n");
     for (index, (name, group)) in names.iter().zip(features.groups()).enumerate() {
         let count = (0..model.operations.len())
             .filter(
