@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 #[doc(no_inline)]
 pub use crate::params::*;
 
+#[cfg(any(feature = "things", feature = "other-types"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ResultModel {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -109,6 +110,7 @@ pub struct ResultModel {
     pub deserializer: Option<String>,
 }
 
+#[cfg(any(feature = "things", feature = "other-types"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct OptionModel {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -725,53 +727,77 @@ pub struct ErrorModel {
     pub deserializer: Option<String>,
 }
 
+#[cfg(feature = "other-types")]
 pub type ApiError = String;
 
+#[cfg(feature = "other-types")]
 pub type ApiResponseModel = String;
 
+#[cfg(feature = "other-types")]
 pub type ErrorKindModel = String;
 
+#[cfg(feature = "other-types")]
 pub type ClientBuilderModel = String;
 
+#[cfg(feature = "other-types")]
 pub type ListThingsParams = String;
 
+#[cfg(feature = "other-types")]
 pub type ListThingsError = String;
 
+#[cfg(feature = "other-types")]
 pub type ErrorModelByStatus = String;
 
+#[cfg(feature = "other-types")]
 pub type SelfValue = String;
 
+#[cfg(feature = "other-types")]
 pub type OkModel = String;
 
+#[cfg(feature = "other-types")]
 pub type SomeModel = String;
 
+#[cfg(feature = "other-types")]
 pub type NoneModel = String;
 
+#[cfg(feature = "other-types")]
 pub type SdkRuntime = String;
 
+#[cfg(feature = "other-types")]
 pub type Serde = String;
 
+#[cfg(feature = "other-types")]
 pub type SerdeJson = String;
 
+#[cfg(feature = "other-types")]
 pub type Std = String;
 
+#[cfg(feature = "other-types")]
 pub type Core = String;
 
+#[cfg(feature = "other-types")]
 pub type Futures = String;
 
+#[cfg(feature = "other-types")]
 pub type BytesModel = String;
 
+#[cfg(feature = "other-types")]
 pub type Models = String;
 
+#[cfg(feature = "other-types")]
 pub type Params = String;
 
+#[cfg(feature = "other-types")]
 pub type Errors = String;
 
+#[cfg(feature = "other-types")]
 pub type ProfileModel = String;
 
+#[cfg(feature = "other-types")]
 pub type SpecFingerprint = String;
 
 /// Chosen by the `value` property; an unknown tag is kept in `Other`.
+#[cfg(feature = "other-types")]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Union {
@@ -781,6 +807,7 @@ pub enum Union {
     Other(serde_json::Value),
 }
 
+#[cfg(feature = "other-types")]
 impl<'de> Deserialize<'de> for Union {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -809,6 +836,7 @@ impl<'de> Deserialize<'de> for Union {
 ///
 /// Open: a value this version does not know is kept in `Other`, so new server
 /// values never break decoding. Build values with `From<&str>` or `FromStr`.
+#[cfg(feature = "other-types")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Choice {
@@ -830,6 +858,7 @@ pub enum Choice {
     Other(String),
 }
 
+#[cfg(feature = "other-types")]
 impl sdk_runtime::OpenStringEnum for Choice {
     const KNOWN: &'static [(Self, &'static str)] = &[
         (Choice::Ok, "Ok"),
@@ -857,6 +886,7 @@ impl sdk_runtime::OpenStringEnum for Choice {
     }
 }
 
+#[cfg(feature = "other-types")]
 sdk_runtime::open_string_enum_traits!(Choice);
 
 #[cfg(feature = "things")]

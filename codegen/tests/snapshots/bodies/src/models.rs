@@ -23,6 +23,7 @@ pub struct Item {
     pub size: Option<i64>,
 }
 
+#[cfg(feature = "other-types")]
 pub type BinaryFile = String;
 
 #[cfg(feature = "vendor-json")]

@@ -6,8 +6,9 @@
 //!
 //! Tags become Cargo features. `pets`, `stores` and `User Accounts` each compile their
 //! operations and the types only they reach; `Color` is reached by two groups, `Tag` by
-//! a type no operation reaches, `Problem` (in every error) and `Status` (through the
-//! untagged `health`) by everything, so those are always compiled.
+//! one and by `Legacy`, which no operation reaches (the feature `other-types`);
+//! `Problem` (in every error) and `Status` (through the untagged `health`) are always
+//! compiled.
 #![allow(
     rustdoc::broken_intra_doc_links,
     rustdoc::bare_urls,
@@ -54,4 +55,4 @@ pub use sdk_runtime::{upload, ApiError, ApiResponse, Error, FilePart, RequestOpt
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Fingerprint of the spec this crate was generated from.
-pub const SPEC_FINGERPRINT: &str = "248099f5d2b0cd71";
+pub const SPEC_FINGERPRINT: &str = "7f17da9159572a34";

@@ -156,12 +156,14 @@ impl sdk_runtime::OpenStringEnum for Color {
 sdk_runtime::open_string_enum_traits!(Color);
 
 /// Reached by `pets`, and by `Legacy`, which no operation reaches.
+#[cfg(any(feature = "pets", feature = "stores", feature = "other-types"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Tag {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
 }
 
+#[cfg(feature = "other-types")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Legacy {
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -74,70 +74,98 @@ pub struct Type {
     pub r_type: Option<String>,
 }
 
+#[cfg(feature = "other-types")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SelfValue {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub a: Option<String>,
 }
 
+#[cfg(feature = "other-types")]
 pub type SelfValue2 = String;
 
+#[cfg(feature = "other-types")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct StringModel {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub a: Option<String>,
 }
 
+#[cfg(feature = "other-types")]
 pub type OptionModel = String;
 
+#[cfg(feature = "other-types")]
 pub type VecModel = String;
 
+#[cfg(feature = "other-types")]
 pub type ResultModel = String;
 
+#[cfg(feature = "other-types")]
 pub type BoxModel = String;
 
+#[cfg(feature = "other-types")]
 pub type ClientModel = String;
 
+#[cfg(feature = "other-types")]
 pub type ErrorModel = String;
 
+#[cfg(feature = "other-types")]
 pub type ValueModel = String;
 
+#[cfg(feature = "other-types")]
 pub type Serde = String;
 
+#[cfg(feature = "other-types")]
 pub type Std = String;
 
+#[cfg(feature = "other-types")]
 pub type SdkRuntime = String;
 
+#[cfg(feature = "other-types")]
 pub type BytesModel = String;
 
+#[cfg(feature = "other-types")]
 pub type Futures = String;
 
+#[cfg(feature = "other-types")]
 pub type Models = String;
 
+#[cfg(feature = "other-types")]
 pub type ProfileModel = String;
 
+#[cfg(feature = "other-types")]
 pub type Duplicate = String;
 
+#[cfg(feature = "other-types")]
 pub type Duplicate2 = String;
 
+#[cfg(feature = "other-types")]
 pub type Duplicate3 = String;
 
+#[cfg(feature = "other-types")]
 pub type V2fa = String;
 
+#[cfg(feature = "other-types")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct U65e5U672c {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub a: Option<String>,
 }
 
+#[cfg(feature = "other-types")]
 pub type FooBar = String;
 
+#[cfg(feature = "other-types")]
 pub type FooBar2 = String;
 
+#[cfg(feature = "other-types")]
 pub type FooBar3 = String;
 
+#[cfg(feature = "other-types")]
 pub type TypeResponse = String;
 
+#[cfg(feature = "other-types")]
 pub type TypeParams = String;
 
+#[cfg(feature = "other-types")]
 pub type Type2 = String;

@@ -434,6 +434,7 @@ impl sdk_runtime::OpenStringEnum for SearchKind {
 sdk_runtime::open_string_enum_traits!(SearchKind);
 
 /// The body of the `inventoryLow` webhook's requests to you.
+#[cfg(feature = "other-types")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InventoryLowWebhook {
     pub sku: String,

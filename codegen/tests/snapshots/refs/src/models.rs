@@ -7,8 +7,10 @@ use serde::{Deserialize, Serialize};
 #[doc(no_inline)]
 pub use crate::params::*;
 
+#[cfg(any(feature = "pets", feature = "other-types"))]
 pub type PetIdType = String;
 
+#[cfg(any(feature = "pets", feature = "other-types"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Pet {
     pub id: PetIdType,
@@ -19,6 +21,7 @@ pub struct Pet {
     pub tag: Option<Name>,
 }
 
+#[cfg(feature = "other-types")]
 pub type PetAlias = Pet;
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -27,8 +30,11 @@ pub struct Owner {
     pub name: Option<String>,
 }
 
+#[cfg(feature = "other-types")]
 pub type OwnerAlias = Owner;
 
+#[cfg(feature = "other-types")]
 pub type OwnerAliasAlias = Owner;
 
+#[cfg(any(feature = "pets", feature = "other-types"))]
 pub type Name = String;
