@@ -164,11 +164,11 @@ fn features_section(out: &mut String, model: &Model, settings: &Settings, featur
         crate::Runtime::Vendored(vendored) => &vendored.features,
     };
     // With default features off, the TLS backend must be named again.
-    let tls = runtime_features
-        .iter()
-        .any(|f| f.name == "rustls-tls")
-        .then_some(("\"rustls-tls\", ", " (and the TLS feature)"))
-        .unwrap_or_default();
+    let tls = if runtime_features.iter().any(|f| f.name == "rustls-tls") {
+        ("\"rustls-tls\", ", " (and the TLS feature)")
+    } else {
+        ("", "")
+    };
     out.push_str("## Features\n\n");
     out.push_str(&format!(
         "Each group of operations (a tag of the API's description, or a path's first segment when it has no tags) is a Cargo feature, and all of them are on by default. To compile only the operations you call, and the types they use, turn default features off and name their groups{}:\n\n```toml\n{} = {{ version = \"{}\", default-features = false, features = [{}\"{first}\"] }}\n```\n\n",
