@@ -137,7 +137,7 @@ for entry in "${SPECS[@]}"; do
   check_rss="-"
   if [ "$gen" = ok ] && [ "${CORPUS_NO_CHECK:-0}" != 1 ]; then
     # Standalone: a crate written outside the workspace depends on registry crates only.
-    if grep -n 'path *=' "$out/Cargo.toml" >&2; then
+    if grep -n 'path *= *"' "$out/Cargo.toml" >&2; then
       echo "--- $name: Cargo.toml has a path dependency" >&2
       failed=1
     fi
