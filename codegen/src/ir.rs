@@ -267,6 +267,9 @@ pub(crate) struct Operation {
     pub fixed_query: Vec<(String, String)>,
     pub docs: Docs,
     pub summary: Option<String>,
+    /// The operation's tags as the spec writes them, in order (they decide its Cargo
+    /// features, `features.rs`).
+    pub tags: Vec<String>,
     pub path_params: Vec<Param>,
     /// Query, header and cookie parameters, gathered in `params_type`.
     pub params: Vec<Param>,

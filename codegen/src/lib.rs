@@ -8,6 +8,7 @@
 mod changes;
 mod emit;
 mod error;
+mod features;
 #[macro_use]
 mod fingerprint;
 mod ir;
@@ -153,6 +154,10 @@ fn is_params(def: &ir::TypeDef) -> bool {
 
 fn generate_inner(spec: &Spec, settings: &Settings) -> Result<Vec<GeneratedFile>, Error> {
     let model = model(spec)?;
+    let reserved = emit::crate_files::manifest_names(settings);
+    let reserved: Vec<&str> = reserved.iter().map(String::as_str).collect();
+    let features = features::Features::new(&model, &reserved);
+    let cfg_of = |gate: &features::Gate| emit::cfg(&features, gate);
 
     let header = format!(
         "{GENERATED_MARKER} by `{}` from {}. Do not edit: change the spec and regenerate.",
@@ -163,7 +168,16 @@ fn generate_inner(spec: &Spec, settings: &Settings) -> Result<Vec<GeneratedFile>
     let has_build = settings.spec_path_from_crate.is_some();
     files.push(GeneratedFile {
         path: "Cargo.toml".into(),
-        contents: emit::crate_files::cargo_toml(settings, &model.client, &header, has_build),
+        contents: emit::crate_files::cargo_toml(
+            settings,
+            &model.client,
+            &header,
+            has_build,
+            &emit::crate_files::GroupFeatures {
+                names: features.names(),
+                example_needs: &emit::readme::example_features(&model, &features),
+            },
+        ),
     });
     let example = render::rust_file(
         emit::readme::example(&model, settings),
@@ -172,7 +186,7 @@ fn generate_inner(spec: &Spec, settings: &Settings) -> Result<Vec<GeneratedFile>
     )?;
     files.push(GeneratedFile {
         path: "README.md".into(),
-        contents: emit::readme::readme(&model, settings, &header, &example),
+        contents: emit::readme::readme(&model, settings, &features, &header, &example),
     });
     files.push(GeneratedFile {
         path: "examples/quick_start.rs".into(),
@@ -186,7 +200,7 @@ fn generate_inner(spec: &Spec, settings: &Settings) -> Result<Vec<GeneratedFile>
     });
     files.push(GeneratedFile {
         path: "api-surface.txt".into(),
-        contents: surface::render(&model, &header),
+        contents: surface::render(&model, &features, &header),
     });
     if let Some(spec_path) = &settings.spec_path_from_crate {
         let mut inputs = vec![(spec_path.clone(), spec.fingerprint().to_string())];
@@ -217,17 +231,27 @@ fn generate_inner(spec: &Spec, settings: &Settings) -> Result<Vec<GeneratedFile>
     let responses: Vec<usize> = (0..ops.len())
         .filter(|&i| matches!(ops[i].response, ir::ResponseShape::ByStatus { .. }))
         .collect();
-    let errors: Vec<usize> = (0..ops.len())
-        .filter(|&i| ops[i].errors.is_some())
-        .collect();
+    // Each operation's error enum or alias, preceded by the enum it shares with later
+    // operations where it is that enum's first user (`true`).
+    let mut errors: Vec<(usize, bool)> = Vec::new();
+    let mut shared_seen = std::collections::BTreeSet::new();
+    for (i, op) in ops.iter().enumerate() {
+        let Some(shape) = &op.errors else { continue };
+        if let Some(shared) = &shape.shared
+            && shared_seen.insert(shared)
+        {
+            errors.push((i, true));
+        }
+        errors.push((i, false));
+    }
     let modules: Vec<&str> = [
-        ("params", &params),
-        ("bodies", &bodies),
-        ("responses", &responses),
-        ("errors", &errors),
+        ("params", params.len()),
+        ("bodies", bodies.len()),
+        ("responses", responses.len()),
+        ("errors", errors.len()),
     ]
     .into_iter()
-    .filter(|(_, items)| !items.is_empty())
+    .filter(|(_, items)| *items > 0)
     .map(|(module, _)| module)
     .collect();
 
@@ -245,6 +269,7 @@ fn generate_inner(spec: &Spec, settings: &Settings) -> Result<Vec<GeneratedFile>
         &model.client,
         &modules,
         model.operations.iter().any(|op| op.stream.is_some()),
+        !features.names().is_empty(),
         vendored.is_some(),
         spec.fingerprint(),
         settings.spec_path_from_crate.as_deref(),
@@ -287,43 +312,67 @@ fn generate_inner(spec: &Spec, settings: &Settings) -> Result<Vec<GeneratedFile>
     let params_item = |i: usize| emit::models::type_def(&model.types[params[i]], &model.types);
     let bodies_item = |i: usize| emit::bodies::operation_item(&model, bodies[i]);
     let responses_item = |i: usize| emit::responses::operation_item(&model, responses[i]);
-    let errors_item = |i: usize| emit::errors::operation_item(&model, errors[i]);
+    let errors_item = |i: usize| match errors[i] {
+        (op, true) => emit::errors::shared_item(&model, op),
+        (op, false) => emit::errors::operation_item(&model, op),
+    };
+    let type_ids: Vec<ir::TypeId> = ir::TypeId::all(&model.types).collect();
+    let type_cfg = |index: usize| cfg_of(features.type_gate(type_ids[index]));
+    let op_cfg = |i: usize| cfg_of(features.operation(i));
+    let client_cfg = op_cfg;
+    let models_cfg = |i: usize| type_cfg(schemas[i]);
+    let params_cfg = |i: usize| type_cfg(params[i]);
+    let bodies_cfg = |i: usize| op_cfg(bodies[i]);
+    let responses_cfg = |i: usize| op_cfg(responses[i]);
+    let errors_cfg = |i: usize| match errors[i] {
+        (op, true) => {
+            let shared = ops[op].errors.as_ref().and_then(|e| e.shared.as_ref());
+            cfg_of(shared.map_or(&features::Gate::Always, |name| features.shared_error(name)))
+        }
+        (op, false) => op_cfg(op),
+    };
     let chunked = [
         render::Chunked {
             what: "src/client.rs",
             prelude: &client_prelude,
             count: ops.len(),
             item: &client_item,
+            cfg: &client_cfg,
         },
         render::Chunked {
             what: "src/models.rs",
             prelude: &models_prelude,
             count: schemas.len(),
             item: &models_item,
+            cfg: &models_cfg,
         },
         render::Chunked {
             what: "src/params.rs",
             prelude: &params_prelude,
             count: params.len(),
             item: &params_item,
+            cfg: &params_cfg,
         },
         render::Chunked {
             what: "src/bodies.rs",
             prelude: &bodies_prelude,
             count: bodies.len(),
             item: &bodies_item,
+            cfg: &bodies_cfg,
         },
         render::Chunked {
             what: "src/responses.rs",
             prelude: &responses_prelude,
             count: responses.len(),
             item: &responses_item,
+            cfg: &responses_cfg,
         },
         render::Chunked {
             what: "src/errors.rs",
             prelude: &errors_prelude,
             count: errors.len(),
             item: &errors_item,
+            cfg: &errors_cfg,
         },
     ];
     // A file of a kind the spec has no items of is left out (`models.rs` stays: its

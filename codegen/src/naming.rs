@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToKebabCase, ToSnakeCase, ToUpperCamelCase};
 
 /// Words that cannot be plain identifiers in edition 2024 (`gen` included).
 const KEYWORDS: &[&str] = &[
@@ -216,6 +216,42 @@ pub(crate) fn type_name(raw: &str) -> String {
     }
 }
 
+/// The Cargo feature name of each group of operations (a tag, or a path's resource), in
+/// order: the group's words in lowercase kebab case (`Code Scanning` → `code-scanning`,
+/// `pull_requests` → `pull-requests`), ASCII only (other characters become `u{hex}`
+/// words, as in type names), starting with a letter (`v` put before a digit, `group`
+/// for a name with no words). A name `reserved` holds (`default`, the crate's other
+/// features and dependencies) or an earlier group took gets `-2`, `-3`, …, so the same
+/// spec always gives the same names.
+pub(crate) fn feature_names<'a>(
+    groups: impl IntoIterator<Item = &'a str>,
+    reserved: &[&str],
+) -> Vec<String> {
+    let mut taken: HashSet<String> = reserved.iter().map(|n| (*n).to_string()).collect();
+    groups
+        .into_iter()
+        .map(|raw| {
+            let mut base = ascii_words(raw).to_kebab_case();
+            if base.is_empty() {
+                base = "group".to_string();
+            }
+            if base.starts_with(|c: char| c.is_ascii_digit()) {
+                base.insert(0, 'v');
+            }
+            let name = if taken.contains(&base) {
+                (2..)
+                    .map(|n| format!("{base}-{n}"))
+                    .find(|candidate| !taken.contains(candidate))
+                    .expect("an unbounded range always yields a free name")
+            } else {
+                base
+            };
+            taken.insert(name.clone());
+            name
+        })
+        .collect()
+}
+
 /// A Rust identifier that naming handed out: valid (keywords escaped) and unique in the
 /// scope that claimed it. Only [`Scope`] makes one, so the IR cannot carry a name that
 /// naming never saw.
@@ -343,6 +379,46 @@ mod tests {
         let mut fields = Scope::default();
         assert_eq!(fields.claim(snake("fooBar", "f")), "foo_bar");
         assert_eq!(fields.claim(snake("foo_bar", "f")), "foo_bar_2");
+    }
+
+    #[test]
+    fn feature_names_are_kebab_case_unique_and_valid() {
+        let names = feature_names(
+            [
+                "repos",
+                "Code Scanning",
+                "pull_requests",
+                "Repos",
+                "2fa",
+                "",
+                "é",
+                "default",
+                "rustls-tls",
+            ],
+            &["default", "rustls-tls"],
+        );
+        assert_eq!(
+            names,
+            [
+                "repos",
+                "code-scanning",
+                "pull-requests",
+                "repos-2",
+                "v2fa",
+                "group",
+                "ue9",
+                "default-2",
+                "rustls-tls-2"
+            ]
+        );
+        for name in &names {
+            assert!(name.starts_with(|c: char| c.is_ascii_lowercase()), "{name}");
+            assert!(
+                name.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{name}"
+            );
+        }
     }
 
     /// The shortcut for plain snake-case names gives what heck gives: every name of up to

@@ -33,14 +33,21 @@ const BLANK: &str = "__codegen_blank_line__";
 /// Formats `tokens`; with `after_something`, the first item gets a blank line before it
 /// too (a chunk that follows earlier text, or items after inner attributes).
 fn unparse(tokens: TokenStream, what: &str, after_something: bool) -> Result<String, Error> {
-    let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
+    unparse_file(parse(tokens, what)?, after_something)
+}
+
+fn parse(tokens: TokenStream, what: &str) -> Result<syn::File, Error> {
+    syn::parse2(tokens).map_err(|e| {
         Error::unsupported(
             "#",
             format!(
                 "internal error: generated {what} is not valid Rust ({e}); please report this spec"
             ),
         )
-    })?;
+    })
+}
+
+fn unparse_file(mut file: syn::File, after_something: bool) -> Result<String, Error> {
     let leading = after_something || !file.attrs.is_empty();
     mark_items(&mut file.items, leading);
     let text = prettyplease::unparse(&file);
@@ -168,11 +175,34 @@ pub(crate) fn rust_file(tokens: TokenStream, header: &str, what: &str) -> Result
 
 /// A large file: a prelude followed by `count` items, `item(i)` building the i-th.
 /// Tokens are not `Send`, so each thread builds the tokens of the parts it renders.
+/// `cfg(i)` is the `#[cfg]` the i-th item's every item carries (its struct and impls
+/// alike; none when empty), after its docs.
 pub(crate) struct Chunked<'a> {
     pub what: &'a str,
     pub prelude: &'a (dyn Fn() -> TokenStream + Sync),
     pub count: usize,
     pub item: &'a (dyn Fn(usize) -> TokenStream + Sync),
+    pub cfg: &'a (dyn Fn(usize) -> TokenStream + Sync),
+}
+
+/// Puts `cfg` (an outer attribute, or nothing) on every item of `file`, after its docs.
+fn gate(file: &mut syn::File, cfg: TokenStream) -> Result<(), Error> {
+    if cfg.is_empty() {
+        return Ok(());
+    }
+    let attrs = syn::parse::Parser::parse2(syn::Attribute::parse_outer, cfg).map_err(|e| {
+        Error::unsupported("#", format!("internal error: invalid cfg attribute ({e})"))
+    })?;
+    for item in &mut file.items {
+        if let Some(existing) = item_attrs(item) {
+            let after_docs = existing
+                .iter()
+                .take_while(|a| a.path().is_ident("doc"))
+                .count();
+            existing.splice(after_docs..after_docs, attrs.iter().cloned());
+        }
+    }
+    Ok(())
 }
 
 /// One unit of work: a file's prelude, or a chunk of its items.
@@ -198,18 +228,25 @@ pub(crate) fn rust_files_chunked(
         .collect();
     let render = |(f, part): (usize, Part)| -> Result<String, Error> {
         let file = &files[f];
-        let tokens = match part {
-            Part::Prelude => (file.prelude)(),
+        match part {
+            Part::Prelude => unparse((file.prelude)(), file.what, false),
             Part::Chunk(chunk) => {
-                let mut tokens = TokenStream::new();
+                // Items parsed one by one, so each gets its own cfg; parsing costs the
+                // same as for the chunk at once.
+                let mut parsed = syn::File {
+                    shebang: None,
+                    attrs: Vec::new(),
+                    items: Vec::new(),
+                };
                 for i in chunk * CHUNK..((chunk + 1) * CHUNK).min(file.count) {
-                    tokens.extend((file.item)(i));
+                    let mut item = parse((file.item)(i), file.what)?;
+                    gate(&mut item, (file.cfg)(i))?;
+                    parsed.items.append(&mut item.items);
                 }
-                tokens
+                // A chunk always follows the file's prelude.
+                unparse_file(parsed, true)
             }
-        };
-        // A chunk always follows the file's prelude.
-        unparse(tokens, file.what, matches!(part, Part::Chunk(_)))
+        }
     };
     let results: Vec<Mutex<Option<Result<String, Error>>>> =
         jobs.iter().map(|_| Mutex::new(None)).collect();

@@ -41,9 +41,13 @@ fn cargo(dir: &Path, args: &[&str]) -> std::process::Output {
         .expect("run cargo")
 }
 
-/// Every `path = ...` of the manifest, which would tie the crate to this machine.
+/// Every `path = "..."` of the manifest, which would tie the crate to this machine (a
+/// feature such as `enum-path = []` is not one).
 fn path_dependencies(manifest: &str) -> Vec<&str> {
-    manifest.lines().filter(|l| l.contains("path =")).collect()
+    manifest
+        .lines()
+        .filter(|l| l.contains("path = \""))
+        .collect()
 }
 
 #[test]

@@ -12,11 +12,38 @@ use crate::{
 /// The generated crate's manifest. Dependencies carry versions (not `workspace = true`)
 /// so the same file builds inside this workspace and standalone; with a vendored runtime
 /// they are registry crates only, so the crate builds and packages wherever it is.
+/// The features of the crate's groups of operations (`features.rs`), in order, and the
+/// ones the quick start needs (one per operation it calls in a group).
+pub(crate) struct GroupFeatures<'a> {
+    pub names: &'a [String],
+    pub example_needs: &'a [String],
+}
+
+/// Names the manifest has besides the groups' features: `default`, the runtime's
+/// features and every dependency (an optional one is a feature too). Group features
+/// keep clear of them.
+pub(crate) fn manifest_names(settings: &Settings) -> Vec<String> {
+    let mut names = vec!["default".to_string()];
+    match &settings.runtime {
+        Runtime::Dependency { features, .. } => {
+            names.push("sdk-runtime".into());
+            names.extend(features.iter().map(|f| f.name.clone()));
+        }
+        Runtime::Vendored(vendored) => {
+            names.extend(vendored.features.iter().map(|f| f.name.clone()));
+            names.extend(vendored.dependencies.iter().map(|d| d.name.clone()));
+        }
+    }
+    names.extend(["serde", "serde_json", "futures", "bytes"].map(String::from));
+    names
+}
+
 pub(crate) fn cargo_toml(
     settings: &Settings,
     facts: &ClientFacts,
     header: &str,
     has_build_script: bool,
+    groups: &GroupFeatures<'_>,
 ) -> String {
     let mut out = format!("# {header}\n\n[package]\n");
     let description = format!(
@@ -118,12 +145,41 @@ pub(crate) fn cargo_toml(
             )
         }
     };
-    if !features.is_empty() {
+    let mut features = features;
+    if !groups.names.is_empty() {
+        // Every group is on by default: a crate user opts out, not in.
+        if !features.iter().any(|f| f.name == "default") {
+            features.insert(
+                0,
+                Feature {
+                    name: "default".into(),
+                    enables: Vec::new(),
+                },
+            );
+        }
+        for feature in features.iter_mut().filter(|f| f.name == "default") {
+            feature.enables.extend(groups.names.iter().cloned());
+        }
+    }
+    if !features.is_empty() || !groups.names.is_empty() {
         out.push_str("\n[features]\n");
         for feature in &features {
             let enables: Vec<&str> = feature.enables.iter().map(String::as_str).collect();
             out.push_str(&format!("{} = {}\n", feature.name, toml_list(&enables)));
         }
+        if !groups.names.is_empty() {
+            out.push_str("# One feature per group of operations (see README.md, Features).\n");
+        }
+        for name in groups.names {
+            out.push_str(&format!("{name} = []\n"));
+        }
+    }
+    if !groups.example_needs.is_empty() {
+        let needs: Vec<&str> = groups.example_needs.iter().map(String::as_str).collect();
+        out.push_str(&format!(
+            "\n[[example]]\nname = \"quick_start\"\nrequired-features = {}\n",
+            toml_list(&needs)
+        ));
     }
     // What the generated code itself uses, unless the runtime's list has it already.
     let own = [
@@ -235,6 +291,7 @@ pub(crate) fn lib_rs(
     facts: &ClientFacts,
     modules: &[&str],
     streams: bool,
+    has_features: bool,
     vendored_runtime: bool,
     fingerprint: &str,
     spec_path: Option<&str>,
@@ -255,6 +312,8 @@ pub(crate) fn lib_rs(
         .map(|m| crate::emit::ident(m))
         .collect();
     let modules: Vec<syn::Ident> = modules.iter().map(|m| crate::emit::ident(m)).collect();
+    // With only some features on, a module may have nothing to re-export.
+    let allow_empty = has_features.then(|| quote!(#[allow(unused_imports)]));
     let inner_docs = docs.to_string().replace("# [doc", "#! [doc");
     let inner_docs: TokenStream = inner_docs.parse().unwrap_or_default();
     let spec_doc = match spec_path {
@@ -313,7 +372,7 @@ pub(crate) fn lib_rs(
         #[allow(unused_imports)]
         pub use models::*;
         // `models` re-exports `params` (where parameter structs were before).
-        #(pub use #reexported::*;)*
+        #(#allow_empty pub use #reexported::*;)*
         pub use sdk_runtime::{upload, ApiError, ApiResponse, Error, FilePart, RequestOptions};
         #stream_types
 

@@ -22,8 +22,8 @@ pub(crate) fn prelude() -> TokenStream {
     }
 }
 
-/// The error enum of the operation at `index`: its own, or an alias of the enum it shares
-/// with other operations, preceded by that enum where this operation is its first user.
+/// The error enum of the operation at `index`: its own, or an alias of the enum it
+/// shares with other operations (which [`shared_item`] emits).
 pub(crate) fn operation_item(model: &Model, index: usize) -> TokenStream {
     let op = &model.operations[index];
     let Some(errors) = &op.errors else {
@@ -34,40 +34,49 @@ pub(crate) fn operation_item(model: &Model, index: usize) -> TokenStream {
         let doc = format!(" The error bodies the spec describes for {method}, by status.");
         return error_enum(&errors.name, &doc, &errors.variants, &model.types);
     };
+    let doc =
+        format!(" The error bodies the spec describes for {method}, by status: [`{shared}`].");
+    let name = ident(&errors.name);
+    let shared = ident(shared);
+    quote! {
+        #[doc = #doc]
+        pub type #name = #shared;
+    }
+}
+
+/// The error enum the operation at `index` shares with later operations, where it is
+/// the enum's first user (it goes just before that operation's alias); else nothing.
+pub(crate) fn shared_item(model: &Model, index: usize) -> TokenStream {
+    let Some(errors) = &model.operations[index].errors else {
+        return TokenStream::new();
+    };
+    let Some(shared) = &errors.shared else {
+        return TokenStream::new();
+    };
     let shares = |i: &usize| {
         model.operations[*i]
             .errors
             .as_ref()
             .is_some_and(|e| e.shared.as_ref() == Some(shared))
     };
-    let first = !(0..index).any(|i| shares(&i));
-    let shared_enum = first.then(|| {
-        let users: Vec<usize> = (index..model.operations.len()).filter(shares).collect();
-        let mut links: Vec<String> = users
-            .iter()
-            .take(LISTED)
-            .map(|&i| method_link(&model.operations[i].ident))
-            .collect();
-        if users.len() > LISTED {
-            links.push(format!("{} more", users.len() - LISTED));
-        }
-        let last = links.pop().unwrap_or_default();
-        let doc = format!(
-            " The error bodies the spec describes, by status, for {} and {last}.",
-            links.join(", ")
-        );
-        error_enum(shared, &doc, &errors.variants, &model.types)
-    });
-    let doc =
-        format!(" The error bodies the spec describes for {method}, by status: [`{shared}`].");
-    let name = ident(&errors.name);
-    let shared = ident(shared);
-    quote! {
-        #shared_enum
-
-        #[doc = #doc]
-        pub type #name = #shared;
+    if (0..index).any(|i| shares(&i)) {
+        return TokenStream::new();
     }
+    let users: Vec<usize> = (index..model.operations.len()).filter(shares).collect();
+    let mut links: Vec<String> = users
+        .iter()
+        .take(LISTED)
+        .map(|&i| method_link(&model.operations[i].ident))
+        .collect();
+    if users.len() > LISTED {
+        links.push(format!("{} more", users.len() - LISTED));
+    }
+    let last = links.pop().unwrap_or_default();
+    let doc = format!(
+        " The error bodies the spec describes, by status, for {} and {last}.",
+        links.join(", ")
+    );
+    error_enum(shared, &doc, &errors.variants, &model.types)
 }
 
 fn error_enum(name: &str, doc: &str, variants: &[ErrorVariant], types: &[TypeDef]) -> TokenStream {

@@ -12,6 +12,7 @@ pub(crate) mod responses;
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 
+use crate::features::{Features, Gate};
 use crate::ir::{Docs, Ty, TypeDef};
 
 /// An identifier from a name the naming pass made valid (`r#` prefixes kept raw).
@@ -117,4 +118,14 @@ pub(crate) fn docs_tokens(docs: &Docs) -> TokenStream {
         out.extend(quote!(#[deprecated]));
     }
     out
+}
+
+/// The `#[cfg]` of an item behind `gate` (nothing for one always compiled): every item
+/// of every emitter gets its feature gate from here, through `render::Chunked::cfg`.
+pub(crate) fn cfg(features: &Features, gate: &Gate) -> TokenStream {
+    match features.of(gate).as_slice() {
+        [] => TokenStream::new(),
+        [one] => quote!(#[cfg(feature = #one)]),
+        several => quote!(#[cfg(any(#(feature = #several),*))]),
+    }
 }

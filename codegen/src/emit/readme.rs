@@ -7,6 +7,7 @@ use quote::quote;
 
 use crate::Settings;
 use crate::emit::ident;
+use crate::features::{Features, Gate};
 use crate::ir::{Model, Operation, Ty, TypeKind};
 
 /// The example program's tokens.
@@ -24,25 +25,24 @@ pub(crate) fn example(model: &Model, settings: &Settings) -> TokenStream {
         false => quote! { let #binding = Client::from_env()?; },
     };
     let env_note = env_note(model);
-    let call = callable(model, |op| op.pagination.is_none())
-        .or_else(|| callable(model, |_| true))
-        .map(|op| {
-            let name = ident(&op.ident);
-            let args = arguments(op);
-            quote! {
-                // One call; an error the API answers with is `Error::Api`.
-                match client.#name(#(#args),*).await {
-                    Ok(response) => println!("{response:?}"),
-                    Err(Error::Api(error)) => eprintln!(
-                        "the API answered {}: {}",
-                        error.status,
-                        error.message.as_deref().unwrap_or("(no message)")
-                    ),
-                    Err(other) => return Err(other),
-                }
+    let (call, stream) = example_operations(model);
+    let call = call.map(|op| {
+        let name = ident(&op.ident);
+        let args = arguments(op);
+        quote! {
+            // One call; an error the API answers with is `Error::Api`.
+            match client.#name(#(#args),*).await {
+                Ok(response) => println!("{response:?}"),
+                Err(Error::Api(error)) => eprintln!(
+                    "the API answered {}: {}",
+                    error.status,
+                    error.message.as_deref().unwrap_or("(no message)")
+                ),
+                Err(other) => return Err(other),
             }
-        });
-    let stream = callable(model, |op| op.pagination.is_some()).map(|op| {
+        }
+    });
+    let stream = stream.map(|op| {
         let name = quote::format_ident!(
             "{}",
             crate::naming::suffixed(&op.ident, crate::naming::STREAM)
@@ -72,10 +72,36 @@ pub(crate) fn example(model: &Model, settings: &Settings) -> TokenStream {
     }
 }
 
+/// The operations the quick start calls: one call (one without pages if there is one)
+/// and one stream.
+fn example_operations(model: &Model) -> (Option<&Operation>, Option<&Operation>) {
+    let call = callable(model, |op| op.pagination.is_none()).or_else(|| callable(model, |_| true));
+    let stream = callable(model, |op| op.pagination.is_some());
+    (call, stream)
+}
+
+/// The features the quick start needs: one that compiles each operation it calls.
+pub(crate) fn example_features(model: &Model, features: &Features) -> Vec<String> {
+    let (call, stream) = example_operations(model);
+    let mut needs: Vec<String> = Vec::new();
+    for op in [call, stream].into_iter().flatten() {
+        let Some(index) = model.operations.iter().position(|o| std::ptr::eq(o, op)) else {
+            continue;
+        };
+        if let Some(first) = features.of(features.operation(index)).first()
+            && !needs.iter().any(|n| n == first)
+        {
+            needs.push((*first).to_string());
+        }
+    }
+    needs
+}
+
 /// The README around the rendered example (`example_text`, its header line dropped).
 pub(crate) fn readme(
     model: &Model,
     settings: &Settings,
+    features: &Features,
     header: &str,
     example_text: &str,
 ) -> String {
@@ -109,6 +135,7 @@ pub(crate) fn readme(
         settings.crate_name, settings.crate_version
     ));
     out.push_str("TLS is rustls by default; for the platform's own TLS, turn default features off and ask for `native-tls`.\n\n");
+    features_section(&mut out, model, settings, features);
     out.push_str("## Quick start\n\n");
     if !env.is_empty() {
         out.push_str(&format!(
@@ -143,6 +170,43 @@ pub(crate) fn readme(
     }
     out.push_str("## Errors\n\nEvery call returns `Result<_, Error>`. `Error::Api` carries the status, the error type and message the body gives, the request id and the raw body; timeouts, connection failures, oversized bodies and redirects the client will not follow each have a variant of their own. Failed calls are retried with backoff where that is safe (connection errors, 408, 409, 429 and 5xx), honouring `Retry-After`.\n");
     out
+}
+
+/// How to compile only some groups of operations, with a table of the features.
+fn features_section(out: &mut String, model: &Model, settings: &Settings, features: &Features) {
+    let names = features.names();
+    let Some(first) = names.first() else {
+        return;
+    };
+    let runtime_features = match &settings.runtime {
+        crate::Runtime::Dependency { features, .. } => features,
+        crate::Runtime::Vendored(vendored) => &vendored.features,
+    };
+    // With default features off, the TLS backend must be named again.
+    let tls = if runtime_features.iter().any(|f| f.name == "rustls-tls") {
+        ("\"rustls-tls\", ", " (and the TLS feature)")
+    } else {
+        ("", "")
+    };
+    out.push_str("## Features\n\n");
+    out.push_str(&format!(
+        "Each group of operations (a tag of the API's description, or a path's first segment when it has no tags) is a Cargo feature, and all of them are on by default. To compile only the operations you call, and the types they use, turn default features off and name their groups{}:\n\n```toml\n{} = {{ version = \"{}\", default-features = false, features = [{}\"{first}\"] }}\n```\n\n",
+        tls.1, settings.crate_name, settings.crate_version, tls.0
+    ));
+    out.push_str("An operation with several tags is in each of their groups; operations in no group, and the types every group uses, are always compiled; the types no operation uses (webhook and callback bodies, for one) have a feature of their own. `api-surface.txt` gives each item's features.\n\n| feature | group | operations |\n|---|---|---|\n");
+    for (index, (name, group)) in names.iter().zip(features.groups()).enumerate() {
+        let count = (0..model.operations.len())
+            .filter(
+                |&i| matches!(features.operation(i), Gate::Any(groups) if groups.contains(&index)),
+            )
+            .count();
+        let group = group
+            .replace('|', "\\|")
+            .replace('`', "'")
+            .replace('\n', " ");
+        out.push_str(&format!("| `{name}` | {group} | {count} |\n"));
+    }
+    out.push('\n');
 }
 
 /// The environment variables `Client::from_env` reads.

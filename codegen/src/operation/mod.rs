@@ -217,6 +217,7 @@ fn operation<'a>(
             default: None,
         },
         summary: op.summary().map(str::to_string),
+        tags: op.tags().map(str::to_string).collect(),
         path_params,
         params,
         params_type,

@@ -696,6 +696,16 @@ impl<'a> OperationView<'a> {
         self.0.flag("deprecated")
     }
 
+    /// `tags`, in the order written; entries that are not text are skipped.
+    pub(crate) fn tags(&self) -> impl Iterator<Item = &'a str> + use<'a> {
+        self.0
+            .get("tags")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+    }
+
     pub(crate) fn parameters(&self) -> impl Iterator<Item = ParameterView<'a>> + use<'a> {
         self.0.items("parameters").map(ParameterView)
     }

@@ -6,6 +6,7 @@
 use crate::models::*;
 
 /// The request body of [`Client::upload_thing`](crate::Client::upload_thing), one variant per media type.
+#[cfg(feature = "forms")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum UploadThingBody {
     /// Sent as `multipart/form-data`.

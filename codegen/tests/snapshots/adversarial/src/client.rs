@@ -151,6 +151,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "things")]
 impl Client {
     /// `GET /things/{client}/{self}/{request}/{response}/{params}/{body}/{path}/{options}/{page}/{items}/{next}/{Ok}/{Err}/{Some}/{None}/{Result}/{Vec}/{String}/{Option}/{Box}/{sdk_runtime}/{futures}/{serde}/{serde_json}/{bytes}/{std}/{core}/{crate}/{super}/{Self}/{stream}/{url}/{query}/{headers}/{e}/{err}/{error}/{value}/{values}/{cursor}/{current}/{more}/{item}/{v}/{client_segment}/{form}/{file}/{tag}/{deserializer}`
     pub fn list_things(
@@ -1294,6 +1295,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "things")]
 impl Client {
     /// `POST /things/{client}/{self}/{request}/{response}/{params}/{body}/{path}/{options}/{page}/{items}/{next}/{Ok}/{Err}/{Some}/{None}/{Result}/{Vec}/{String}/{Option}/{Box}/{sdk_runtime}/{futures}/{serde}/{serde_json}/{bytes}/{std}/{core}/{crate}/{super}/{Self}/{stream}/{url}/{query}/{headers}/{e}/{err}/{error}/{value}/{values}/{cursor}/{current}/{more}/{item}/{v}/{client_segment}/{form}/{file}/{tag}/{deserializer}`
     pub fn create_thing(
@@ -1910,6 +1912,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "forms")]
 impl Client {
     /// `POST /forms/{client}/{body}/{request}`
     pub fn upload_thing(

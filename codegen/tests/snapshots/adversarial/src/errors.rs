@@ -9,6 +9,7 @@ use sdk_runtime::Error;
 /// The error bodies the spec describes, by status, for [`Client::list_things`](crate::Client::list_things) and [`Client::create_thing`](crate::Client::create_thing).
 ///
 /// Decode one from a failed call with [`ErrorModelByStatus2::from_error`].
+#[cfg(feature = "things")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum ErrorModelByStatus2 {
     /// Status 404.
@@ -17,6 +18,7 @@ pub enum ErrorModelByStatus2 {
     ServerError(ErrorModel),
 }
 
+#[cfg(feature = "things")]
 impl ErrorModelByStatus2 {
     /// The body of `error` as the spec describes it for its status; `None` when
     /// `error` is not an API error, its status is not described, or its body does
@@ -38,20 +40,24 @@ impl ErrorModelByStatus2 {
 }
 
 /// The error bodies the spec describes for [`Client::list_things`](crate::Client::list_things), by status: [`ErrorModelByStatus2`].
+#[cfg(feature = "things")]
 pub type ListThingsError2 = ErrorModelByStatus2;
 
 /// The error bodies the spec describes for [`Client::create_thing`](crate::Client::create_thing), by status: [`ErrorModelByStatus2`].
+#[cfg(feature = "things")]
 pub type CreateThingError = ErrorModelByStatus2;
 
 /// The error bodies the spec describes for [`Client::upload_thing`](crate::Client::upload_thing), by status.
 ///
 /// Decode one from a failed call with [`UploadThingError::from_error`].
+#[cfg(feature = "forms")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum UploadThingError {
     /// Status 400.
     BadRequest(ErrorModel),
 }
 
+#[cfg(feature = "forms")]
 impl UploadThingError {
     /// The body of `error` as the spec describes it for its status; `None` when
     /// `error` is not an API error, its status is not described, or its body does

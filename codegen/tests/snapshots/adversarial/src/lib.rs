@@ -39,8 +39,11 @@ mod errors;
 pub use client::*;
 #[allow(unused_imports)]
 pub use models::*;
+#[allow(unused_imports)]
 pub use bodies::*;
+#[allow(unused_imports)]
 pub use responses::*;
+#[allow(unused_imports)]
 pub use errors::*;
 pub use sdk_runtime::{upload, ApiError, ApiResponse, Error, FilePart, RequestOptions};
 

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 #[doc(no_inline)]
 pub use crate::params::*;
 
+#[cfg(any(feature = "things", feature = "other-types"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResultModel {
     pub client: Option<String>,
@@ -60,6 +61,7 @@ pub struct ResultModel {
     pub deserializer: Option<String>,
 }
 
+#[cfg(any(feature = "things", feature = "other-types"))]
 sdk_runtime::object!(
     ResultModel { Optional client = "client", Optional self_ = "self", Optional request =
     "request", Optional response = "response", Optional params = "params", Optional body
@@ -80,6 +82,7 @@ sdk_runtime::object!(
     }
 );
 
+#[cfg(any(feature = "things", feature = "other-types"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OptionModel {
     pub client: Option<String>,
@@ -133,6 +136,7 @@ pub struct OptionModel {
     pub deserializer: Option<String>,
 }
 
+#[cfg(any(feature = "things", feature = "other-types"))]
 sdk_runtime::object!(
     OptionModel { Optional client = "client", Optional self_ = "self", Optional request =
     "request", Optional response = "response", Optional params = "params", Optional body
@@ -153,6 +157,7 @@ sdk_runtime::object!(
     }
 );
 
+#[cfg(feature = "forms")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VecModel {
     pub client: Option<String>,
@@ -206,6 +211,7 @@ pub struct VecModel {
     pub deserializer: Option<String>,
 }
 
+#[cfg(feature = "forms")]
 sdk_runtime::object!(
     VecModel { Optional client = "client", Optional self_ = "self", Optional request =
     "request", Optional response = "response", Optional params = "params", Optional body
@@ -226,6 +232,7 @@ sdk_runtime::object!(
     }
 );
 
+#[cfg(feature = "forms")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StringModel {
     pub client: Option<String>,
@@ -279,6 +286,7 @@ pub struct StringModel {
     pub deserializer: Option<String>,
 }
 
+#[cfg(feature = "forms")]
 sdk_runtime::object!(
     StringModel { Optional client = "client", Optional self_ = "self", Optional request =
     "request", Optional response = "response", Optional params = "params", Optional body
@@ -299,6 +307,7 @@ sdk_runtime::object!(
     }
 );
 
+#[cfg(feature = "forms")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BoxModel {
     pub client: Option<String>,
@@ -352,6 +361,7 @@ pub struct BoxModel {
     pub deserializer: Option<String>,
 }
 
+#[cfg(feature = "forms")]
 sdk_runtime::object!(
     BoxModel { Optional client = "client", Optional self_ = "self", Optional request =
     "request", Optional response = "response", Optional params = "params", Optional body
@@ -372,6 +382,7 @@ sdk_runtime::object!(
     }
 );
 
+#[cfg(feature = "things")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClientModel {
     pub client: Option<String>,
@@ -425,6 +436,7 @@ pub struct ClientModel {
     pub deserializer: Option<String>,
 }
 
+#[cfg(feature = "things")]
 sdk_runtime::object!(
     ClientModel { Optional client = "client", Optional self_ = "self", Optional request =
     "request", Optional response = "response", Optional params = "params", Optional body
@@ -518,53 +530,77 @@ sdk_runtime::object!(
     }
 );
 
+#[cfg(feature = "other-types")]
 pub type ApiError = String;
 
+#[cfg(feature = "other-types")]
 pub type ApiResponseModel = String;
 
+#[cfg(feature = "other-types")]
 pub type ErrorKindModel = String;
 
+#[cfg(feature = "other-types")]
 pub type ClientBuilderModel = String;
 
+#[cfg(feature = "other-types")]
 pub type ListThingsParams = String;
 
+#[cfg(feature = "other-types")]
 pub type ListThingsError = String;
 
+#[cfg(feature = "other-types")]
 pub type ErrorModelByStatus = String;
 
+#[cfg(feature = "other-types")]
 pub type SelfValue = String;
 
+#[cfg(feature = "other-types")]
 pub type OkModel = String;
 
+#[cfg(feature = "other-types")]
 pub type SomeModel = String;
 
+#[cfg(feature = "other-types")]
 pub type NoneModel = String;
 
+#[cfg(feature = "other-types")]
 pub type SdkRuntime = String;
 
+#[cfg(feature = "other-types")]
 pub type Serde = String;
 
+#[cfg(feature = "other-types")]
 pub type SerdeJson = String;
 
+#[cfg(feature = "other-types")]
 pub type Std = String;
 
+#[cfg(feature = "other-types")]
 pub type Core = String;
 
+#[cfg(feature = "other-types")]
 pub type Futures = String;
 
+#[cfg(feature = "other-types")]
 pub type BytesModel = String;
 
+#[cfg(feature = "other-types")]
 pub type Models = String;
 
+#[cfg(feature = "other-types")]
 pub type Params = String;
 
+#[cfg(feature = "other-types")]
 pub type Errors = String;
 
+#[cfg(feature = "other-types")]
 pub type ProfileModel = String;
 
+#[cfg(feature = "other-types")]
 pub type SpecFingerprint = String;
 
 /// Chosen by the `value` property; an unknown tag is kept in `Other`.
+#[cfg(feature = "other-types")]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Union {
@@ -574,6 +610,7 @@ pub enum Union {
     Other(serde_json::Value),
 }
 
+#[cfg(feature = "other-types")]
 impl<'de> Deserialize<'de> for Union {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -602,6 +639,7 @@ impl<'de> Deserialize<'de> for Union {
 ///
 /// Open: a value this version does not know is kept in `Other`, so new server
 /// values never break decoding. Build values with `From<&str>` or `FromStr`.
+#[cfg(feature = "other-types")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Choice {
@@ -623,6 +661,7 @@ pub enum Choice {
     Other(String),
 }
 
+#[cfg(feature = "other-types")]
 impl sdk_runtime::OpenStringEnum for Choice {
     const KNOWN: &'static [(Self, &'static str)] = &[
         (Choice::Ok, "Ok"),
@@ -650,25 +689,31 @@ impl sdk_runtime::OpenStringEnum for Choice {
     }
 }
 
+#[cfg(feature = "other-types")]
 sdk_runtime::open_string_enum_traits!(Choice);
 
+#[cfg(feature = "things")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListThingsResponse {
     pub items: Vec<ResultModel>,
     pub meta: ListThingsResponseMeta,
 }
 
+#[cfg(feature = "things")]
 sdk_runtime::object!(
     ListThingsResponse { Required items = "items", Required meta = "meta" }
 );
 
+#[cfg(feature = "things")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListThingsResponseMeta {
     pub next_cursor: Option<Option<String>>,
 }
 
+#[cfg(feature = "things")]
 sdk_runtime::object!(ListThingsResponseMeta { Nullable next_cursor = "next_cursor" });
 
+#[cfg(feature = "forms")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadThingForm {
     pub form: Option<String>,
@@ -684,6 +729,7 @@ pub struct UploadThingForm {
     pub some: Option<String>,
 }
 
+#[cfg(feature = "forms")]
 impl UploadThingForm {
     /// Encodes the form as multipart parts, checking upload rules first.
     pub fn to_multipart(&self) -> Result<sdk_runtime::Multipart, sdk_runtime::Error> {

@@ -6,6 +6,7 @@
 use crate::models::*;
 
 /// Query, header and cookie parameters of [`Client::list_things`](crate::Client::list_things).
+#[cfg(feature = "things")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListThingsParams2 {
     pub cursor: Option<String>,
@@ -74,6 +75,7 @@ pub struct ListThingsParams2 {
 }
 
 /// Query, header and cookie parameters of [`Client::create_thing`](crate::Client::create_thing).
+#[cfg(feature = "things")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateThingParams {
     pub client: Option<String>,

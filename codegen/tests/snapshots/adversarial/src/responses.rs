@@ -6,6 +6,7 @@
 use crate::models::*;
 
 /// What [`Client::upload_thing`](crate::Client::upload_thing) returns, by status.
+#[cfg(feature = "forms")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum UploadThingResponse {
     /// Status 200.

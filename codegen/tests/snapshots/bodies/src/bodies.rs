@@ -6,6 +6,7 @@
 use crate::models::*;
 
 /// The request body of [`Client::post_several`](crate::Client::post_several), one variant per media type.
+#[cfg(feature = "several")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostSeveralBody {
     /// Sent as `application/json`.
@@ -25,6 +26,7 @@ pub enum PostSeveralBody {
 }
 
 /// The request body of [`Client::patch_several_optional`](crate::Client::patch_several_optional), one variant per media type.
+#[cfg(feature = "several-optional")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum PatchSeveralOptionalBody {
     /// Sent as `application/json`.

@@ -149,6 +149,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "json")]
 impl Client {
     /// `POST /json`
     pub fn post_json(
@@ -176,6 +177,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "json-optional")]
 impl Client {
     /// `POST /json-optional`
     pub fn post_json_optional(
@@ -204,6 +206,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "vendor-json")]
 impl Client {
     /// `POST /vendor-json`
     pub fn post_vendor_json(
@@ -231,6 +234,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "json-array")]
 impl Client {
     /// `POST /json-array`
     pub fn post_json_array(
@@ -258,6 +262,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "json-no-schema")]
 impl Client {
     /// `POST /json-no-schema`
     pub fn post_json_no_schema(
@@ -286,6 +291,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "multipart")]
 impl Client {
     /// `POST /multipart`
     pub fn upload(
@@ -313,6 +319,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "multipart-optional")]
 impl Client {
     /// `POST /multipart-optional`
     pub fn upload_optional(
@@ -341,6 +348,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "multipart-shared")]
 impl Client {
     /// `PUT /multipart-shared`
     pub fn upload_shared(
@@ -368,6 +376,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "multipart-empty")]
 impl Client {
     /// `POST /multipart-empty`
     pub fn upload_empty(
@@ -395,6 +404,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "multipart-raw")]
 impl Client {
     /// `POST /multipart-raw`
     pub fn upload_raw(
@@ -427,6 +437,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "multipart-string")]
 impl Client {
     /// `POST /multipart-string`
     pub fn upload_string(
@@ -459,6 +470,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "form")]
 impl Client {
     /// `POST /form`
     pub fn post_form(
@@ -486,6 +498,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "form-optional")]
 impl Client {
     /// `POST /form-optional`
     pub fn post_form_optional(
@@ -515,6 +528,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "binary")]
 impl Client {
     /// `PUT /binary`
     pub fn put_binary(
@@ -546,6 +560,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "binary-optional")]
 impl Client {
     /// `PUT /binary-optional`
     pub fn put_binary_optional(
@@ -578,6 +593,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "text")]
 impl Client {
     /// `POST /text`
     pub fn post_text(
@@ -609,6 +625,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "text-optional")]
 impl Client {
     /// `POST /text-optional`
     pub fn post_text_optional(
@@ -641,6 +658,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "any")]
 impl Client {
     /// `POST /any`
     pub fn post_any(
@@ -672,6 +690,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "several")]
 impl Client {
     /// `POST /several`
     pub fn post_several(
@@ -729,6 +748,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "several-optional")]
 impl Client {
     /// `PATCH /several-optional`
     pub fn patch_several_optional(
@@ -770,6 +790,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "ref-body")]
 impl Client {
     /// `POST /ref-body`
     pub fn post_ref_body(
@@ -797,6 +818,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "empty-content")]
 impl Client {
     /// `POST /empty-content`
     pub fn post_empty_content(
@@ -820,6 +842,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "nullable-body")]
 impl Client {
     /// `POST /nullable-body`
     pub fn post_nullable_body(

@@ -34,6 +34,7 @@ mod bodies;
 pub use client::*;
 #[allow(unused_imports)]
 pub use models::*;
+#[allow(unused_imports)]
 pub use bodies::*;
 pub use sdk_runtime::{upload, ApiError, ApiResponse, Error, FilePart, RequestOptions};
 

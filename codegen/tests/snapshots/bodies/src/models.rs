@@ -5,30 +5,58 @@
 
 use serde::{Deserialize, Serialize};
 
+#[cfg(
+    any(
+        feature = "json",
+        feature = "json-optional",
+        feature = "json-array",
+        feature = "form-optional",
+        feature = "several",
+        feature = "several-optional",
+        feature = "ref-body"
+    )
+)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Item {
     pub name: String,
     pub size: Option<i64>,
 }
 
+#[cfg(
+    any(
+        feature = "json",
+        feature = "json-optional",
+        feature = "json-array",
+        feature = "form-optional",
+        feature = "several",
+        feature = "several-optional",
+        feature = "ref-body"
+    )
+)]
 sdk_runtime::object!(Item { Required name = "name", Optional size = "size" });
 
+#[cfg(feature = "other-types")]
 pub type BinaryFile = String;
 
+#[cfg(feature = "vendor-json")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PostVendorJsonBody {
     pub data: Option<String>,
 }
 
+#[cfg(feature = "vendor-json")]
 sdk_runtime::object!(PostVendorJsonBody { Optional data = "data" });
 
+#[cfg(feature = "multipart")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadFormMeta {
     pub a: Option<String>,
 }
 
+#[cfg(feature = "multipart")]
 sdk_runtime::object!(UploadFormMeta { Optional a = "a" });
 
+#[cfg(feature = "multipart")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct UploadForm {
     pub file: sdk_runtime::FilePart,
@@ -42,6 +70,7 @@ pub struct UploadForm {
     pub encoded: Option<String>,
 }
 
+#[cfg(feature = "multipart")]
 impl UploadForm {
     /// Encodes the form as multipart parts, checking upload rules first.
     pub fn to_multipart(&self) -> Result<sdk_runtime::Multipart, sdk_runtime::Error> {
@@ -75,6 +104,7 @@ impl UploadForm {
     }
 }
 
+#[cfg(feature = "multipart-optional")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct UploadForm2 {
     pub title: Option<String>,
@@ -82,6 +112,7 @@ pub struct UploadForm2 {
     pub attachments: Vec<sdk_runtime::FilePart>,
 }
 
+#[cfg(feature = "multipart-optional")]
 impl UploadForm2 {
     /// Encodes the form as multipart parts, checking upload rules first.
     pub fn to_multipart(&self) -> Result<sdk_runtime::Multipart, sdk_runtime::Error> {
@@ -97,12 +128,14 @@ impl UploadForm2 {
     }
 }
 
+#[cfg(feature = "multipart-shared")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct UploadSharedForm {
     pub name: String,
     pub size: Option<i64>,
 }
 
+#[cfg(feature = "multipart-shared")]
 impl UploadSharedForm {
     /// Encodes the form as multipart parts, checking upload rules first.
     pub fn to_multipart(&self) -> Result<sdk_runtime::Multipart, sdk_runtime::Error> {
@@ -115,9 +148,11 @@ impl UploadSharedForm {
     }
 }
 
+#[cfg(feature = "multipart-empty")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadEmptyForm {}
 
+#[cfg(feature = "multipart-empty")]
 impl UploadEmptyForm {
     /// Encodes the form as multipart parts, checking upload rules first.
     pub fn to_multipart(&self) -> Result<sdk_runtime::Multipart, sdk_runtime::Error> {
@@ -126,6 +161,7 @@ impl UploadEmptyForm {
     }
 }
 
+#[cfg(feature = "form")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostFormBody {
     pub grant_type: String,
@@ -133,16 +169,19 @@ pub struct PostFormBody {
     pub tags: Option<Vec<String>>,
 }
 
+#[cfg(feature = "form")]
 sdk_runtime::object!(
     PostFormBody { Required grant_type = "grant_type", Optional scope = "scope", Optional
     tags = "tags" }
 );
 
+#[cfg(feature = "several")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PostSeveralForm {
     pub file: Option<sdk_runtime::FilePart>,
 }
 
+#[cfg(feature = "several")]
 impl PostSeveralForm {
     /// Encodes the form as multipart parts, checking upload rules first.
     pub fn to_multipart(&self) -> Result<sdk_runtime::Multipart, sdk_runtime::Error> {

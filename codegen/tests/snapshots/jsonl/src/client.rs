@@ -149,6 +149,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "logs")]
 impl Client {
     /// Every log line since a time, as it is read.
     ///
@@ -207,6 +208,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "search")]
 impl Client {
     /// `POST /search`
     pub fn search(

@@ -6,6 +6,7 @@
 use crate::models::*;
 
 /// Query, header and cookie parameters of [`Client::export_logs`](crate::Client::export_logs).
+#[cfg(feature = "logs")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExportLogsParams {
     pub since: Option<String>,

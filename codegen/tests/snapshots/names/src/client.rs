@@ -149,6 +149,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "type")]
 impl Client {
     /// `GET /type/{type}/{self}`
     pub fn r#type(
@@ -285,6 +286,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "self")]
 impl Client {
     /// `GET /self`
     pub fn self_(&self) -> impl std::future::Future<Output = Result<(), Error>> {
@@ -304,6 +306,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "crate")]
 impl Client {
     /// `GET /crate`
     pub fn crate_(&self) -> impl std::future::Future<Output = Result<(), Error>> {
@@ -323,6 +326,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "dup")]
 impl Client {
     /// `GET /dup`
     pub fn duplicate(&self) -> impl std::future::Future<Output = Result<(), Error>> {
@@ -342,6 +346,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "dup")]
 impl Client {
     /// `PUT /dup`
     pub fn _2fa_enable(&self) -> impl std::future::Future<Output = Result<(), Error>> {
@@ -361,6 +366,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "dup")]
 impl Client {
     /// `POST /dup`
     pub fn duplicate_2(&self) -> impl std::future::Future<Output = Result<(), Error>> {
@@ -380,6 +386,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "dup")]
 impl Client {
     /// `DELETE /dup`
     pub fn builder_2(&self) -> impl std::future::Future<Output = Result<(), Error>> {
@@ -399,6 +406,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "dup")]
 impl Client {
     /// `PATCH /dup`
     pub fn u65e5_u672c_u8a9e(
@@ -422,6 +430,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "client-methods")]
 impl Client {
     /// `GET /client-methods`
     pub fn new_2(&self) -> impl std::future::Future<Output = Result<(), Error>> {
@@ -441,6 +450,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "client-methods")]
 impl Client {
     /// `PUT /client-methods`
     pub fn base_url_2(&self) -> impl std::future::Future<Output = Result<(), Error>> {
@@ -460,6 +470,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "client-methods")]
 impl Client {
     /// `POST /client-methods`
     pub fn with_options_2(
@@ -481,6 +492,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "client-methods")]
 impl Client {
     /// `DELETE /client-methods`
     pub fn list_with_response(
@@ -504,6 +516,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "client-methods")]
 impl Client {
     /// `OPTIONS /client-methods`
     pub fn list_2(&self) -> impl std::future::Future<Output = Result<(), Error>> {
@@ -523,6 +536,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "client-methods")]
 impl Client {
     /// `PATCH /client-methods`
     pub fn from_env_2(&self) -> impl std::future::Future<Output = Result<(), Error>> {
@@ -542,6 +556,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "gen")]
 impl Client {
     /// `GET /gen/{id}`
     pub fn r#gen(

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 #[doc(no_inline)]
 pub use crate::params::*;
 
+#[cfg(feature = "type")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Type {
     pub r#type: Option<String>,
@@ -40,6 +41,7 @@ pub struct Type {
     pub r_type: Option<String>,
 }
 
+#[cfg(feature = "type")]
 sdk_runtime::object!(
     Type { Optional r#type = "type", Optional self_ = "self", Optional self_2 = "Self",
     Optional crate_ = "crate", Optional super_ = "super", Optional r#async = "async",
@@ -53,73 +55,104 @@ sdk_runtime::object!(
     additional_properties_2 = "additional_properties", Optional r_type = "r#type" }
 );
 
+#[cfg(feature = "other-types")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SelfValue {
     pub a: Option<String>,
 }
 
+#[cfg(feature = "other-types")]
 sdk_runtime::object!(SelfValue { Optional a = "a" });
 
+#[cfg(feature = "other-types")]
 pub type SelfValue2 = String;
 
+#[cfg(feature = "other-types")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StringModel {
     pub a: Option<String>,
 }
 
+#[cfg(feature = "other-types")]
 sdk_runtime::object!(StringModel { Optional a = "a" });
 
+#[cfg(feature = "other-types")]
 pub type OptionModel = String;
 
+#[cfg(feature = "other-types")]
 pub type VecModel = String;
 
+#[cfg(feature = "other-types")]
 pub type ResultModel = String;
 
+#[cfg(feature = "other-types")]
 pub type BoxModel = String;
 
+#[cfg(feature = "other-types")]
 pub type ClientModel = String;
 
+#[cfg(feature = "other-types")]
 pub type ErrorModel = String;
 
+#[cfg(feature = "other-types")]
 pub type ValueModel = String;
 
+#[cfg(feature = "other-types")]
 pub type Serde = String;
 
+#[cfg(feature = "other-types")]
 pub type Std = String;
 
+#[cfg(feature = "other-types")]
 pub type SdkRuntime = String;
 
+#[cfg(feature = "other-types")]
 pub type BytesModel = String;
 
+#[cfg(feature = "other-types")]
 pub type Futures = String;
 
+#[cfg(feature = "other-types")]
 pub type Models = String;
 
+#[cfg(feature = "other-types")]
 pub type ProfileModel = String;
 
+#[cfg(feature = "other-types")]
 pub type Duplicate = String;
 
+#[cfg(feature = "other-types")]
 pub type Duplicate2 = String;
 
+#[cfg(feature = "other-types")]
 pub type Duplicate3 = String;
 
+#[cfg(feature = "other-types")]
 pub type V2fa = String;
 
+#[cfg(feature = "other-types")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct U65e5U672c {
     pub a: Option<String>,
 }
 
+#[cfg(feature = "other-types")]
 sdk_runtime::object!(U65e5U672c { Optional a = "a" });
 
+#[cfg(feature = "other-types")]
 pub type FooBar = String;
 
+#[cfg(feature = "other-types")]
 pub type FooBar2 = String;
 
+#[cfg(feature = "other-types")]
 pub type FooBar3 = String;
 
+#[cfg(feature = "other-types")]
 pub type TypeResponse = String;
 
+#[cfg(feature = "other-types")]
 pub type TypeParams = String;
 
+#[cfg(feature = "other-types")]
 pub type Type2 = String;

@@ -6,6 +6,7 @@
 use crate::models::*;
 
 /// Query, header and cookie parameters of [`Client::r#type`](crate::Client::r#type).
+#[cfg(feature = "type")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TypeParams2 {
     pub crate_: Option<String>,
@@ -25,6 +26,7 @@ pub struct TypeParams2 {
 }
 
 /// Query, header and cookie parameters of [`Client::r#gen`](crate::Client::r#gen).
+#[cfg(feature = "gen")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GenParams {
     pub id: Option<String>,

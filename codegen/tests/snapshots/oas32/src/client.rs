@@ -149,6 +149,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "search")]
 impl Client {
     /// `GET /books`
     pub fn search_books(
@@ -179,6 +180,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "search")]
 impl Client {
     /// `QUERY /books`
     pub fn query_books(
@@ -207,6 +209,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "locks")]
 impl Client {
     /// `LOCK /books/{id}`
     pub fn lock_book(
@@ -249,6 +252,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "locks")]
 impl Client {
     /// `UNLOCK /books/{id}`
     pub fn unlock_books_id(

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 #[doc(no_inline)]
 pub use crate::params::*;
 
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Book {
     pub id: String,
@@ -14,21 +15,25 @@ pub struct Book {
     pub year: Option<Option<i64>>,
 }
 
+#[cfg(feature = "search")]
 sdk_runtime::object!(
     Book { Required id = "id", Required title = "title", Nullable year = "year" }
 );
 
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BookQuery {
     pub author: Option<String>,
     pub published_after: Option<i64>,
 }
 
+#[cfg(feature = "search")]
 sdk_runtime::object!(
     BookQuery { Optional author = "author", Optional published_after = "published_after"
     }
 );
 
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct BookFilter {
     pub q: String,
@@ -36,16 +41,19 @@ pub struct BookFilter {
     pub tag: Option<Vec<String>>,
 }
 
+#[cfg(feature = "search")]
 sdk_runtime::object!(
     BookFilter { Required q = "q", Optional limit = "limit", Optional tag = "tag" }
 );
 
+#[cfg(feature = "locks")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Lock {
     pub token: String,
     pub expires_in: Option<i64>,
 }
 
+#[cfg(feature = "locks")]
 sdk_runtime::object!(
     Lock { Required token = "token", Optional expires_in = "expires_in" }
 );

@@ -6,12 +6,14 @@
 use crate::models::*;
 
 /// Query, header and cookie parameters of [`Client::search_books`](crate::Client::search_books).
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchBooksParams {
     pub filter: BookFilter,
 }
 
 /// Query, header and cookie parameters of [`Client::lock_book`](crate::Client::lock_book).
+#[cfg(feature = "locks")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LockBookParams {
     pub timeout: Option<i64>,

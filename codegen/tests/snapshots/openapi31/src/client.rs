@@ -150,6 +150,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "pets")]
 impl Client {
     /// `GET /pets/{id}`
     pub fn get_pet(
@@ -182,6 +183,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "pets")]
 impl Client {
     /// `POST /pets`
     pub fn create_pet(
@@ -209,6 +211,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "uploads")]
 impl Client {
     /// `POST /uploads`
     pub fn upload(
@@ -237,6 +240,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "search")]
 impl Client {
     /// `GET /search`
     pub fn search(

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 #[doc(no_inline)]
 pub use crate::params::*;
 
+#[cfg(any(feature = "pets", feature = "search"))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pet {
     pub id: i64,
@@ -18,18 +19,22 @@ pub struct Pet {
     pub born: Option<Option<sdk_runtime::Date>>,
 }
 
+#[cfg(any(feature = "pets", feature = "search"))]
 sdk_runtime::object!(
     Pet { Required id = "id", Required name = "name", Optional kind = "kind", Nullable
     tag = "tag", Nullable owner = "owner", Nullable born = "born" }
 );
 
+#[cfg(any(feature = "pets", feature = "search"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Owner {
     pub name: Option<String>,
 }
 
+#[cfg(any(feature = "pets", feature = "search"))]
 sdk_runtime::object!(Owner { Optional name = "name" });
 
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Everything {
     /// Two types.
@@ -63,6 +68,7 @@ pub struct Everything {
     pub ratio: Option<f64>,
 }
 
+#[cfg(feature = "search")]
 sdk_runtime::object!(
     Everything { Optional string_or_number = "string_or_number", Nullable
     string_or_integer_or_null = "string_or_integer_or_null", Optional integer_or_number =
@@ -81,6 +87,7 @@ sdk_runtime::object!(
 ///
 /// Open: a value this version does not know is kept in `Other`, so new server
 /// values never break decoding. Build values with `From<&str>` or `FromStr`.
+#[cfg(any(feature = "pets", feature = "search"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PetKind {
@@ -90,6 +97,7 @@ pub enum PetKind {
     Other(String),
 }
 
+#[cfg(any(feature = "pets", feature = "search"))]
 impl sdk_runtime::OpenStringEnum for PetKind {
     const KNOWN: &'static [(Self, &'static str)] = &[(PetKind::Dog, "dog")];
 
@@ -109,11 +117,13 @@ impl sdk_runtime::OpenStringEnum for PetKind {
     }
 }
 
+#[cfg(any(feature = "pets", feature = "search"))]
 sdk_runtime::open_string_enum_traits!(PetKind);
 
 /// Two types.
 ///
 /// Variants are tried in order; a value matching none is kept in `Other`.
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum EverythingStringOrNumber {
@@ -124,6 +134,7 @@ pub enum EverythingStringOrNumber {
 }
 
 /// Variants are tried in order; a value matching none is kept in `Other`.
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum EverythingStringOrIntegerOrNull {
@@ -134,6 +145,7 @@ pub enum EverythingStringOrIntegerOrNull {
 }
 
 /// Variants are tried in order; a value matching none is kept in `Other`.
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum EverythingEnumAcrossTypes {
@@ -146,6 +158,7 @@ pub enum EverythingEnumAcrossTypes {
 ///
 /// Open: a value this version does not know is kept in `Other`, so new server
 /// values never break decoding. Build values with `From<&str>` or `FromStr`.
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EverythingEnumAcrossTypesVariant0 {
@@ -155,6 +168,7 @@ pub enum EverythingEnumAcrossTypesVariant0 {
     Other(String),
 }
 
+#[cfg(feature = "search")]
 impl sdk_runtime::OpenStringEnum for EverythingEnumAcrossTypesVariant0 {
     const KNOWN: &'static [(Self, &'static str)] = &[
         (EverythingEnumAcrossTypesVariant0::Auto, "auto"),
@@ -176,10 +190,12 @@ impl sdk_runtime::OpenStringEnum for EverythingEnumAcrossTypesVariant0 {
     }
 }
 
+#[cfg(feature = "search")]
 sdk_runtime::open_string_enum_traits!(EverythingEnumAcrossTypesVariant0);
 
 ///
 /// Open: an unknown value is kept in `Other`.
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EverythingEnumAcrossTypesVariant1 {
@@ -191,6 +207,7 @@ pub enum EverythingEnumAcrossTypesVariant1 {
     Other(i64),
 }
 
+#[cfg(feature = "search")]
 impl sdk_runtime::OpenIntEnum for EverythingEnumAcrossTypesVariant1 {
     const KNOWN: &'static [(Self, i64)] = &[
         (EverythingEnumAcrossTypesVariant1::V1, 1),
@@ -209,11 +226,13 @@ impl sdk_runtime::OpenIntEnum for EverythingEnumAcrossTypesVariant1 {
     }
 }
 
+#[cfg(feature = "search")]
 sdk_runtime::open_int_enum_traits!(EverythingEnumAcrossTypesVariant1);
 
 ///
 /// Open: a value this version does not know is kept in `Other`, so new server
 /// values never break decoding. Build values with `From<&str>` or `FromStr`.
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EverythingNullableEnum {
@@ -225,6 +244,7 @@ pub enum EverythingNullableEnum {
     Other(String),
 }
 
+#[cfg(feature = "search")]
 impl sdk_runtime::OpenStringEnum for EverythingNullableEnum {
     const KNOWN: &'static [(Self, &'static str)] = &[
         (EverythingNullableEnum::A, "a"),
@@ -247,10 +267,12 @@ impl sdk_runtime::OpenStringEnum for EverythingNullableEnum {
     }
 }
 
+#[cfg(feature = "search")]
 sdk_runtime::open_string_enum_traits!(EverythingNullableEnum);
 
 ///
 /// Open: an unknown value is kept in `Other`.
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EverythingConstNumber {
@@ -260,6 +282,7 @@ pub enum EverythingConstNumber {
     Other(i64),
 }
 
+#[cfg(feature = "search")]
 impl sdk_runtime::OpenIntEnum for EverythingConstNumber {
     const KNOWN: &'static [(Self, i64)] = &[(EverythingConstNumber::V3, 3)];
 
@@ -275,9 +298,11 @@ impl sdk_runtime::OpenIntEnum for EverythingConstNumber {
     }
 }
 
+#[cfg(feature = "search")]
 sdk_runtime::open_int_enum_traits!(EverythingConstNumber);
 
 /// Variants are tried in order; a value matching none is kept in `Other`.
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum EverythingNullableUnion {
@@ -287,31 +312,38 @@ pub enum EverythingNullableUnion {
     Other(serde_json::Value),
 }
 
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EverythingRefWithProperties {
     pub name: Option<String>,
     pub extra: Option<bool>,
 }
 
+#[cfg(feature = "search")]
 sdk_runtime::object!(
     EverythingRefWithProperties { Optional name = "name", Optional extra = "extra" }
 );
 
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EverythingConditional {
     pub country: Option<String>,
 }
 
+#[cfg(feature = "search")]
 sdk_runtime::object!(EverythingConditional { Optional country = "country" });
 
+#[cfg(feature = "search")]
 pub type Inner = String;
 
+#[cfg(feature = "uploads")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct UploadForm {
     pub file: sdk_runtime::FilePart,
     pub caption: Option<String>,
 }
 
+#[cfg(feature = "uploads")]
 impl UploadForm {
     /// Encodes the form as multipart parts, checking upload rules first.
     pub fn to_multipart(&self) -> Result<sdk_runtime::Multipart, sdk_runtime::Error> {
@@ -327,6 +359,7 @@ impl UploadForm {
 ///
 /// Open: a value this version does not know is kept in `Other`, so new server
 /// values never break decoding. Build values with `From<&str>` or `FromStr`.
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SearchKind {
@@ -336,6 +369,7 @@ pub enum SearchKind {
     Other(String),
 }
 
+#[cfg(feature = "search")]
 impl sdk_runtime::OpenStringEnum for SearchKind {
     const KNOWN: &'static [(Self, &'static str)] = &[(SearchKind::Pets, "pets")];
 
@@ -355,15 +389,18 @@ impl sdk_runtime::OpenStringEnum for SearchKind {
     }
 }
 
+#[cfg(feature = "search")]
 sdk_runtime::open_string_enum_traits!(SearchKind);
 
 /// The body of the `inventoryLow` webhook's requests to you.
+#[cfg(feature = "other-types")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct InventoryLowWebhook {
     pub sku: String,
     pub remaining: Option<Option<i64>>,
 }
 
+#[cfg(feature = "other-types")]
 sdk_runtime::object!(
     InventoryLowWebhook { Required sku = "sku", Nullable remaining = "remaining" }
 );

@@ -6,6 +6,7 @@
 use crate::models::*;
 
 /// Query, header and cookie parameters of [`Client::search`](crate::Client::search).
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchParams {
     pub limit: Option<i64>,

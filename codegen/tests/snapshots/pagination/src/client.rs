@@ -149,6 +149,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "cursor")]
 impl Client {
     /// `GET /cursor`
     pub fn list_by_cursor(
@@ -214,6 +215,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "tokens")]
 impl Client {
     /// `GET /tokens`
     pub fn list_by_token(
@@ -267,6 +269,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "after-item")]
 impl Client {
     /// `GET /after-item`
     pub fn list_after_item(
@@ -328,6 +331,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "after-id")]
 impl Client {
     /// `GET /after-id`
     pub fn list_after_id(
@@ -382,6 +386,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "offset")]
 impl Client {
     /// `GET /offset`
     pub fn list_by_offset(
@@ -449,6 +454,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "pages")]
 impl Client {
     /// `GET /pages`
     pub fn list_pages(
@@ -516,6 +522,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "with-body")]
 impl Client {
     /// `GET /with-body`
     pub fn list_with_body(
@@ -579,6 +586,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "page-tokens")]
 impl Client {
     /// `GET /page-tokens`
     pub fn list_page_tokens(
@@ -640,6 +648,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "page-links")]
 impl Client {
     /// `GET /page-links`
     pub fn list_page_links(
@@ -672,6 +681,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "pages-unknown-start")]
 impl Client {
     /// `GET /pages-unknown-start`
     pub fn list_pages_unknown_start(
@@ -704,6 +714,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "two-lists")]
 impl Client {
     /// `GET /two-lists`
     pub fn two_lists(
@@ -736,6 +747,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "search")]
 impl Client {
     /// `POST /search`
     pub fn search(

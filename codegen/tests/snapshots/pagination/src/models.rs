@@ -7,41 +7,76 @@ use serde::{Deserialize, Serialize};
 #[doc(no_inline)]
 pub use crate::params::*;
 
+#[cfg(
+    any(
+        feature = "cursor",
+        feature = "tokens",
+        feature = "after-item",
+        feature = "after-id",
+        feature = "offset",
+        feature = "pages",
+        feature = "with-body",
+        feature = "page-tokens",
+        feature = "page-links",
+        feature = "pages-unknown-start"
+    )
+)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Item {
     pub id: String,
 }
 
+#[cfg(
+    any(
+        feature = "cursor",
+        feature = "tokens",
+        feature = "after-item",
+        feature = "after-id",
+        feature = "offset",
+        feature = "pages",
+        feature = "with-body",
+        feature = "page-tokens",
+        feature = "page-links",
+        feature = "pages-unknown-start"
+    )
+)]
 sdk_runtime::object!(Item { Required id = "id" });
 
+#[cfg(feature = "cursor")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListByCursorResponse {
     pub items: Vec<Item>,
     pub meta: ListByCursorResponseMeta,
 }
 
+#[cfg(feature = "cursor")]
 sdk_runtime::object!(
     ListByCursorResponse { Required items = "items", Required meta = "meta" }
 );
 
+#[cfg(feature = "cursor")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListByCursorResponseMeta {
     pub next_cursor: Option<Option<String>>,
 }
 
+#[cfg(feature = "cursor")]
 sdk_runtime::object!(ListByCursorResponseMeta { Nullable next_cursor = "next_cursor" });
 
+#[cfg(feature = "tokens")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListByTokenResponse {
     pub results: Option<Vec<Item>>,
     pub next_page_token: Option<String>,
 }
 
+#[cfg(feature = "tokens")]
 sdk_runtime::object!(
     ListByTokenResponse { Optional results = "results", Optional next_page_token =
     "nextPageToken" }
 );
 
+#[cfg(feature = "after-item")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListAfterItemResponse {
     pub object: Option<String>,
@@ -49,11 +84,13 @@ pub struct ListAfterItemResponse {
     pub has_more: bool,
 }
 
+#[cfg(feature = "after-item")]
 sdk_runtime::object!(
     ListAfterItemResponse { Optional object = "object", Required data = "data", Required
     has_more = "has_more" }
 );
 
+#[cfg(feature = "after-id")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListAfterIdResponse {
     pub data: Vec<Item>,
@@ -62,38 +99,46 @@ pub struct ListAfterIdResponse {
     pub last_id: Option<String>,
 }
 
+#[cfg(feature = "after-id")]
 sdk_runtime::object!(
     ListAfterIdResponse { Required data = "data", Required has_more = "has_more",
     RequiredNullable first_id = "first_id", RequiredNullable last_id = "last_id" }
 );
 
+#[cfg(feature = "offset")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListByOffsetResponse {
     pub records: Option<Vec<Item>>,
     pub total: Option<i64>,
 }
 
+#[cfg(feature = "offset")]
 sdk_runtime::object!(
     ListByOffsetResponse { Optional records = "records", Optional total = "total" }
 );
 
+#[cfg(feature = "with-body")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListWithBodyBody {
     pub expand: Option<Vec<String>>,
 }
 
+#[cfg(feature = "with-body")]
 sdk_runtime::object!(ListWithBodyBody { Optional expand = "expand" });
 
+#[cfg(feature = "with-body")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListWithBodyResponse {
     pub data: Vec<Item>,
     pub has_more: bool,
 }
 
+#[cfg(feature = "with-body")]
 sdk_runtime::object!(
     ListWithBodyResponse { Required data = "data", Required has_more = "has_more" }
 );
 
+#[cfg(feature = "page-tokens")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListPageTokensResponse {
     pub data: Vec<Item>,
@@ -101,21 +146,25 @@ pub struct ListPageTokensResponse {
     pub next_page: Option<String>,
 }
 
+#[cfg(feature = "page-tokens")]
 sdk_runtime::object!(
     ListPageTokensResponse { Required data = "data", Required has_more = "has_more",
     RequiredNullable next_page = "next_page" }
 );
 
+#[cfg(feature = "page-links")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListPageLinksResponse {
     pub items: Option<Vec<Item>>,
     pub next_page: Option<String>,
 }
 
+#[cfg(feature = "page-links")]
 sdk_runtime::object!(
     ListPageLinksResponse { Optional items = "items", Optional next_page = "next_page" }
 );
 
+#[cfg(feature = "two-lists")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TwoListsResponse {
     pub left: Option<Vec<String>>,
@@ -123,17 +172,20 @@ pub struct TwoListsResponse {
     pub next_cursor: Option<String>,
 }
 
+#[cfg(feature = "two-lists")]
 sdk_runtime::object!(
     TwoListsResponse { Optional left = "left", Optional right = "right", Optional
     next_cursor = "next_cursor" }
 );
 
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchResponse {
     pub data: Option<Vec<String>>,
     pub next_cursor: Option<String>,
 }
 
+#[cfg(feature = "search")]
 sdk_runtime::object!(
     SearchResponse { Optional data = "data", Optional next_cursor = "next_cursor" }
 );

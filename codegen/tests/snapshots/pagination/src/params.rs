@@ -6,6 +6,7 @@
 use crate::models::*;
 
 /// Query, header and cookie parameters of [`Client::list_by_cursor`](crate::Client::list_by_cursor).
+#[cfg(feature = "cursor")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListByCursorParams {
     pub cursor: Option<String>,
@@ -13,12 +14,14 @@ pub struct ListByCursorParams {
 }
 
 /// Query, header and cookie parameters of [`Client::list_by_token`](crate::Client::list_by_token).
+#[cfg(feature = "tokens")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListByTokenParams {
     pub page_token: Option<String>,
 }
 
 /// Query, header and cookie parameters of [`Client::list_after_item`](crate::Client::list_after_item).
+#[cfg(feature = "after-item")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAfterItemParams {
     pub starting_after: Option<String>,
@@ -26,12 +29,14 @@ pub struct ListAfterItemParams {
 }
 
 /// Query, header and cookie parameters of [`Client::list_after_id`](crate::Client::list_after_id).
+#[cfg(feature = "after-id")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAfterIdParams {
     pub after_id: Option<String>,
 }
 
 /// Query, header and cookie parameters of [`Client::list_by_offset`](crate::Client::list_by_offset).
+#[cfg(feature = "offset")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListByOffsetParams {
     pub offset: Option<i32>,
@@ -39,6 +44,7 @@ pub struct ListByOffsetParams {
 }
 
 /// Query, header and cookie parameters of [`Client::list_pages`](crate::Client::list_pages).
+#[cfg(feature = "pages")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListPagesParams {
     /// Default: `1`.
@@ -48,12 +54,14 @@ pub struct ListPagesParams {
 }
 
 /// Query, header and cookie parameters of [`Client::list_with_body`](crate::Client::list_with_body).
+#[cfg(feature = "with-body")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListWithBodyParams {
     pub starting_after: Option<String>,
 }
 
 /// Query, header and cookie parameters of [`Client::list_page_tokens`](crate::Client::list_page_tokens).
+#[cfg(feature = "page-tokens")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListPageTokensParams {
     pub page: Option<String>,
@@ -61,24 +69,28 @@ pub struct ListPageTokensParams {
 }
 
 /// Query, header and cookie parameters of [`Client::list_page_links`](crate::Client::list_page_links).
+#[cfg(feature = "page-links")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListPageLinksParams {
     pub page: Option<i64>,
 }
 
 /// Query, header and cookie parameters of [`Client::list_pages_unknown_start`](crate::Client::list_pages_unknown_start).
+#[cfg(feature = "pages-unknown-start")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListPagesUnknownStartParams {
     pub page: Option<i64>,
 }
 
 /// Query, header and cookie parameters of [`Client::two_lists`](crate::Client::two_lists).
+#[cfg(feature = "two-lists")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TwoListsParams {
     pub cursor: Option<String>,
 }
 
 /// Query, header and cookie parameters of [`Client::search`](crate::Client::search).
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchParams {
     pub cursor: Option<String>,

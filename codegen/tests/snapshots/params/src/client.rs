@@ -149,6 +149,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "search")]
 impl Client {
     /// `GET /search/{id}/{labels}/{coords}`
     pub fn search(
@@ -305,6 +306,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "files")]
 impl Client {
     /// The `{path}` template names a parameter that is never declared.
     ///
@@ -339,6 +341,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "enum-path")]
 impl Client {
     /// `GET /enum-path/{kind}/{n}/{ok}/{id}`
     pub fn enum_path(
@@ -397,6 +400,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "weird")]
 impl Client {
     /// `GET /weird/{a}{b}/x{c}y`
     pub fn get_weird_a_b_x_c_y(
@@ -447,6 +451,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "content-path")]
 impl Client {
     /// `GET /content-path/{obj}`
     pub fn content_path(
@@ -478,6 +483,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "braces")]
 impl Client {
     /// `GET /braces/{{literal}}/{ok}/{unclosed`
     pub fn braces(
@@ -538,6 +544,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "lookup")]
 impl Client {
     /// `GET /lookup?mode=full&note=a%20b`
     pub fn lookup_full(
@@ -572,6 +579,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "twice")]
 impl Client {
     /// `GET /twice/{id}/again/{id}`
     pub fn twice(
@@ -601,6 +609,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "relative")]
 impl Client {
     /// `GET relative/with space/café`
     pub fn odd_literals(&self) -> impl std::future::Future<Output = Result<(), Error>> {

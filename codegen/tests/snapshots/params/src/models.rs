@@ -7,20 +7,24 @@ use serde::{Deserialize, Serialize};
 #[doc(no_inline)]
 pub use crate::params::*;
 
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchCoords {
     pub x: Option<f64>,
     pub y: Option<f64>,
 }
 
+#[cfg(feature = "search")]
 sdk_runtime::object!(SearchCoords { Optional x = "x", Optional y = "y" });
 
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchFilter {
     pub status: Option<String>,
     pub min_price: Option<f64>,
 }
 
+#[cfg(feature = "search")]
 sdk_runtime::object!(
     SearchFilter { Optional status = "status", Optional min_price = "min_price" }
 );
@@ -28,6 +32,7 @@ sdk_runtime::object!(
 ///
 /// Open: a value this version does not know is kept in `Other`, so new server
 /// values never break decoding. Build values with `From<&str>` or `FromStr`.
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SearchSort {
@@ -39,6 +44,7 @@ pub enum SearchSort {
     Other(String),
 }
 
+#[cfg(feature = "search")]
 impl sdk_runtime::OpenStringEnum for SearchSort {
     const KNOWN: &'static [(Self, &'static str)] = &[
         (SearchSort::Asc, "asc"),
@@ -61,25 +67,31 @@ impl sdk_runtime::OpenStringEnum for SearchSort {
     }
 }
 
+#[cfg(feature = "search")]
 sdk_runtime::open_string_enum_traits!(SearchSort);
 
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchJsonFilter {
     pub a: Option<i64>,
 }
 
+#[cfg(feature = "search")]
 sdk_runtime::object!(SearchJsonFilter { Optional a = "a" });
 
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchXObject {
     pub a: Option<String>,
 }
 
+#[cfg(feature = "search")]
 sdk_runtime::object!(SearchXObject { Optional a = "a" });
 
 ///
 /// Open: a value this version does not know is kept in `Other`, so new server
 /// values never break decoding. Build values with `From<&str>` or `FromStr`.
+#[cfg(feature = "enum-path")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EnumPathKind {
@@ -91,6 +103,7 @@ pub enum EnumPathKind {
     Other(String),
 }
 
+#[cfg(feature = "enum-path")]
 impl sdk_runtime::OpenStringEnum for EnumPathKind {
     const KNOWN: &'static [(Self, &'static str)] = &[
         (EnumPathKind::A, "a"),
@@ -113,11 +126,14 @@ impl sdk_runtime::OpenStringEnum for EnumPathKind {
     }
 }
 
+#[cfg(feature = "enum-path")]
 sdk_runtime::open_string_enum_traits!(EnumPathKind);
 
+#[cfg(feature = "content-path")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentPathObj {
     pub k: Option<String>,
 }
 
+#[cfg(feature = "content-path")]
 sdk_runtime::object!(ContentPathObj { Optional k = "k" });

@@ -6,6 +6,7 @@
 use crate::models::*;
 
 /// Query, header and cookie parameters of [`Client::search`](crate::Client::search).
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchParams {
     pub q: String,
@@ -30,6 +31,7 @@ pub struct SearchParams {
 }
 
 /// Query, header and cookie parameters of [`Client::lookup_full`](crate::Client::lookup_full).
+#[cfg(feature = "lookup")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LookupFullParams {
     pub q: Option<String>,

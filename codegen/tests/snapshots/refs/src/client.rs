@@ -149,6 +149,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "pets")]
 impl Client {
     /// `GET /pets`
     pub fn list_pets(
@@ -170,6 +171,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "pets")]
 impl Client {
     /// `GET /pets/{petId}`
     pub fn get_pet(
@@ -201,6 +203,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "pets")]
 impl Client {
     /// `PUT /pets/{petId}`
     pub fn replace_pet(
@@ -236,6 +239,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "owners")]
 impl Client {
     /// `GET /owners`
     pub fn list_owners(

@@ -7,8 +7,10 @@ use serde::{Deserialize, Serialize};
 #[doc(no_inline)]
 pub use crate::params::*;
 
+#[cfg(any(feature = "pets", feature = "other-types"))]
 pub type PetIdType = String;
 
+#[cfg(any(feature = "pets", feature = "other-types"))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pet {
     pub id: PetIdType,
@@ -17,11 +19,13 @@ pub struct Pet {
     pub tag: Option<Name>,
 }
 
+#[cfg(any(feature = "pets", feature = "other-types"))]
 sdk_runtime::object!(
     Pet { Required id = "id", Required name = "name", Optional owner = "owner", Optional
     tag = "tag" }
 );
 
+#[cfg(feature = "other-types")]
 pub type PetAlias = Pet;
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -31,8 +35,11 @@ pub struct Owner {
 
 sdk_runtime::object!(Owner { Optional name = "name" });
 
+#[cfg(feature = "other-types")]
 pub type OwnerAlias = Owner;
 
+#[cfg(feature = "other-types")]
 pub type OwnerAliasAlias = Owner;
 
+#[cfg(any(feature = "pets", feature = "other-types"))]
 pub type Name = String;

@@ -6,6 +6,7 @@
 use crate::models::*;
 
 /// Query, header and cookie parameters of [`Client::list_owners`](crate::Client::list_owners).
+#[cfg(feature = "owners")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListOwnersParams {
     pub limit: Option<i32>,

@@ -149,6 +149,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "several")]
 impl Client {
     /// `POST /several`
     pub fn several(
@@ -178,6 +179,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "same-type")]
 impl Client {
     /// `GET /same-type`
     pub fn same_type(&self) -> impl std::future::Future<Output = Result<Done, Error>> {
@@ -197,6 +199,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "body-and-empty")]
 impl Client {
     /// `GET /body-and-empty`
     pub fn body_and_empty(
@@ -229,6 +232,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "default-only")]
 impl Client {
     /// `GET /default-only`
     pub fn default_only(
@@ -250,6 +254,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "no-responses")]
 impl Client {
     /// `GET /no-responses`
     pub fn no_responses(&self) -> impl std::future::Future<Output = Result<(), Error>> {
@@ -269,6 +274,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "errors-only")]
 impl Client {
     /// `GET /errors-only`
     pub fn errors_only(&self) -> impl std::future::Future<Output = Result<(), Error>> {
@@ -288,6 +294,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "binary")]
 impl Client {
     /// `GET /binary`
     pub fn download(
@@ -311,6 +318,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "image")]
 impl Client {
     /// `GET /image`
     pub fn image(
@@ -332,6 +340,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "text")]
 impl Client {
     /// `GET /text`
     pub fn text(&self) -> impl std::future::Future<Output = Result<String, Error>> {
@@ -351,6 +360,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "star")]
 impl Client {
     /// `GET /star`
     pub fn star(&self) -> impl std::future::Future<Output = Result<Done, Error>> {
@@ -370,6 +380,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "star-string")]
 impl Client {
     /// `GET /star-string`
     pub fn star_string(
@@ -393,6 +404,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "json-and-xml")]
 impl Client {
     /// `GET /json-and-xml`
     pub fn json_and_xml(
@@ -414,6 +426,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "json-no-schema")]
 impl Client {
     /// `GET /json-no-schema`
     pub fn json_no_schema(
@@ -437,6 +450,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "json-string")]
 impl Client {
     /// `GET /json-string`
     pub fn json_string(
@@ -458,6 +472,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "json-nullable")]
 impl Client {
     /// `GET /json-nullable`
     pub fn json_nullable(
@@ -481,6 +496,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "ref-response")]
 impl Client {
     /// `GET /ref-response`
     pub fn ref_response(
@@ -502,6 +518,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "range-only")]
 impl Client {
     /// `GET /range-only`
     pub fn range_only(
@@ -523,6 +540,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "mixed-statuses")]
 impl Client {
     /// `GET /mixed-statuses`
     pub fn mixed_statuses(
@@ -556,6 +574,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "head")]
 impl Client {
     /// `HEAD /head`
     pub fn head_check(&self) -> impl std::future::Future<Output = Result<(), Error>> {
@@ -575,6 +594,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "two-spellings")]
 impl Client {
     /// `GET /two-spellings`
     pub fn two_spellings(&self) -> impl std::future::Future<Output = Result<(), Error>> {

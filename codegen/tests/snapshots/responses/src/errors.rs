@@ -9,6 +9,7 @@ use sdk_runtime::Error;
 /// The error bodies the spec describes for [`Client::several`](crate::Client::several), by status.
 ///
 /// Decode one from a failed call with [`SeveralError::from_error`].
+#[cfg(feature = "several")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum SeveralError {
     /// Status 400.
@@ -21,6 +22,7 @@ pub enum SeveralError {
     Default(Problem),
 }
 
+#[cfg(feature = "several")]
 impl SeveralError {
     /// The body of `error` as the spec describes it for its status; `None` when
     /// `error` is not an API error, its status is not described, or its body does
@@ -43,12 +45,14 @@ impl SeveralError {
 /// The error bodies the spec describes, by status, for [`Client::same_type`](crate::Client::same_type) and [`Client::body_and_empty`](crate::Client::body_and_empty).
 ///
 /// Decode one from a failed call with [`ProblemByStatus::from_error`].
+#[cfg(any(feature = "same-type", feature = "body-and-empty"))]
 #[derive(Debug, Clone, PartialEq)]
 pub enum ProblemByStatus {
     /// Status 404.
     NotFound(Problem),
 }
 
+#[cfg(any(feature = "same-type", feature = "body-and-empty"))]
 impl ProblemByStatus {
     /// The body of `error` as the spec describes it for its status; `None` when
     /// `error` is not an API error, its status is not described, or its body does
@@ -67,20 +71,24 @@ impl ProblemByStatus {
 }
 
 /// The error bodies the spec describes for [`Client::same_type`](crate::Client::same_type), by status: [`ProblemByStatus`].
+#[cfg(feature = "same-type")]
 pub type SameTypeError = ProblemByStatus;
 
 /// The error bodies the spec describes for [`Client::body_and_empty`](crate::Client::body_and_empty), by status: [`ProblemByStatus`].
+#[cfg(feature = "body-and-empty")]
 pub type BodyAndEmptyError = ProblemByStatus;
 
 /// The error bodies the spec describes for [`Client::text`](crate::Client::text), by status.
 ///
 /// Decode one from a failed call with [`TextError::from_error`].
+#[cfg(feature = "text")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum TextError {
     /// Status 500.
     InternalServerError(String),
 }
 
+#[cfg(feature = "text")]
 impl TextError {
     /// The body of `error` as the spec describes it for its status; `None` when
     /// `error` is not an API error, its status is not described, or its body does
@@ -107,12 +115,14 @@ impl TextError {
 /// The error bodies the spec describes for [`Client::two_spellings`](crate::Client::two_spellings), by status.
 ///
 /// Decode one from a failed call with [`TwoSpellingsError::from_error`].
+#[cfg(feature = "two-spellings")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum TwoSpellingsError {
     /// A 4xx status without an entry of its own.
     ClientError(Problem),
 }
 
+#[cfg(feature = "two-spellings")]
 impl TwoSpellingsError {
     /// The body of `error` as the spec describes it for its status; `None` when
     /// `error` is not an API error, its status is not described, or its body does

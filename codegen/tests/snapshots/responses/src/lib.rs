@@ -35,7 +35,9 @@ mod errors;
 pub use client::*;
 #[allow(unused_imports)]
 pub use models::*;
+#[allow(unused_imports)]
 pub use responses::*;
+#[allow(unused_imports)]
 pub use errors::*;
 pub use sdk_runtime::{upload, ApiError, ApiResponse, Error, FilePart, RequestOptions};
 

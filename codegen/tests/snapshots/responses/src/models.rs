@@ -5,20 +5,56 @@
 
 use serde::{Deserialize, Serialize};
 
+#[cfg(
+    any(
+        feature = "several",
+        feature = "same-type",
+        feature = "body-and-empty",
+        feature = "default-only",
+        feature = "star",
+        feature = "json-and-xml",
+        feature = "json-nullable",
+        feature = "ref-response",
+        feature = "mixed-statuses"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Done {
     pub ok: Option<bool>,
 }
 
+#[cfg(
+    any(
+        feature = "several",
+        feature = "same-type",
+        feature = "body-and-empty",
+        feature = "default-only",
+        feature = "star",
+        feature = "json-and-xml",
+        feature = "json-nullable",
+        feature = "ref-response",
+        feature = "mixed-statuses"
+    )
+)]
 sdk_runtime::object!(Done { Optional ok = "ok" });
 
+#[cfg(any(feature = "several", feature = "range-only"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Created {
     pub id: Option<String>,
 }
 
+#[cfg(any(feature = "several", feature = "range-only"))]
 sdk_runtime::object!(Created { Optional id = "id" });
 
+#[cfg(
+    any(
+        feature = "several",
+        feature = "same-type",
+        feature = "body-and-empty",
+        feature = "two-spellings"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Problem {
     pub r#type: Option<String>,
@@ -26,6 +62,14 @@ pub struct Problem {
     pub status: Option<i64>,
 }
 
+#[cfg(
+    any(
+        feature = "several",
+        feature = "same-type",
+        feature = "body-and-empty",
+        feature = "two-spellings"
+    )
+)]
 sdk_runtime::object!(
     Problem { Optional r#type = "type", Optional title = "title", Optional status =
     "status" }

@@ -6,6 +6,7 @@
 use crate::models::*;
 
 /// What [`Client::several`](crate::Client::several) returns, by status.
+#[cfg(feature = "several")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum SeveralResponse {
     /// Status 200.
@@ -21,6 +22,7 @@ pub enum SeveralResponse {
 }
 
 /// What [`Client::body_and_empty`](crate::Client::body_and_empty) returns, by status.
+#[cfg(feature = "body-and-empty")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum BodyAndEmptyResponse {
     /// Status 200.
@@ -32,6 +34,7 @@ pub enum BodyAndEmptyResponse {
 }
 
 /// What [`Client::mixed_statuses`](crate::Client::mixed_statuses) returns, by status.
+#[cfg(feature = "mixed-statuses")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum MixedStatusesResponse {
     /// Status 200.

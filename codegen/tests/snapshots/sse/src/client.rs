@@ -149,6 +149,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "chat")]
 impl Client {
     /// Answer a prompt, whole or as events.
     ///
@@ -236,6 +237,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "ticks")]
 impl Client {
     /// A clock that ticks as events.
     ///

@@ -9,12 +9,14 @@ use sdk_runtime::Error;
 /// The error bodies the spec describes for [`Client::create_chat`](crate::Client::create_chat), by status.
 ///
 /// Decode one from a failed call with [`CreateChatError::from_error`].
+#[cfg(feature = "chat")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateChatError {
     /// Status 400.
     BadRequest(Problem),
 }
 
+#[cfg(feature = "chat")]
 impl CreateChatError {
     /// The body of `error` as the spec describes it for its status; `None` when
     /// `error` is not an API error, its status is not described, or its body does

@@ -37,6 +37,7 @@ mod errors;
 pub use client::*;
 #[allow(unused_imports)]
 pub use models::*;
+#[allow(unused_imports)]
 pub use errors::*;
 pub use sdk_runtime::{upload, ApiError, ApiResponse, Error, FilePart, RequestOptions};
 pub use sdk_runtime::{SseEvent, SseItem};

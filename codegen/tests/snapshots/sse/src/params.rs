@@ -6,6 +6,7 @@
 use crate::models::*;
 
 /// Query, header and cookie parameters of [`Client::watch_ticks`](crate::Client::watch_ticks).
+#[cfg(feature = "ticks")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WatchTicksParams {
     pub every: Option<i64>,
