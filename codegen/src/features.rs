@@ -327,6 +327,12 @@ fn roots(op: &Operation, by_name: &BTreeMap<&str, TypeId>) -> Vec<TypeId> {
     if let Some(page) = &op.pagination {
         named(&page.item_ty, &mut out);
     }
+    if let Some(stream) = &op.stream {
+        named(&stream.item, &mut out);
+        for (_, _, ty) in &stream.events {
+            named(ty, &mut out);
+        }
+    }
     out
 }
 

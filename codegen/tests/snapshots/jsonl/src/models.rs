@@ -7,30 +7,30 @@ use serde::{Deserialize, Serialize};
 #[doc(no_inline)]
 pub use crate::params::*;
 
-#[cfg(feature = "other-types")]
+#[cfg(feature = "logs")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct LogLine {
     pub level: LogLineLevel,
     pub message: String,
 }
 
-#[cfg(feature = "other-types")]
+#[cfg(feature = "logs")]
 sdk_runtime::object!(LogLine { Required level = "level", Required message = "message" });
 
-#[cfg(feature = "other-types")]
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hit {
     pub id: String,
     pub score: Option<f64>,
 }
 
-#[cfg(feature = "other-types")]
+#[cfg(feature = "search")]
 sdk_runtime::object!(Hit { Required id = "id", Optional score = "score" });
 
 ///
 /// Open: a value this version does not know is kept in `Other`, so new server
 /// values never break decoding. Build values with `From<&str>` or `FromStr`.
-#[cfg(feature = "other-types")]
+#[cfg(feature = "logs")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum LogLineLevel {
@@ -46,7 +46,7 @@ pub enum LogLineLevel {
     Other(String),
 }
 
-#[cfg(feature = "other-types")]
+#[cfg(feature = "logs")]
 impl sdk_runtime::OpenStringEnum for LogLineLevel {
     const KNOWN: &'static [(Self, &'static str)] = &[
         (LogLineLevel::Debug, "debug"),
@@ -71,7 +71,7 @@ impl sdk_runtime::OpenStringEnum for LogLineLevel {
     }
 }
 
-#[cfg(feature = "other-types")]
+#[cfg(feature = "logs")]
 sdk_runtime::open_string_enum_traits!(LogLineLevel);
 
 #[cfg(feature = "search")]

@@ -31,7 +31,7 @@ pub struct Chat {
 sdk_runtime::object!(Chat { Required id = "id", Required text = "text" });
 
 /// Chosen by the `type` property; an unknown tag is kept in `Other`.
-#[cfg(feature = "other-types")]
+#[cfg(feature = "chat")]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum ChatEvent {
@@ -43,7 +43,7 @@ pub enum ChatEvent {
     Other(serde_json::Value),
 }
 
-#[cfg(feature = "other-types")]
+#[cfg(feature = "chat")]
 impl<'de> Deserialize<'de> for ChatEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -84,54 +84,54 @@ impl<'de> Deserialize<'de> for ChatEvent {
     }
 }
 
-#[cfg(feature = "other-types")]
+#[cfg(feature = "chat")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChatStart {
     pub r#type: String,
     pub id: String,
 }
 
-#[cfg(feature = "other-types")]
+#[cfg(feature = "chat")]
 sdk_runtime::object!(ChatStart { Required r#type = "type", Required id = "id" });
 
-#[cfg(feature = "other-types")]
+#[cfg(feature = "chat")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChatDelta {
     pub r#type: String,
     pub text: String,
 }
 
-#[cfg(feature = "other-types")]
+#[cfg(feature = "chat")]
 sdk_runtime::object!(ChatDelta { Required r#type = "type", Required text = "text" });
 
-#[cfg(feature = "other-types")]
+#[cfg(feature = "chat")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChatStop {
     pub r#type: String,
     pub reason: Option<String>,
 }
 
-#[cfg(feature = "other-types")]
+#[cfg(feature = "chat")]
 sdk_runtime::object!(ChatStop { Required r#type = "type", Optional reason = "reason" });
 
 /// Not in the mapping; its `type` has one value, which tags it.
-#[cfg(feature = "other-types")]
+#[cfg(feature = "chat")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChatUsage {
     pub r#type: ChatUsageType,
     pub tokens: i64,
 }
 
-#[cfg(feature = "other-types")]
+#[cfg(feature = "chat")]
 sdk_runtime::object!(ChatUsage { Required r#type = "type", Required tokens = "tokens" });
 
-#[cfg(feature = "other-types")]
+#[cfg(feature = "ticks")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tick {
     pub n: i64,
 }
 
-#[cfg(feature = "other-types")]
+#[cfg(feature = "ticks")]
 sdk_runtime::object!(Tick { Required n = "n" });
 
 #[cfg(feature = "chat")]
@@ -146,7 +146,7 @@ sdk_runtime::object!(Problem { Optional message = "message" });
 ///
 /// Open: a value this version does not know is kept in `Other`, so new server
 /// values never break decoding. Build values with `From<&str>` or `FromStr`.
-#[cfg(feature = "other-types")]
+#[cfg(feature = "chat")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ChatUsageType {
@@ -156,7 +156,7 @@ pub enum ChatUsageType {
     Other(String),
 }
 
-#[cfg(feature = "other-types")]
+#[cfg(feature = "chat")]
 impl sdk_runtime::OpenStringEnum for ChatUsageType {
     const KNOWN: &'static [(Self, &'static str)] = &[
         (ChatUsageType::ChatUsage, "chat.usage"),
@@ -178,5 +178,5 @@ impl sdk_runtime::OpenStringEnum for ChatUsageType {
     }
 }
 
-#[cfg(feature = "other-types")]
+#[cfg(feature = "chat")]
 sdk_runtime::open_string_enum_traits!(ChatUsageType);
