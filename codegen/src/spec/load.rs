@@ -443,17 +443,12 @@ impl Spec {
         let original = text;
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let json = looks_like_json(text);
-        // JSON: the typed view is read straight from the text on another thread while this
-        // one reads the raw document, and the text is hashed. When that quick read fails,
-        // the typed view is made from the raw document as for YAML (below), which patches
-        // what it can and gives the error a pointer.
-        let (raw, quick, fingerprint) = std::thread::scope(|scope| {
-            let quick = (json && overlay.is_none())
-                .then(|| scope.spawn(|| serde_json::from_str::<openapiv3::OpenAPI>(text).ok()));
+        // The text is hashed on another thread while this one reads the document.
+        let (raw, fingerprint) = std::thread::scope(|scope| {
+            let fingerprint = scope.spawn(|| fingerprint(original));
             let raw = raw_document(text, json);
-            let fingerprint = raw.is_ok().then(|| fingerprint(original));
-            let quick = quick.and_then(|handle| handle.join().ok().flatten());
-            (raw, quick, fingerprint)
+            let fingerprint = fingerprint.join().ok();
+            (raw, fingerprint)
         });
         let mut raw = raw.map_err(with_source)?;
         // `openapi: 3.0` unquoted in YAML is a number; the version is meant.
@@ -485,10 +480,14 @@ impl Spec {
             crate::spec::oas31::normalize(&mut raw);
         }
         // The typed parse is a check: its value is not kept, since the views read the
-        // raw document (where every `$ref` and extension is).
-        match quick.filter(|_| !oas31) {
-            Some(_) => {}
-            None => typed(&raw)
+        // raw document (where every `$ref` and extension is). The document's skeleton
+        // (`skeleton.rs`) is checked first; only when it fails is the whole document, which
+        // decides and gives the error its pointer.
+        let passes =
+            serde_json::from_value::<openapiv3::OpenAPI>(crate::spec::skeleton::skeleton(&raw))
+                .is_ok();
+        if !passes {
+            typed(&raw)
                 .map_err(|e| {
                     let pointer = if e.pointer.is_empty() {
                         "#".to_string()
@@ -503,7 +502,7 @@ impl Spec {
                         message: format!("not a valid OpenAPI {version} document: {}", e.message),
                     })
                 })
-                .map(drop)?,
+                .map(drop)?;
         }
         Ok(Spec {
             raw,
