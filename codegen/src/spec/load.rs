@@ -174,6 +174,11 @@ fn querystring_as_query(node: &mut serde_json::Value) {
     }
 }
 
+/// Whether a document's skeleton passes the typed check (see `skeleton.rs`).
+fn passes_check(skeleton: serde_json::Value) -> bool {
+    serde_json::from_value::<openapiv3::OpenAPI>(skeleton).is_ok()
+}
+
 /// Most patches the typed parse may make before it gives up (see [`typed`]).
 const MAX_TYPED_PATCHES: usize = 64;
 
@@ -443,12 +448,19 @@ impl Spec {
         let original = text;
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let json = looks_like_json(text);
-        // The text is hashed on another thread while this one reads the document.
-        let (raw, fingerprint) = std::thread::scope(|scope| {
-            let fingerprint = scope.spawn(|| fingerprint(original));
+        // JSON: another thread checks the document's skeleton read straight from the text
+        // (see below) and hashes the text while this one reads the document.
+        let (raw, quick, fingerprint) = std::thread::scope(|scope| {
+            let other = scope.spawn(|| {
+                let quick = (json && overlay.is_none())
+                    .then(|| crate::spec::skeleton::from_json(text).is_some_and(passes_check));
+                (quick == Some(true), fingerprint(original))
+            });
             let raw = raw_document(text, json);
-            let fingerprint = fingerprint.join().ok();
-            (raw, fingerprint)
+            let (quick, fingerprint) = other
+                .join()
+                .unwrap_or_else(|_| (false, fingerprint(original)));
+            (raw, quick, fingerprint)
         });
         let mut raw = raw.map_err(with_source)?;
         // `openapi: 3.0` unquoted in YAML is a number; the version is meant.
@@ -480,12 +492,12 @@ impl Spec {
             crate::spec::oas31::normalize(&mut raw);
         }
         // The typed parse is a check: its value is not kept, since the views read the
-        // raw document (where every `$ref` and extension is). The document's skeleton
-        // (`skeleton.rs`) is checked first; only when it fails is the whole document, which
+        // raw document (where every `$ref` and extension is). It reads the document's
+        // skeleton first (`skeleton.rs`): the one read from the text above (the document as
+        // written, unless 3.1 shapes were rewritten since), else the one of the document
+        // as read. Only when that fails does the whole document go through it, which
         // decides and gives the error its pointer.
-        let passes =
-            serde_json::from_value::<openapiv3::OpenAPI>(crate::spec::skeleton::skeleton(&raw))
-                .is_ok();
+        let passes = (quick && !oas31) || passes_check(crate::spec::skeleton::skeleton(&raw));
         if !passes {
             typed(&raw)
                 .map_err(|e| {
@@ -506,7 +518,7 @@ impl Spec {
         }
         Ok(Spec {
             raw,
-            fingerprint: fingerprint.unwrap_or_default(),
+            fingerprint,
             overlay_fingerprint: overlay.map(Overlay::fingerprint),
             source_name: source_name.to_string(),
             warnings,

@@ -11,173 +11,257 @@
 //! A skeleton that passes the check means the document passes. One that fails does not
 //! settle anything: the caller then runs the full check on the whole document, so what
 //! is refused, and the error it gets, are the same as without the skeleton.
+//!
+//! Where the skeleton differs from the document is said once, by [`Shape`]; it is made
+//! from a document already read ([`skeleton`]) or straight from JSON text ([`from_json`]),
+//! which skips what it leaves out without building it.
 
+use std::fmt;
+
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 use crate::spec::view::HttpMethod;
 
-/// What becomes of one member of an object in the skeleton.
-enum Member {
+/// What a node of the document is, as far as the skeleton cares.
+#[derive(Clone, Copy)]
+enum Shape {
+    Document,
+    Components,
+    /// `paths`: path items, and extensions.
+    Paths,
+    PathItem,
+    Operation,
+    /// An operation's `responses`: responses, and extensions.
+    Responses,
+    /// A parameter or a header (a header is a parameter without `name` and `in`).
+    Parameter,
+    RequestBody,
+    Response,
+    /// A media type object.
+    Media,
+    Encoding,
+    Example,
+    /// A map whose every entry has the shape.
+    MapOf(Entry),
+    /// A list whose every item is a parameter.
+    Parameters,
+}
+
+/// The shape of every entry of a [`Shape::MapOf`].
+#[derive(Clone, Copy)]
+enum Entry {
+    Schema,
+    Example,
+    Parameter,
+    Response,
+    RequestBody,
+    Media,
+    Encoding,
+}
+
+/// What becomes of one member of an object, entry of a map or item of a list.
+#[derive(Clone, Copy)]
+enum Rule {
     /// Copied as it is.
     Copy,
-    /// Replaced by this value.
-    Replace(Value),
+    /// Made of this shape.
+    Into(Shape),
+    /// A schema: emptied when it is an object (a `$ref` included), kept otherwise.
+    Schema,
+    /// Replaced by `null`.
+    Null,
     /// Left out.
     Drop,
 }
 
-/// The skeleton of a whole document (see the module docs).
-pub(crate) fn skeleton(document: &Value) -> Value {
-    object(document, |key, value| match key {
-        "paths" => Member::Replace(entries(value, |key, item| {
-            if key.starts_with("x-") {
-                item.clone()
-            } else {
-                path_item(item)
+impl Shape {
+    /// The rule for the member `key` of an object of this shape.
+    fn member(self, key: &str) -> Rule {
+        use Shape::{MapOf, Parameters};
+        let extension = key.starts_with("x-");
+        match (self, key) {
+            (Shape::Document, "paths") => Rule::Into(Shape::Paths),
+            (Shape::Document, "components") => Rule::Into(Shape::Components),
+            (Shape::Document | Shape::Components, _) if extension => Rule::Null,
+            (Shape::Components, "schemas") => Rule::Into(MapOf(Entry::Schema)),
+            (Shape::Components, "examples") => Rule::Into(MapOf(Entry::Example)),
+            (Shape::Components, "parameters" | "headers") => Rule::Into(MapOf(Entry::Parameter)),
+            (Shape::Components, "responses") => Rule::Into(MapOf(Entry::Response)),
+            (Shape::Components, "requestBodies") => Rule::Into(MapOf(Entry::RequestBody)),
+            (Shape::Components | Shape::Operation, "callbacks") => Rule::Drop,
+            (Shape::Paths | Shape::Responses, _) if extension => Rule::Copy,
+            (Shape::Paths, _) => Rule::Into(Shape::PathItem),
+            (Shape::PathItem | Shape::Operation, "parameters") => Rule::Into(Parameters),
+            (Shape::PathItem, _) if HttpMethod::from_key(key).is_some() => {
+                Rule::Into(Shape::Operation)
             }
-        })),
-        "components" => Member::Replace(components(value)),
-        _ if key.starts_with("x-") => Member::Replace(Value::Null),
-        _ => Member::Copy,
-    })
-}
-
-/// `value` with each member of an object decided by `member`; anything else copied.
-fn object(value: &Value, member: impl Fn(&str, &Value) -> Member) -> Value {
-    let Some(map) = value.as_object() else {
-        return value.clone();
-    };
-    let mut out = Map::with_capacity(map.len());
-    for (key, value) in map {
-        match member(key, value) {
-            Member::Copy => {
-                out.insert(key.clone(), value.clone());
+            (Shape::Operation, "requestBody") => Rule::Into(Shape::RequestBody),
+            (Shape::Operation, "responses") => Rule::Into(Shape::Responses),
+            (Shape::Responses, _) => Rule::Into(Shape::Response),
+            (Shape::Parameter | Shape::Media, "schema") => Rule::Schema,
+            (Shape::Parameter | Shape::Media, "example") => Rule::Null,
+            (Shape::Parameter | Shape::Media, "examples") => Rule::Into(MapOf(Entry::Example)),
+            (Shape::Parameter | Shape::RequestBody | Shape::Response, "content") => {
+                Rule::Into(MapOf(Entry::Media))
             }
-            Member::Replace(new) => {
-                out.insert(key.clone(), new);
-            }
-            Member::Drop => {}
+            (Shape::Response | Shape::Encoding, "headers") => Rule::Into(MapOf(Entry::Parameter)),
+            (Shape::Media, "encoding") => Rule::Into(MapOf(Entry::Encoding)),
+            (Shape::Example, "value") => Rule::Null,
+            (MapOf(entry), _) => entry.rule(),
+            _ => Rule::Copy,
         }
     }
-    Value::Object(out)
+
+    /// The rule for every item of a list of this shape.
+    fn item(self) -> Rule {
+        match self {
+            Shape::Parameters => Rule::Into(Shape::Parameter),
+            _ => Rule::Copy,
+        }
+    }
 }
 
-/// A map whose every entry becomes `entry(key, value)`; anything else copied.
-fn entries(value: &Value, entry: impl Fn(&str, &Value) -> Value) -> Value {
-    match value.as_object() {
-        Some(map) => Value::Object(
-            map.iter()
-                .map(|(key, value)| (key.clone(), entry(key, value)))
+impl Entry {
+    fn rule(self) -> Rule {
+        match self {
+            Entry::Schema => Rule::Schema,
+            Entry::Example => Rule::Into(Shape::Example),
+            Entry::Parameter => Rule::Into(Shape::Parameter),
+            Entry::Response => Rule::Into(Shape::Response),
+            Entry::RequestBody => Rule::Into(Shape::RequestBody),
+            Entry::Media => Rule::Into(Shape::Media),
+            Entry::Encoding => Rule::Into(Shape::Encoding),
+        }
+    }
+}
+
+/// The skeleton of a document already read (see the module docs).
+pub(crate) fn skeleton(document: &Value) -> Value {
+    project(document, Shape::Document)
+}
+
+/// The skeleton of the JSON document `text`, read straight from the text: what it leaves
+/// out is skipped, never built. `None` when the text is not JSON.
+pub(crate) fn from_json(text: &str) -> Option<Value> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let value = Seed(Rule::Into(Shape::Document))
+        .deserialize(&mut deserializer)
+        .ok()?;
+    deserializer.end().ok()?;
+    Some(value)
+}
+
+fn project(value: &Value, shape: Shape) -> Value {
+    match value {
+        Value::Object(map) => {
+            let mut out = Map::with_capacity(map.len());
+            for (key, value) in map {
+                if let Some(value) = apply(shape.member(key), value) {
+                    out.insert(key.clone(), value);
+                }
+            }
+            Value::Object(out)
+        }
+        Value::Array(list) => Value::Array(
+            list.iter()
+                .filter_map(|value| apply(shape.item(), value))
                 .collect(),
         ),
-        None => value.clone(),
+        other => other.clone(),
     }
 }
 
-/// An array whose every item becomes `item(value)`; anything else copied.
-fn items(value: &Value, item: impl Fn(&Value) -> Value) -> Value {
-    match value.as_array() {
-        Some(list) => Value::Array(list.iter().map(item).collect()),
-        None => value.clone(),
-    }
-}
-
-/// A schema: emptied when it is an object (a `$ref` included), kept otherwise.
-fn schema(value: &Value) -> Value {
-    if value.is_object() {
-        Value::Object(Map::new())
-    } else {
-        value.clone()
-    }
-}
-
-fn components(value: &Value) -> Value {
-    object(value, |key, value| match key {
-        "schemas" => Member::Replace(entries(value, |_, v| schema(v))),
-        "examples" => Member::Replace(entries(value, |_, v| example(v))),
-        "parameters" => Member::Replace(entries(value, |_, v| parameter(v))),
-        "headers" => Member::Replace(entries(value, |_, v| parameter(v))),
-        "responses" => Member::Replace(entries(value, |_, v| response(v))),
-        "requestBodies" => Member::Replace(entries(value, |_, v| request_body(v))),
-        "callbacks" => Member::Drop,
-        _ if key.starts_with("x-") => Member::Replace(Value::Null),
-        _ => Member::Copy,
+fn apply(rule: Rule, value: &Value) -> Option<Value> {
+    Some(match rule {
+        Rule::Copy => value.clone(),
+        Rule::Into(shape) => project(value, shape),
+        Rule::Schema if value.is_object() => Value::Object(Map::new()),
+        Rule::Schema => value.clone(),
+        Rule::Null => Value::Null,
+        Rule::Drop => return None,
     })
 }
 
-fn path_item(value: &Value) -> Value {
-    object(value, |key, value| match key {
-        "parameters" => Member::Replace(items(value, parameter)),
-        _ if HttpMethod::from_key(key).is_some() => Member::Replace(operation(value)),
-        _ => Member::Copy,
-    })
-}
+/// Reads one value by `rule`; [`Rule::Drop`] reads it as `null`, which the caller leaves
+/// out.
+struct Seed(Rule);
 
-fn operation(value: &Value) -> Value {
-    object(value, |key, value| match key {
-        "parameters" => Member::Replace(items(value, parameter)),
-        "requestBody" => Member::Replace(request_body(value)),
-        "responses" => Member::Replace(entries(value, |key, v| {
-            if key.starts_with("x-") {
-                v.clone()
-            } else {
-                response(v)
+impl<'de> DeserializeSeed<'de> for Seed {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        match self.0 {
+            Rule::Copy => serde::Deserialize::deserialize(deserializer),
+            Rule::Null | Rule::Drop => {
+                IgnoredAny::deserialize(deserializer)?;
+                Ok(Value::Null)
             }
-        })),
-        "callbacks" => Member::Drop,
-        _ => Member::Copy,
-    })
+            Rule::Into(shape) => deserializer.deserialize_any(Read(Some(shape))),
+            Rule::Schema => deserializer.deserialize_any(Read(None)),
+        }
+    }
 }
 
-/// A parameter or a header (a header is a parameter without `name` and `in`).
-fn parameter(value: &Value) -> Value {
-    object(value, |key, value| match key {
-        "schema" => Member::Replace(schema(value)),
-        "content" => Member::Replace(content(value)),
-        "example" => Member::Replace(Value::Null),
-        "examples" => Member::Replace(entries(value, |_, v| example(v))),
-        _ => Member::Copy,
-    })
-}
+use serde::Deserialize as _;
 
-fn request_body(value: &Value) -> Value {
-    object(value, |key, value| match key {
-        "content" => Member::Replace(content(value)),
-        _ => Member::Copy,
-    })
-}
+/// A value of a shape; `None` is a schema (an object read as `{}`).
+struct Read(Option<Shape>);
 
-fn response(value: &Value) -> Value {
-    object(value, |key, value| match key {
-        "headers" => Member::Replace(entries(value, |_, v| parameter(v))),
-        "content" => Member::Replace(content(value)),
-        _ => Member::Copy,
-    })
-}
+impl<'de> Visitor<'de> for Read {
+    type Value = Value;
 
-fn content(value: &Value) -> Value {
-    entries(value, |_, media| {
-        object(media, |key, value| match key {
-            "schema" => Member::Replace(schema(value)),
-            "example" => Member::Replace(Value::Null),
-            "examples" => Member::Replace(entries(value, |_, v| example(v))),
-            "encoding" => Member::Replace(entries(value, |_, encoding| {
-                object(encoding, |key, value| match key {
-                    "headers" => Member::Replace(entries(value, |_, v| parameter(v))),
-                    _ => Member::Copy,
-                })
-            })),
-            _ => Member::Copy,
-        })
-    })
-}
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
 
-/// An Example object: its value is any JSON.
-fn example(value: &Value) -> Value {
-    object(value, |key, _| match key {
-        "value" => Member::Replace(Value::Null),
-        _ => Member::Copy,
-    })
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let rule = self.0.map_or(Rule::Copy, Shape::item);
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(Seed(rule))? {
+            if !matches!(rule, Rule::Drop) {
+                items.push(item);
+            }
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = Map::new();
+        let Some(shape) = self.0 else {
+            // A schema: read, not kept.
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            return Ok(Value::Object(out));
+        };
+        while let Some(key) = map.next_key::<String>()? {
+            let rule = shape.member(&key);
+            let value = map.next_value_seed(Seed(rule))?;
+            if !matches!(rule, Rule::Drop) {
+                out.insert(key, value);
+            }
+        }
+        Ok(Value::Object(out))
+    }
 }
 
 #[cfg(test)]
@@ -248,6 +332,47 @@ mod tests {
             },
         });
         assert_eq!(skeleton(&document), expected);
+    }
+
+    #[test]
+    fn read_from_text_it_is_the_same_skeleton() {
+        let text = r##"{
+            "openapi": "3.0.3", "info": {"title": "T", "version": "1"}, "x-top": [1, {"a": 2}],
+            "paths": {
+                "x-ext": {"schema": {"type": "string"}},
+                "/a/{id}": {
+                    "parameters": [{"name": "id", "in": "path", "required": true,
+                        "schema": {"type": "string"}, "example": "x"}, 5],
+                    "post": {
+                        "callbacks": {"c": {}},
+                        "requestBody": {"content": {"multipart/form-data": {
+                            "schema": {"type": "object"},
+                            "encoding": {"f": {"headers": {"h": {"schema": "bad"}}}}
+                        }}},
+                        "responses": {"x-r": {"schema": {}}, "default": {"$ref": "#/r"},
+                            "200": {"description": "ok", "headers": {"x-rate": {
+                                "schema": {"type": "integer"}, "examples": {"e": {"value": 1}}
+                            }}}}
+                    }
+                }
+            },
+            "components": {
+                "schemas": {"A": {"properties": {"schema": {}}}, "B": 1.5, "C": null},
+                "parameters": {"p": {"name": "p", "in": "query", "content": {
+                    "application/json": {"schema": {}, "examples": {"e": {"$ref": "#/e"}}}}}},
+                "responses": {"r": {"description": "r"}},
+                "requestBodies": {"b": {"content": {}}},
+                "headers": {"h": {"schema": []}},
+                "examples": {"e": {"summary": "s", "value": {"big": [1, 2, 3]}}},
+                "callbacks": {"c": {}},
+                "securitySchemes": {"k": {"type": "apiKey", "name": "k", "in": "header"}},
+                "x-c": true
+            }
+        }"##;
+        let document: Value = serde_json::from_str(text).unwrap();
+        assert_eq!(from_json(text), Some(skeleton(&document)));
+        assert_eq!(from_json("{} x"), None);
+        assert_eq!(from_json("{"), None);
     }
 
     #[test]
