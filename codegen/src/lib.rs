@@ -151,6 +151,9 @@ fn is_params(def: &ir::TypeDef) -> bool {
     matches!(&def.kind, ir::TypeKind::Struct(s) if s.role == ir::StructRole::Params)
 }
 
+/// The API surface file's path; its text is made on a thread of its own (see below).
+const SURFACE_FILE: &str = "api-surface.txt";
+
 fn generate_inner(spec: &Spec, settings: &Settings) -> Result<Vec<GeneratedFile>, Error> {
     let model = model(spec)?;
 
@@ -159,6 +162,28 @@ fn generate_inner(spec: &Spec, settings: &Settings) -> Result<Vec<GeneratedFile>
         settings.regenerate_command,
         spec.source_name()
     );
+    // The API surface reads only the model: it is written while the code is rendered.
+    std::thread::scope(|scope| {
+        let surface = scope.spawn(|| surface::render(&model, &header));
+        let files = files(spec, settings, &model, &header);
+        // Joined before any error is returned, so a panic there is an error too.
+        let surface = surface.join().map_err(|_| render::internal(SURFACE_FILE));
+        let mut files = files?;
+        let surface = surface?;
+        if let Some(file) = files.iter_mut().find(|file| file.path == SURFACE_FILE) {
+            file.contents = surface;
+        }
+        Ok(files)
+    })
+}
+
+/// Every file but the API surface's text (its entry is there, empty).
+fn files(
+    spec: &Spec,
+    settings: &Settings,
+    model: &ir::Model,
+    header: &str,
+) -> Result<Vec<GeneratedFile>, Error> {
     let mut files = Vec::new();
     let has_build = settings.spec_path_from_crate.is_some();
     files.push(GeneratedFile {
@@ -185,8 +210,8 @@ fn generate_inner(spec: &Spec, settings: &Settings) -> Result<Vec<GeneratedFile>
         ),
     });
     files.push(GeneratedFile {
-        path: "api-surface.txt".into(),
-        contents: surface::render(&model, &header),
+        path: SURFACE_FILE.into(),
+        contents: String::new(),
     });
     if let Some(spec_path) = &settings.spec_path_from_crate {
         let mut inputs = vec![(spec_path.clone(), spec.fingerprint().to_string())];

@@ -243,6 +243,6 @@ pub(crate) fn rust_files_chunked(
     Ok(out)
 }
 
-fn internal(what: &str) -> Error {
+pub(crate) fn internal(what: &str) -> Error {
     Error::unsupported("#", format!("internal error while rendering {what}"))
 }
