@@ -93,9 +93,15 @@ fn mark_each<'a>(attrs: impl Iterator<Item = Option<&'a mut Vec<syn::Attribute>>
     }
 }
 
+/// `#[__codegen_blank_line__]`, built as a syntax tree (a file has thousands).
 fn marker() -> syn::Attribute {
-    let name = syn::Ident::new(BLANK, proc_macro2::Span::call_site());
-    syn::parse_quote!(#[#name])
+    let span = proc_macro2::Span::call_site();
+    syn::Attribute {
+        pound_token: syn::Token![#](span),
+        style: syn::AttrStyle::Outer,
+        bracket_token: syn::token::Bracket(span),
+        meta: syn::Meta::Path(syn::Ident::new(BLANK, span).into()),
+    }
 }
 
 /// Items that sit together without blank lines between them when they follow each other.
