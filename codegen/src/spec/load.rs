@@ -2,6 +2,8 @@
 //! views read, checked against `openapiv3`'s model of OpenAPI so that a malformed
 //! document is refused with a pointer before any stage reads it.
 
+use std::borrow::Cow;
+
 use crate::error::{Error, Location};
 use crate::spec::overlay::{Overlay, Touched};
 use crate::spec::select::{Selection, SelectionSummary};
@@ -439,14 +441,33 @@ impl Spec {
         source_name: &str,
         overlay: Option<&Overlay>,
     ) -> Result<Spec, Error> {
+        Spec::read(Cow::Borrowed(text), source_name, overlay)
+    }
+
+    /// [`Spec::parse_with_overlay`] of text handed over: the spec keeps it (to place
+    /// errors) as it is, where a borrowed text is copied (for a large document, a second
+    /// copy of it in memory).
+    pub fn parse_owned(
+        text: String,
+        source_name: &str,
+        overlay: Option<&Overlay>,
+    ) -> Result<Spec, Error> {
+        Spec::read(Cow::Owned(text), source_name, overlay)
+    }
+
+    fn read(
+        whole: Cow<'_, str>,
+        source_name: &str,
+        overlay: Option<&Overlay>,
+    ) -> Result<Spec, Error> {
         let with_source = |mut e: Error| {
             e.source_name = Some(source_name.to_string());
             e
         };
         // The fingerprint covers the file as written (the generated build script hashes
         // the file); the parsers get the text without a byte-order mark.
-        let original = text;
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let original = &*whole;
+        let text = original.strip_prefix('\u{feff}').unwrap_or(original);
         let json = looks_like_json(text);
         // JSON: another thread checks the document's skeleton read straight from the text
         // (see below) and hashes the text while this one reads the document.
@@ -523,7 +544,15 @@ impl Spec {
             source_name: source_name.to_string(),
             warnings,
             selection,
-            text: text.to_string(),
+            text: match whole {
+                Cow::Owned(mut text) => {
+                    if text.starts_with('\u{feff}') {
+                        text.drain(..'\u{feff}'.len_utf8());
+                    }
+                    text
+                }
+                Cow::Borrowed(_) => text.to_string(),
+            },
             overlay: overlay.map(|o| (o.clone(), touched)),
         })
     }
