@@ -188,16 +188,16 @@ fn files(
     let has_build = settings.spec_path_from_crate.is_some();
     files.push(GeneratedFile {
         path: "Cargo.toml".into(),
-        contents: emit::crate_files::cargo_toml(settings, &model.client, &header, has_build),
+        contents: emit::crate_files::cargo_toml(settings, &model.client, header, has_build),
     });
     let example = render::rust_file(
-        emit::readme::example(&model, settings),
-        &header,
+        emit::readme::example(model, settings),
+        header,
         "examples/quick_start.rs",
     )?;
     files.push(GeneratedFile {
         path: "README.md".into(),
-        contents: emit::readme::readme(&model, settings, &header, &example),
+        contents: emit::readme::readme(model, settings, header, &example),
     });
     files.push(GeneratedFile {
         path: "examples/quick_start.rs".into(),
@@ -224,7 +224,7 @@ fn files(
         let tokens = emit::crate_files::build_rs(&inputs, &settings.regenerate_command);
         files.push(GeneratedFile {
             path: "build.rs".into(),
-            contents: render::rust_file(tokens, &header, "build.rs")?,
+            contents: render::rust_file(tokens, header, "build.rs")?,
         });
     }
     // Each kind of item has a file: schema types in `models.rs`, and per operation its
@@ -278,7 +278,7 @@ fn files(
     );
     files.push(GeneratedFile {
         path: "src/lib.rs".into(),
-        contents: render::rust_file(lib, &header, "src/lib.rs")?,
+        contents: render::rust_file(lib, header, "src/lib.rs")?,
     });
     let client_modules: Vec<&str> = std::iter::once("models")
         .chain(modules.iter().copied().filter(|m| *m != "errors"))
@@ -296,13 +296,13 @@ fn files(
     };
     let client_prelude = || {
         with_runtime(emit::client::prelude(
-            &model,
+            model,
             &client_modules,
             &settings.crate_name,
             &settings.crate_version,
         ))
     };
-    let client_item = |i| emit::client::operation_item(&model, i);
+    let client_item = |i| emit::client::operation_item(model, i);
     let models_prelude = || with_runtime(emit::models::prelude(!params.is_empty()));
     let params_prelude = || with_runtime(emit::params::prelude());
     let bodies_prelude = || with_runtime(emit::bodies::prelude());
@@ -310,9 +310,9 @@ fn files(
     let errors_prelude = || with_runtime(emit::errors::prelude());
     let models_item = |i: usize| emit::models::type_def(&model.types[schemas[i]], &model.types);
     let params_item = |i: usize| emit::models::type_def(&model.types[params[i]], &model.types);
-    let bodies_item = |i: usize| emit::bodies::operation_item(&model, bodies[i]);
-    let responses_item = |i: usize| emit::responses::operation_item(&model, responses[i]);
-    let errors_item = |i: usize| emit::errors::operation_item(&model, errors[i]);
+    let bodies_item = |i: usize| emit::bodies::operation_item(model, bodies[i]);
+    let responses_item = |i: usize| emit::responses::operation_item(model, responses[i]);
+    let errors_item = |i: usize| emit::errors::operation_item(model, errors[i]);
     let chunked = [
         render::Chunked {
             what: "src/client.rs",
@@ -357,7 +357,7 @@ fn files(
         .into_iter()
         .filter(|file| file.count > 0 || matches!(file.what, "src/client.rs" | "src/models.rs"))
         .collect();
-    let rendered = render::rust_files_chunked(&header, &chunked)?;
+    let rendered = render::rust_files_chunked(header, &chunked)?;
     for (file, contents) in chunked.iter().zip(rendered) {
         files.push(GeneratedFile {
             path: file.what.into(),
