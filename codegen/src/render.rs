@@ -100,9 +100,15 @@ fn mark_each<'a>(attrs: impl Iterator<Item = Option<&'a mut Vec<syn::Attribute>>
     }
 }
 
+/// `#[__codegen_blank_line__]`, built as a syntax tree (a file has thousands).
 fn marker() -> syn::Attribute {
-    let name = syn::Ident::new(BLANK, proc_macro2::Span::call_site());
-    syn::parse_quote!(#[#name])
+    let span = proc_macro2::Span::call_site();
+    syn::Attribute {
+        pound_token: syn::Token![#](span),
+        style: syn::AttrStyle::Outer,
+        bracket_token: syn::token::Bracket(span),
+        meta: syn::Meta::Path(syn::Ident::new(BLANK, span).into()),
+    }
 }
 
 /// Items that sit together without blank lines between them when they follow each other.
@@ -271,15 +277,31 @@ pub(crate) fn rust_files_chunked(
         }
         work();
     });
-    let mut out: Vec<String> = files.iter().map(|_| format!("// {header}\n\n")).collect();
+    let mut parts = Vec::with_capacity(jobs.len());
     for ((f, _), result) in jobs.iter().zip(results) {
         let result = result.into_inner().unwrap_or_else(|e| e.into_inner());
-        let text = result.unwrap_or_else(|| Err(internal(files[*f].what)))?;
-        out[*f].push_str(&text);
+        parts.push((*f, result.unwrap_or_else(|| Err(internal(files[*f].what)))?));
+    }
+    // Each file's text is allocated once, at its full length.
+    let head = format!("// {header}\n\n");
+    let mut lengths = vec![head.len(); files.len()];
+    for (f, text) in &parts {
+        lengths[*f] += text.len();
+    }
+    let mut out: Vec<String> = lengths
+        .into_iter()
+        .map(|length| {
+            let mut text = String::with_capacity(length);
+            text.push_str(&head);
+            text
+        })
+        .collect();
+    for (f, text) in parts {
+        out[f].push_str(&text);
     }
     Ok(out)
 }
 
-fn internal(what: &str) -> Error {
+pub(crate) fn internal(what: &str) -> Error {
     Error::unsupported("#", format!("internal error while rendering {what}"))
 }

@@ -254,6 +254,24 @@ fn tolerated_inside_paths_as_in_components() {
 }
 
 #[test]
+fn text_handed_over_is_read_and_placed_as_text_lent() {
+    // A byte-order mark, then an error inside an operation: the same fingerprint, the
+    // same error with the same line and column, however the text is given.
+    let text = "\u{feff}openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/nowhere'}}}}}\n";
+    let lent = Spec::parse(text, "spec.yaml").unwrap();
+    let owned = Spec::parse_owned(text.to_string(), "spec.yaml", None).unwrap();
+    assert_eq!(owned.fingerprint(), lent.fingerprint());
+    let generate = |spec: &Spec| {
+        codegen::generate(spec, &settings())
+            .unwrap_err()
+            .to_string()
+    };
+    let message = generate(&owned);
+    assert_eq!(message, generate(&lent));
+    assert!(message.starts_with("spec.yaml:6:"), "{message}");
+}
+
+#[test]
 fn byte_order_mark_and_unquoted_version_are_read() {
     generates(
         "\u{feff}{\"openapi\": \"3.0.3\", \"info\": {\"title\": \"T\", \"version\": \"1\"}, \"paths\": {}}",

@@ -7,14 +7,14 @@ use std::time::Duration;
 use bytes::Bytes;
 use bytes::BytesMut;
 use http::header::{ACCEPT, CONTENT_TYPE, COOKIE, HeaderName, HeaderValue, LOCATION, USER_AGENT};
-use http::{HeaderMap, Method, StatusCode};
+use http::{HeaderMap, StatusCode};
 use tracing::Instrument;
 
 use super::config::{
     ClientBuilder, ClientConfig, Profile, RequestOptions, header_name, header_pair,
 };
 use super::error::{ApiError, Error};
-use super::request::{Request, check_cookie, check_path, encode_pairs};
+use super::request::{Body, Request, check_cookie, check_path, encode_pairs};
 use super::response::{RawResponse, request_id_from_headers};
 use super::retry;
 use super::stream::StreamResponse;
@@ -24,14 +24,6 @@ use super::stream::StreamResponse;
 pub struct Client {
     config: Arc<ClientConfig>,
     options: Arc<RequestOptions>,
-}
-
-/// A request turned into what goes on the wire, reused by every attempt.
-struct Prepared {
-    method: Method,
-    url: reqwest::Url,
-    headers: HeaderMap,
-    body: Option<Bytes>,
 }
 
 /// The per-call bounds of one attempt.
@@ -157,14 +149,26 @@ impl Client {
     /// The attempts of one call, until one is done; with `stream`, a 2xx body is left
     /// unread in [`Exchange::open`].
     async fn run(&self, request: &Request, stream: bool) -> Result<Exchange, Error> {
-        let prepared = self.prepare(request)?;
         let max_retries = self.options.max_retries.unwrap_or(self.config.max_retries);
         let limits = self.limits();
+        // A whole response is bounded by reqwest's own timeout, set on the request, which
+        // covers reading the body; a streamed one only until its headers arrive (below).
+        let timeout = (!stream).then_some(limits.timeout);
+        // The body is encoded once per call (a multipart body keeps its boundary); every
+        // attempt shares its bytes.
+        let body = request.body.as_ref().map(Body::encode);
+        // The first attempt sends the request built here, moved rather than copied; a
+        // retry, rare and after a backoff, builds it again from the same parts.
+        let mut first = Some(self.prepare(request, body.as_ref(), timeout)?);
         let mut attempt: u32 = 0;
         loop {
+            let outgoing = match first.take() {
+                Some(outgoing) => outgoing,
+                None => self.prepare(request, body.as_ref(), timeout)?,
+            };
             let span = tracing::info_span!(
                 "http_request",
-                method = %prepared.method,
+                method = %request.method,
                 path = %request.path,
                 operation = request.operation.unwrap_or(""),
                 attempt,
@@ -172,7 +176,7 @@ impl Client {
             );
             let can_retry = attempt < max_retries;
             let step = self
-                .attempt(&prepared, attempt, limits, can_retry, stream)
+                .attempt(outgoing, attempt, limits, can_retry, stream)
                 .instrument(span)
                 .await;
             match step {
@@ -185,24 +189,31 @@ impl Client {
     /// One attempt, plus the wait before the next one if it should be retried.
     async fn attempt(
         &self,
-        p: &Prepared,
+        outgoing: reqwest::Request,
         attempt: u32,
         limits: Limits,
         can_retry: bool,
         stream: bool,
     ) -> Step {
         let timeout = limits.timeout;
-        let result = tokio::time::timeout(timeout, self.send(p, attempt, limits, stream)).await;
+        let sent = self.send(outgoing, attempt, limits, stream);
+        // A whole response carries its timeout (see `run`): no timer of its own here.
+        let result = if stream {
+            tokio::time::timeout(timeout, sent)
+                .await
+                .unwrap_or(Err(Error::Timeout { after: timeout }))
+        } else {
+            sent.await
+        };
         let (error, retry_headers) = match result {
-            Err(_elapsed) => (Error::Timeout { after: timeout }, None),
-            Ok(Err(e)) => (e, None),
-            Ok(Ok(exchange)) if exchange.status.is_success() => return Step::Done(Ok(exchange)),
-            Ok(Ok(Exchange {
+            Err(e) => (e, None),
+            Ok(exchange) if exchange.status.is_success() => return Step::Done(Ok(exchange)),
+            Ok(Exchange {
                 status,
                 headers,
                 body,
                 ..
-            })) => {
+            }) => {
                 // A redirect the HTTP client did not follow (another origin, too many
                 // hops) has nothing to decode: say so, with where it pointed. A 304 is
                 // reported like an error status (as octokit does), with the headers
@@ -246,29 +257,25 @@ impl Client {
     /// error).
     async fn send(
         &self,
-        p: &Prepared,
+        mut outgoing: reqwest::Request,
         attempt: u32,
         limits: Limits,
         stream: bool,
     ) -> Result<Exchange, Error> {
-        let mut headers = p.headers.clone();
         if let Some(name) = &self.config.retry_count_header {
             // A caller-set value (through options) is left alone.
+            let headers = outgoing.headers_mut();
             if !headers.contains_key(name) {
                 headers.insert(name.clone(), HeaderValue::from(attempt));
             }
         }
-        let mut builder = self
+        let transport = |e| transport_error(e, limits.timeout);
+        let mut response = self
             .config
             .http
-            .request(p.method.clone(), p.url.clone())
-            .headers(headers);
-        if let Some(body) = &p.body {
-            // `Bytes` clones share the buffer: each attempt sends the same bytes.
-            builder = builder.body(body.clone());
-        }
-        let transport = |e| transport_error(e, limits.timeout);
-        let mut response = builder.send().await.map_err(transport)?;
+            .execute(outgoing)
+            .await
+            .map_err(transport)?;
         let status = response.status();
         tracing::Span::current().record("status", status.as_u16());
         let headers = std::mem::take(response.headers_mut());
@@ -315,8 +322,15 @@ impl Client {
         })
     }
 
-    /// Validates and assembles URL, headers and body once per call.
-    fn prepare(&self, request: &Request) -> Result<Prepared, Error> {
+    /// Validates and assembles URL and headers into the request one attempt sends, with
+    /// the encoded `body` (its content type and bytes) and, when given, reqwest's total
+    /// `timeout`.
+    fn prepare(
+        &self,
+        request: &Request,
+        body: Option<&(String, Bytes)>,
+        timeout: Option<Duration>,
+    ) -> Result<reqwest::Request, Error> {
         let config = &self.config;
         let options = &self.options;
 
@@ -402,23 +416,22 @@ impl Client {
             headers.insert(name, value);
         }
 
-        let body = match &request.body {
-            Some(body) => {
-                let (content_type, bytes) = body.encode();
+        let body = match body {
+            Some((content_type, bytes)) => {
                 // The body's own type wins: a multipart boundary must match the bytes.
-                let (name, value) = header_pair(CONTENT_TYPE.as_str(), &content_type)?;
+                let (name, value) = header_pair(CONTENT_TYPE.as_str(), content_type)?;
                 headers.insert(name, value);
-                Some(bytes)
+                // `Bytes` clones share the buffer: each attempt sends the same bytes.
+                Some(reqwest::Body::from(bytes.clone()))
             }
             None => None,
         };
 
-        Ok(Prepared {
-            method: request.method.clone(),
-            url,
-            headers,
-            body,
-        })
+        let mut outgoing = reqwest::Request::new(request.method.clone(), url);
+        *outgoing.headers_mut() = headers;
+        *outgoing.body_mut() = body;
+        *outgoing.timeout_mut() = timeout;
+        Ok(outgoing)
     }
 }
 

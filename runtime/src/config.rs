@@ -156,7 +156,9 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses a caller-configured `reqwest::Client` (proxies, TLS roots, ...).
+    /// Uses a caller-configured `reqwest::Client` (proxies, TLS roots, ...). Each request
+    /// carries this builder's [`timeout`](ClientBuilder::timeout), which takes the place
+    /// of a total timeout set on that client.
     pub fn http_client(mut self, c: reqwest::Client) -> Self {
         self.http_client = Some(c);
         self

@@ -274,6 +274,35 @@ async fn slow_response_times_out() {
 }
 
 #[tokio::test]
+async fn a_body_that_stalls_times_out() {
+    // The headers come at once, the body never ends: the timeout covers reading it.
+    let stalled = || {
+        Reply::new(200)
+            .header("content-type", "application/json")
+            .body("{\"id\":")
+            .stall_declaring(1000)
+    };
+    let server = TestServer::start([stalled(), stalled()]);
+    let client = server
+        .builder()
+        .timeout(Duration::from_millis(200))
+        .max_retries(1)
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let error = get(&client).await.expect_err("timeout");
+    let elapsed = started.elapsed();
+    let Error::Timeout { after } = error else {
+        panic!("expected Error::Timeout, got {error:?}");
+    };
+    assert_eq!(after, Duration::from_millis(200));
+    assert!(elapsed >= Duration::from_millis(400), "{elapsed:?}");
+    assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
+    // Timed out, retried once with the same request, timed out again.
+    assert_eq!(retry_counts(&server), ["0", "1"]);
+}
+
+#[tokio::test]
 async fn malformed_json_is_a_decode_error() {
     let body = "{\"id\": \"skill_1\", \"created_at\": oops";
     let server = TestServer::start([Reply::new(200)

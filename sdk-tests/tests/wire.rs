@@ -654,3 +654,44 @@ async fn create_from_zip_archive() {
         SKILL_FILES.iter().map(|(n, d)| (Some(*n), *d)).collect();
     assert_eq!(files, expected);
 }
+
+#[tokio::test]
+async fn a_retried_upload_sends_the_same_request_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = upload::from_dir(write_skill_dir(dir.path())).unwrap();
+    let server = TestServer::start([
+        Reply::json(500, &serde_json::json!({})).header("retry-after-ms", "10"),
+        ok_skill(),
+    ]);
+    server
+        .client()
+        .create_skill(
+            CreateSkillParams::default(),
+            CreateSkillRequest {
+                display_title: Some("Retried".into()),
+                files,
+            },
+        )
+        .await
+        .expect("the retry succeeds");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2, "{requests:#?}");
+    let (first, second) = (&requests[0], &requests[1]);
+    // The same multipart bytes, boundary included, and the same headers but the count.
+    assert_eq!(first.body, second.body);
+    assert!(first.header("content-type").unwrap().contains("boundary="));
+    assert_eq!(first.header("x-stainless-retry-count"), Some("0"));
+    assert_eq!(second.header("x-stainless-retry-count"), Some("1"));
+    let without_count = |r: &RecordedRequest| {
+        let mut headers: Vec<(String, String)> = r
+            .headers
+            .iter()
+            .filter(|(name, _)| name != "x-stainless-retry-count")
+            .cloned()
+            .collect();
+        headers.sort();
+        headers
+    };
+    assert_eq!(without_count(first), without_count(second));
+    assert_eq!((&first.method, &first.path), (&second.method, &second.path));
+}

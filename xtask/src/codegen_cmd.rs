@@ -111,8 +111,9 @@ impl Job {
             None => None,
         };
         // codegen::Error's Display carries file:line:column, so it is reported bare.
-        Ok(Spec::parse_with_overlay(
-            &text,
+        // Handed over: the spec keeps the text (to place errors) without a copy.
+        Ok(Spec::parse_owned(
+            text,
             &self.spec_display,
             overlay.as_ref(),
         )?)

@@ -271,7 +271,6 @@ impl<'a> TypeSpace<'a> {
 
     /// Finds components used only as multipart bodies, so they become forms alone.
     pub(crate) fn find_form_components(&mut self) {
-        let refs = self.doc.reference_counts();
         let mut multipart: HashMap<String, usize> = HashMap::new();
         for (_, item) in self.doc.paths() {
             for (_, op) in item.operations() {
@@ -290,6 +289,11 @@ impl<'a> TypeSpace<'a> {
                 }
             }
         }
+        if multipart.is_empty() {
+            // No multipart body names a component: no need to count every `$ref`.
+            return;
+        }
+        let refs = self.doc.reference_counts();
         self.form_components = multipart
             .into_iter()
             .filter(|(target, count)| {

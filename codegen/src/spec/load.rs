@@ -2,6 +2,8 @@
 //! views read, checked against `openapiv3`'s model of OpenAPI so that a malformed
 //! document is refused with a pointer before any stage reads it.
 
+use std::borrow::Cow;
+
 use crate::error::{Error, Location};
 use crate::spec::overlay::{Overlay, Touched};
 use crate::spec::select::{Selection, SelectionSummary};
@@ -172,6 +174,11 @@ fn querystring_as_query(node: &mut serde_json::Value) {
         Value::Array(items) => items.iter_mut().for_each(querystring_as_query),
         _ => {}
     }
+}
+
+/// Whether a document's skeleton passes the typed check (see `skeleton.rs`).
+fn passes_check(skeleton: serde_json::Value) -> bool {
+    serde_json::from_value::<openapiv3::OpenAPI>(skeleton).is_ok()
 }
 
 /// Most patches the typed parse may make before it gives up (see [`typed`]).
@@ -434,25 +441,46 @@ impl Spec {
         source_name: &str,
         overlay: Option<&Overlay>,
     ) -> Result<Spec, Error> {
+        Spec::read(Cow::Borrowed(text), source_name, overlay)
+    }
+
+    /// [`Spec::parse_with_overlay`] of text handed over: the spec keeps it (to place
+    /// errors) as it is, where a borrowed text is copied (for a large document, a second
+    /// copy of it in memory).
+    pub fn parse_owned(
+        text: String,
+        source_name: &str,
+        overlay: Option<&Overlay>,
+    ) -> Result<Spec, Error> {
+        Spec::read(Cow::Owned(text), source_name, overlay)
+    }
+
+    fn read(
+        whole: Cow<'_, str>,
+        source_name: &str,
+        overlay: Option<&Overlay>,
+    ) -> Result<Spec, Error> {
         let with_source = |mut e: Error| {
             e.source_name = Some(source_name.to_string());
             e
         };
         // The fingerprint covers the file as written (the generated build script hashes
         // the file); the parsers get the text without a byte-order mark.
-        let original = text;
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let original = &*whole;
+        let text = original.strip_prefix('\u{feff}').unwrap_or(original);
         let json = looks_like_json(text);
-        // JSON: the typed view is read straight from the text on another thread while this
-        // one reads the raw document, and the text is hashed. When that quick read fails,
-        // the typed view is made from the raw document as for YAML (below), which patches
-        // what it can and gives the error a pointer.
+        // JSON: another thread checks the document's skeleton read straight from the text
+        // (see below) and hashes the text while this one reads the document.
         let (raw, quick, fingerprint) = std::thread::scope(|scope| {
-            let quick = (json && overlay.is_none())
-                .then(|| scope.spawn(|| serde_json::from_str::<openapiv3::OpenAPI>(text).ok()));
+            let other = scope.spawn(|| {
+                let quick = (json && overlay.is_none())
+                    .then(|| crate::spec::skeleton::from_json(text).is_some_and(passes_check));
+                (quick == Some(true), fingerprint(original))
+            });
             let raw = raw_document(text, json);
-            let fingerprint = raw.is_ok().then(|| fingerprint(original));
-            let quick = quick.and_then(|handle| handle.join().ok().flatten());
+            let (quick, fingerprint) = other
+                .join()
+                .unwrap_or_else(|_| (false, fingerprint(original)));
             (raw, quick, fingerprint)
         });
         let mut raw = raw.map_err(with_source)?;
@@ -485,10 +513,14 @@ impl Spec {
             crate::spec::oas31::normalize(&mut raw);
         }
         // The typed parse is a check: its value is not kept, since the views read the
-        // raw document (where every `$ref` and extension is).
-        match quick.filter(|_| !oas31) {
-            Some(_) => {}
-            None => typed(&raw)
+        // raw document (where every `$ref` and extension is). It reads the document's
+        // skeleton first (`skeleton.rs`): the one read from the text above (the document as
+        // written, unless 3.1 shapes were rewritten since), else the one of the document
+        // as read. Only when that fails does the whole document go through it, which
+        // decides and gives the error its pointer.
+        let passes = (quick && !oas31) || passes_check(crate::spec::skeleton::skeleton(&raw));
+        if !passes {
+            typed(&raw)
                 .map_err(|e| {
                     let pointer = if e.pointer.is_empty() {
                         "#".to_string()
@@ -503,16 +535,24 @@ impl Spec {
                         message: format!("not a valid OpenAPI {version} document: {}", e.message),
                     })
                 })
-                .map(drop)?,
+                .map(drop)?;
         }
         Ok(Spec {
             raw,
-            fingerprint: fingerprint.unwrap_or_default(),
+            fingerprint,
             overlay_fingerprint: overlay.map(Overlay::fingerprint),
             source_name: source_name.to_string(),
             warnings,
             selection,
-            text: text.to_string(),
+            text: match whole {
+                Cow::Owned(mut text) => {
+                    if text.starts_with('\u{feff}') {
+                        text.drain(..'\u{feff}'.len_utf8());
+                    }
+                    text
+                }
+                Cow::Borrowed(_) => text.to_string(),
+            },
             overlay: overlay.map(|o| (o.clone(), touched)),
         })
     }

@@ -15,6 +15,7 @@ pub(crate) mod overlay;
 pub(crate) mod path;
 pub(crate) mod pointer;
 pub(crate) mod select;
+pub(crate) mod skeleton;
 pub(crate) mod value;
 pub(crate) mod view;
 
