@@ -475,7 +475,12 @@ fn measure(
     let mut timed = |step: &str| -> Step {
         eprintln!("timing cargo {step} of {}", subject.crate_name());
         match timed_cargo(&dir, cargo_target, step, &log(step)) {
-            Ok((usage, packages)) => {
+            Ok((usage, packages, waited)) => {
+                if waited {
+                    notes.push(format!(
+                        "the timed {step} waited for a lock another cargo held; its wall time includes the wait (cpu s does not)"
+                    ));
+                }
                 let others: Vec<&String> = packages
                     .iter()
                     .filter(|p| **p != subject.crate_name())
@@ -625,13 +630,21 @@ fn cargo_command(dir: &Path, cargo_target: &Path) -> Command {
     command
 }
 
-/// `cargo STEP --lib` under GNU time: its usage, and the packages it compiled.
+/// Whether a cargo log says it waited for a lock (the package cache or the target
+/// directory) held by another cargo process.
+fn waited_for_lock(log: &str) -> bool {
+    log.lines()
+        .any(|l| l.trim_start().starts_with("Blocking waiting for file lock"))
+}
+
+/// `cargo STEP --lib` under GNU time: its usage, the packages it compiled, and whether it
+/// waited for another cargo's lock.
 fn timed_cargo(
     dir: &Path,
     cargo_target: &Path,
     step: &str,
     log: &Path,
-) -> Result<(Usage, Vec<String>)> {
+) -> Result<(Usage, Vec<String>, bool)> {
     let usage_file = log.with_extension("time");
     let cargo = cargo_command(dir, cargo_target);
     let mut command = Command::new(GNU_TIME);
@@ -653,7 +666,11 @@ fn timed_cargo(
     let usage = parse_time_output(&text)
         .with_context(|| format!("GNU time wrote {text:?} to {}", usage_file.display()))?;
     let log_text = fs::read_to_string(log).unwrap_or_default();
-    Ok((usage, compiled_packages(&log_text)))
+    Ok((
+        usage,
+        compiled_packages(&log_text),
+        waited_for_lock(&log_text),
+    ))
 }
 
 /// Lines of every `.rs` file below `dir`.
@@ -861,6 +878,10 @@ mod tests {
                    warning: unused import\n  Compiling docs is slow\n  Checking\n    Finished `dev` profile\n";
         assert_eq!(compiled_packages(log), ["serde", "bench-github"]);
         assert!(compiled_packages("    Finished `dev` profile\n").is_empty());
+        assert!(!waited_for_lock(log));
+        assert!(waited_for_lock(
+            "    Blocking waiting for file lock on package cache\n    Checking x v0.1.0\n"
+        ));
     }
 
     #[test]
