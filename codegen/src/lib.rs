@@ -268,8 +268,10 @@ fn generate_inner(spec: &Spec, settings: &Settings) -> Result<Vec<GeneratedFile>
     let lib = emit::crate_files::lib_rs(
         &model.client,
         &modules,
-        model.operations.iter().any(|op| op.stream.is_some()),
-        !features.names().is_empty(),
+        emit::crate_files::RootExports {
+            streams: model.operations.iter().any(|op| op.stream.is_some()),
+            has_features: !features.names().is_empty(),
+        },
         vendored.is_some(),
         spec.fingerprint(),
         settings.spec_path_from_crate.as_deref(),

@@ -4,7 +4,7 @@
 //! its own visitor, map and sequence visitors, and a duplicate and a missing check per
 //! field: for the thousands of structs of a large spec, that expansion is most of what
 //! the compiler spends its time and memory on. A generated struct instead names its
-//! fields once, with their wire names and kinds, in [`object!`](super::object):
+//! fields once, with their wire names and kinds, in [`object!`](super::object!):
 //!
 //! ```
 //! #[derive(Debug, PartialEq)]
@@ -40,7 +40,7 @@ use serde::Serialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess};
 use serde::ser::SerializeStruct;
 
-/// A struct whose serde impls [`object!`](super::object) wrote.
+/// A struct whose serde impls [`object!`](super::object!) wrote.
 pub trait Object: Sized {
     /// The type's name, for error messages.
     const NAME: &'static str;
@@ -369,7 +369,7 @@ macro_rules! __sdk_runtime_object {
     };
 }
 
-/// For [`object!`](super::object): a field's empty slot (`($kind)`), or the pattern
+/// For [`object!`](super::object!): a field's empty slot (`($kind)`), or the pattern
 /// its slot matches once the map ended (`($kind $field)`): `Some` for a required
 /// field, anything for the others.
 #[doc(hidden)]

@@ -285,13 +285,20 @@ pub(crate) fn toml_string(value: &str) -> String {
     out
 }
 
+/// What the crate root re-exports beyond every crate's items.
+pub(crate) struct RootExports {
+    /// Some operation streams: the runtime's event types are re-exported.
+    pub streams: bool,
+    /// The crate has group features, under which a module may be empty.
+    pub has_features: bool,
+}
+
 /// `modules` are the private modules beside `client` and `models` whose items the crate
 /// root re-exports (`params`, `bodies`, `responses`, `errors`, those the spec needs).
 pub(crate) fn lib_rs(
     facts: &ClientFacts,
     modules: &[&str],
-    streams: bool,
-    has_features: bool,
+    exports: RootExports,
     vendored_runtime: bool,
     fingerprint: &str,
     spec_path: Option<&str>,
@@ -312,6 +319,10 @@ pub(crate) fn lib_rs(
         .map(|m| crate::emit::ident(m))
         .collect();
     let modules: Vec<syn::Ident> = modules.iter().map(|m| crate::emit::ident(m)).collect();
+    let RootExports {
+        streams,
+        has_features,
+    } = exports;
     // With only some features on, a module may have nothing to re-export.
     let allow_empty = has_features.then(|| quote!(#[allow(unused_imports)]));
     let inner_docs = docs.to_string().replace("# [doc", "#! [doc");
