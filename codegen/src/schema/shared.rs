@@ -24,44 +24,106 @@ impl TypeSpace<'_> {
 }
 
 fn share_identical_types(types: &mut [TypeDef]) {
+    let mut canonical = canonical_ids(types);
+    let mut keys: Vec<Option<Key>> = types.iter().map(|t| Key::of(t, &canonical)).collect();
     // Types that point at copies become identical once those are aliases, so repeat
-    // until nothing changes; each round only ever turns types into aliases.
+    // until nothing changes; each round only ever turns types into aliases, and only
+    // the keys of types that name a type that moved are made again.
     loop {
-        let canonical = canonical_ids(types);
-        let keys: Vec<Option<String>> = types.iter().map(|t| key(t, &canonical)).collect();
         // The definition each key keeps: its first component schema, or else its first
-        // type. Only looked up, never iterated, so the map's order cannot leak out.
-        let mut keeper: HashMap<&str, TypeId> = HashMap::new();
+        // type. Keys are grouped by hash, then compared whole; the map is only looked up,
+        // never iterated, so its order cannot leak out.
+        let mut keepers: HashMap<u64, Vec<TypeId>> = HashMap::new();
         for id in TypeId::all(types) {
-            let Some(key) = keys[id.index()].as_deref() else {
+            let Some(key) = &keys[id.index()] else {
                 continue;
             };
-            let named = is_named(&types[id]);
-            match keeper.get(key) {
-                Some(&kept) if named && !is_named(&types[kept]) => {
-                    keeper.insert(key, id);
-                }
+            let bucket = keepers.entry(key.hash).or_default();
+            let same = bucket.iter_mut().find(|kept| {
+                keys[kept.index()]
+                    .as_ref()
+                    .is_some_and(|k| k.text == key.text)
+            });
+            match same {
+                Some(kept) if is_named(&types[id]) && !is_named(&types[*kept]) => *kept = id,
                 Some(_) => {}
-                None => {
-                    keeper.insert(key, id);
-                }
+                None => bucket.push(id),
             }
         }
-        let mut changed = false;
+        let mut aliases = Vec::new();
         for id in TypeId::all(types) {
-            let Some(key) = keys[id.index()].as_deref() else {
+            let Some(key) = &keys[id.index()] else {
                 continue;
             };
-            let kept = keeper[key];
+            let kept = keepers.get(&key.hash).and_then(|bucket| {
+                bucket.iter().copied().find(|kept| {
+                    keys[kept.index()]
+                        .as_ref()
+                        .is_some_and(|k| k.text == key.text)
+                })
+            });
             // A name the spec's authors chose stays a type of its own.
-            if kept != id && !is_named(&types[id]) {
-                types[id.index()].kind = TypeKind::Alias(Ty::Named(kept));
-                changed = true;
+            if let Some(kept) = kept
+                && kept != id
+                && !is_named(&types[id])
+            {
+                aliases.push((id, kept));
             }
         }
-        if !changed {
+        if aliases.is_empty() {
             return;
         }
+        for (id, kept) in aliases {
+            types[id.index()].kind = TypeKind::Alias(Ty::Named(kept));
+            keys[id.index()] = None;
+        }
+        let before = std::mem::replace(&mut canonical, canonical_ids(types));
+        let moved: Vec<bool> = before.iter().zip(&canonical).map(|(a, b)| a != b).collect();
+        for id in TypeId::all(types) {
+            if keys[id.index()].is_some() && names_any(&types[id].kind, &moved) {
+                keys[id.index()] = Key::of(&types[id], &canonical);
+            }
+        }
+    }
+}
+
+/// A type's key: its text, and a hash of it to group by.
+struct Key {
+    hash: u64,
+    text: String,
+}
+
+impl Key {
+    fn of(def: &TypeDef, canonical: &[TypeId]) -> Option<Key> {
+        let text = key(def, canonical)?;
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        std::hash::Hash::hash(&text, &mut hasher);
+        Some(Key {
+            hash: std::hash::Hasher::finish(&hasher),
+            text,
+        })
+    }
+}
+
+/// Whether a type's definition names a type flagged in `moved`.
+fn names_any(kind: &TypeKind, moved: &[bool]) -> bool {
+    fn in_ty(ty: &Ty, moved: &[bool]) -> bool {
+        match ty {
+            Ty::Named(id) => moved[id.index()],
+            Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) | Ty::Boxed(inner) => {
+                in_ty(inner, moved)
+            }
+            _ => false,
+        }
+    }
+    match kind {
+        TypeKind::Struct(s) => {
+            s.fields.iter().any(|f| in_ty(&f.ty, moved))
+                || s.additional.as_ref().is_some_and(|ty| in_ty(ty, moved))
+        }
+        TypeKind::Union(u) => u.variants.iter().any(|v| in_ty(&v.ty, moved)),
+        TypeKind::Alias(ty) | TypeKind::Newtype(ty) => in_ty(ty, moved),
+        TypeKind::StringEnum(_) | TypeKind::IntEnum(_) | TypeKind::ValueEnum(_) => false,
     }
 }
 
