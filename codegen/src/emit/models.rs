@@ -1,4 +1,5 @@
-//! `src/models.rs`: every schema's type, with serde derives and open enums.
+//! `src/models.rs`: every schema's type: structs with an `sdk_runtime::object!` line for
+//! serde, open enums, unions, aliases.
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;

@@ -1,13 +1,13 @@
 //! Identical types share one definition. Large specs repeat the same inline schema
 //! (`[Bot, User, Organization]`, `[open, closed]`, the same small object) in hundreds of
 //! places; each copy would be a type with its derives and trait impls for the compiler
-//! to check. One keeps its definition (the first component schema among the copies, or
-//! else the first in spec order), and every inline copy becomes an alias of it under its
-//! own name, with its own docs; component schemas, whose names the spec's authors chose,
-//! always stay types of their own: code that names either
-//! still compiles, and variants and struct literals work through the alias as before
-//! (`Later::Open`, `Later { .. }`). Enums, model structs and unions are shared; a struct
-//! counts as identical only with the same field docs, so no alias loses a doc line.
+//! to check. One copy keeps its definition (the first component schema among them, or
+//! else the first in spec order) and every inline copy becomes an alias of it under its
+//! own name, with its own docs, so code that names either still compiles and variants
+//! and struct literals work through the alias (`Later::Open`, `Later { .. }`). Component
+//! schemas, whose names the spec's authors chose, always stay types of their own. Enums,
+//! model structs and unions are shared; a struct counts as identical only with the same
+//! field docs, so no alias loses a doc line.
 
 use std::collections::HashMap;
 
@@ -17,7 +17,7 @@ use crate::spec::view::Document;
 use super::TypeSpace;
 
 impl TypeSpace<'_> {
-    /// Turns every type identical to an earlier one into an alias of that one.
+    /// Turns every inline type identical to another into an alias of the one kept.
     pub(crate) fn share_identical_types(&mut self) {
         share_identical_types(&mut self.types);
     }
