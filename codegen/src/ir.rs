@@ -62,7 +62,7 @@ impl std::ops::IndexMut<TypeId> for Vec<TypeDef> {
 }
 
 /// A Rust type expression.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) enum Ty {
     Unit,
     Bool,
@@ -101,7 +101,7 @@ impl Ty {
     }
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub(crate) struct Docs {
     pub description: Option<String>,
     pub deprecated: bool,
@@ -119,7 +119,7 @@ pub(crate) struct TypeDef {
     pub pointer: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) enum TypeKind {
     /// `pub type Name = ty;`
     Alias(Ty),
@@ -137,13 +137,13 @@ pub(crate) enum TypeKind {
     Union(Union),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct EnumVariant<V> {
     pub ident: RustIdent,
     pub value: V,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub(crate) struct Struct {
     pub fields: Vec<Field>,
     /// `additionalProperties` kept beside the named fields.
@@ -152,7 +152,7 @@ pub(crate) struct Struct {
 }
 
 /// What a struct is for, which decides its derives and helper methods.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub(crate) enum StructRole {
     /// A JSON model: serde derives.
     #[default]
@@ -163,7 +163,7 @@ pub(crate) enum StructRole {
     Params,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct Field {
     pub ident: RustIdent,
     pub wire: String,
@@ -192,21 +192,21 @@ impl Field {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct UploadRules {
     pub single_top_folder: bool,
     pub required_top_file: Option<String>,
     pub max_total_bytes: Option<u64>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct Union {
     pub variants: Vec<UnionVariant>,
     /// Property name and (wire value, variant index) pairs.
     pub discriminator: Option<(String, Vec<(String, usize)>)>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct UnionVariant {
     pub ident: RustIdent,
     pub ty: Ty,

@@ -42,7 +42,7 @@ fn share_identical_types(types: &mut [TypeDef]) {
             let same = bucket.iter_mut().find(|kept| {
                 keys[kept.index()]
                     .as_ref()
-                    .is_some_and(|k| k.text == key.text)
+                    .is_some_and(|k| k.kind == key.kind)
             });
             match same {
                 Some(kept) if is_named(&types[id]) && !is_named(&types[*kept]) => *kept = id,
@@ -59,7 +59,7 @@ fn share_identical_types(types: &mut [TypeDef]) {
                 bucket.iter().copied().find(|kept| {
                     keys[kept.index()]
                         .as_ref()
-                        .is_some_and(|k| k.text == key.text)
+                        .is_some_and(|k| k.kind == key.kind)
                 })
             });
             // A name the spec's authors chose stays a type of its own.
@@ -87,20 +87,20 @@ fn share_identical_types(types: &mut [TypeDef]) {
     }
 }
 
-/// A type's key: its text, and a hash of it to group by.
+/// A type's key: its canonical definition, and a hash of it to group by.
 struct Key {
     hash: u64,
-    text: String,
+    kind: TypeKind,
 }
 
 impl Key {
     fn of(def: &TypeDef, canonical: &[TypeId]) -> Option<Key> {
-        let text = key(def, canonical)?;
+        let kind = key(def, canonical)?;
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        std::hash::Hash::hash(&text, &mut hasher);
+        std::hash::Hash::hash(&kind, &mut hasher);
         Some(Key {
             hash: std::hash::Hasher::finish(&hasher),
-            text,
+            kind,
         })
     }
 }
@@ -152,11 +152,21 @@ fn canonical_ids(types: &[TypeDef]) -> Vec<TypeId> {
 
 /// What makes two types the same: their kind and content, with every named type
 /// replaced by the type it stands for. `None` for kinds that are never shared.
-fn key(def: &TypeDef, canonical: &[TypeId]) -> Option<String> {
+fn key(def: &TypeDef, canonical: &[TypeId]) -> Option<TypeKind> {
+    let shared = match &def.kind {
+        TypeKind::StringEnum(_)
+        | TypeKind::IntEnum(_)
+        | TypeKind::ValueEnum(_)
+        | TypeKind::Union(_) => true,
+        TypeKind::Struct(s) => s.role == StructRole::Model,
+        TypeKind::Alias(_) | TypeKind::Newtype(_) => false,
+    };
+    if !shared {
+        return None;
+    }
     let mut kind = def.kind.clone();
     match &mut kind {
-        TypeKind::StringEnum(_) | TypeKind::IntEnum(_) | TypeKind::ValueEnum(_) => {}
-        TypeKind::Struct(s) if s.role == StructRole::Model => {
+        TypeKind::Struct(s) => {
             for f in &mut s.fields {
                 canonicalize(&mut f.ty, canonical);
             }
@@ -169,9 +179,9 @@ fn key(def: &TypeDef, canonical: &[TypeId]) -> Option<String> {
                 canonicalize(&mut v.ty, canonical);
             }
         }
-        TypeKind::Struct(_) | TypeKind::Alias(_) | TypeKind::Newtype(_) => return None,
+        _ => {}
     }
-    Some(format!("{kind:?}"))
+    Some(kind)
 }
 
 fn canonicalize(ty: &mut Ty, canonical: &[TypeId]) {
