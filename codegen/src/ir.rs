@@ -119,7 +119,7 @@ pub(crate) struct TypeDef {
     pub pointer: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone)]
 pub(crate) enum TypeKind {
     /// `pub type Name = ty;`
     Alias(Ty),
@@ -143,7 +143,7 @@ pub(crate) struct EnumVariant<V> {
     pub value: V,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Struct {
     pub fields: Vec<Field>,
     /// `additionalProperties` kept beside the named fields.
@@ -152,7 +152,7 @@ pub(crate) struct Struct {
 }
 
 /// What a struct is for, which decides its derives and helper methods.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) enum StructRole {
     /// A JSON model: serde derives.
     #[default]
@@ -163,7 +163,7 @@ pub(crate) enum StructRole {
     Params,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone)]
 pub(crate) struct Field {
     pub ident: RustIdent,
     pub wire: String,
@@ -199,14 +199,14 @@ pub(crate) struct UploadRules {
     pub max_total_bytes: Option<u64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone)]
 pub(crate) struct Union {
     pub variants: Vec<UnionVariant>,
     /// Property name and (wire value, variant index) pairs.
     pub discriminator: Option<(String, Vec<(String, usize)>)>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone)]
 pub(crate) struct UnionVariant {
     pub ident: RustIdent,
     pub ty: Ty,

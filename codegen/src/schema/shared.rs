@@ -10,8 +10,9 @@
 //! field docs, so no alias loses a doc line.
 
 use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 
-use crate::ir::{StructRole, Ty, TypeDef, TypeId, TypeKind};
+use crate::ir::{Field, Struct, StructRole, Ty, TypeDef, TypeId, TypeKind, Union, UnionVariant};
 use crate::spec::view::Document;
 
 use super::TypeSpace;
@@ -25,25 +26,23 @@ impl TypeSpace<'_> {
 
 fn share_identical_types(types: &mut [TypeDef]) {
     let mut canonical = canonical_ids(types);
-    let mut keys: Vec<Option<Key>> = types.iter().map(|t| Key::of(t, &canonical)).collect();
+    let mut hashes: Vec<Option<u64>> = types.iter().map(|t| hash(t, &canonical)).collect();
     // Types that point at copies become identical once those are aliases, so repeat
     // until nothing changes; each round only ever turns types into aliases, and only
-    // the keys of types that name a type that moved are made again.
+    // the hashes of types that name a type that moved are made again.
     loop {
-        // The definition each key keeps: its first component schema, or else its first
-        // type. Keys are grouped by hash, then compared whole; the map is only looked up,
-        // never iterated, so its order cannot leak out.
+        // The definition each type keeps: the first component schema identical to it,
+        // or else the first identical type. Types are grouped by hash, then compared
+        // whole; the map is only looked up, never iterated, so its order cannot leak out.
         let mut keepers: HashMap<u64, Vec<TypeId>> = HashMap::new();
         for id in TypeId::all(types) {
-            let Some(key) = &keys[id.index()] else {
+            let Some(hash) = hashes[id.index()] else {
                 continue;
             };
-            let bucket = keepers.entry(key.hash).or_default();
-            let same = bucket.iter_mut().find(|kept| {
-                keys[kept.index()]
-                    .as_ref()
-                    .is_some_and(|k| k.kind == key.kind)
-            });
+            let bucket = keepers.entry(hash).or_default();
+            let same = bucket
+                .iter_mut()
+                .find(|kept| identical(&types[**kept], &types[id], &canonical));
             match same {
                 Some(kept) if is_named(&types[id]) && !is_named(&types[*kept]) => *kept = id,
                 Some(_) => {}
@@ -52,15 +51,14 @@ fn share_identical_types(types: &mut [TypeDef]) {
         }
         let mut aliases = Vec::new();
         for id in TypeId::all(types) {
-            let Some(key) = &keys[id.index()] else {
+            let Some(hash) = hashes[id.index()] else {
                 continue;
             };
-            let kept = keepers.get(&key.hash).and_then(|bucket| {
-                bucket.iter().copied().find(|kept| {
-                    keys[kept.index()]
-                        .as_ref()
-                        .is_some_and(|k| k.kind == key.kind)
-                })
+            let kept = keepers.get(&hash).and_then(|bucket| {
+                bucket
+                    .iter()
+                    .copied()
+                    .find(|kept| identical(&types[*kept], &types[id], &canonical))
             });
             // A name the spec's authors chose stays a type of its own.
             if let Some(kept) = kept
@@ -75,33 +73,15 @@ fn share_identical_types(types: &mut [TypeDef]) {
         }
         for (id, kept) in aliases {
             types[id.index()].kind = TypeKind::Alias(Ty::Named(kept));
-            keys[id.index()] = None;
+            hashes[id.index()] = None;
         }
         let before = std::mem::replace(&mut canonical, canonical_ids(types));
         let moved: Vec<bool> = before.iter().zip(&canonical).map(|(a, b)| a != b).collect();
         for id in TypeId::all(types) {
-            if keys[id.index()].is_some() && names_any(&types[id].kind, &moved) {
-                keys[id.index()] = Key::of(&types[id], &canonical);
+            if hashes[id.index()].is_some() && names_any(&types[id].kind, &moved) {
+                hashes[id.index()] = hash(&types[id], &canonical);
             }
         }
-    }
-}
-
-/// A type's key: its canonical definition, and a hash of it to group by.
-struct Key {
-    hash: u64,
-    kind: TypeKind,
-}
-
-impl Key {
-    fn of(def: &TypeDef, canonical: &[TypeId]) -> Option<Key> {
-        let kind = key(def, canonical)?;
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        std::hash::Hash::hash(&kind, &mut hasher);
-        Some(Key {
-            hash: std::hash::Hasher::finish(&hasher),
-            kind,
-        })
     }
 }
 
@@ -150,54 +130,157 @@ fn canonical_ids(types: &[TypeDef]) -> Vec<TypeId> {
         .collect()
 }
 
-/// What makes two types the same: their kind and content, with every named type
-/// replaced by the type it stands for. `None` for kinds that are never shared.
-fn key(def: &TypeDef, canonical: &[TypeId]) -> Option<TypeKind> {
-    let shared = match &def.kind {
-        TypeKind::StringEnum(_)
-        | TypeKind::IntEnum(_)
-        | TypeKind::ValueEnum(_)
-        | TypeKind::Union(_) => true,
-        TypeKind::Struct(s) => s.role == StructRole::Model,
-        TypeKind::Alias(_) | TypeKind::Newtype(_) => false,
-    };
-    if !shared {
-        return None;
-    }
-    let mut kind = def.kind.clone();
-    match &mut kind {
-        TypeKind::Struct(s) => {
-            for f in &mut s.fields {
-                canonicalize(&mut f.ty, canonical);
+// What makes two types the same: their kind and content, with every named type
+// replaced by the type it stands for (`canonical`). Only enums, model structs and unions
+// are shared. The walks below compare and hash the IR without copying it; each of them
+// takes its structs apart whole, so a member added to the IR is a compile error here
+// until it is compared too.
+
+/// The hash of a shared kind's definition, `None` for kinds that are never shared.
+fn hash(def: &TypeDef, canonical: &[TypeId]) -> Option<u64> {
+    let mut state = DefaultHasher::new();
+    match &def.kind {
+        TypeKind::StringEnum(variants) => (0u8, variants).hash(&mut state),
+        TypeKind::IntEnum(variants) => (1u8, variants).hash(&mut state),
+        TypeKind::ValueEnum(variants) => (2u8, variants).hash(&mut state),
+        TypeKind::Struct(s) if s.role == StructRole::Model => {
+            let Struct {
+                fields,
+                additional,
+                role: _,
+            } = s;
+            3u8.hash(&mut state);
+            fields.len().hash(&mut state);
+            for field in fields {
+                let Field {
+                    ident,
+                    wire,
+                    ty,
+                    required,
+                    nullable,
+                    docs,
+                    read_only,
+                    write_only,
+                    upload,
+                    flatten,
+                } = field;
+                (ident, wire, required, nullable, docs).hash(&mut state);
+                (read_only, write_only, upload, flatten).hash(&mut state);
+                hash_ty(ty, canonical, &mut state);
             }
-            if let Some(ty) = &mut s.additional {
-                canonicalize(ty, canonical);
+            additional.is_some().hash(&mut state);
+            if let Some(ty) = additional {
+                hash_ty(ty, canonical, &mut state);
             }
         }
-        TypeKind::Union(u) => {
-            for v in &mut u.variants {
-                canonicalize(&mut v.ty, canonical);
+        TypeKind::Union(Union {
+            variants,
+            discriminator,
+        }) => {
+            4u8.hash(&mut state);
+            discriminator.hash(&mut state);
+            variants.len().hash(&mut state);
+            for UnionVariant { ident, ty } in variants {
+                ident.hash(&mut state);
+                hash_ty(ty, canonical, &mut state);
             }
         }
-        _ => {}
+        TypeKind::Struct(_) | TypeKind::Alias(_) | TypeKind::Newtype(_) => return None,
     }
-    Some(kind)
+    Some(state.finish())
 }
 
-fn canonicalize(ty: &mut Ty, canonical: &[TypeId]) {
+fn hash_ty(ty: &Ty, canonical: &[TypeId], state: &mut DefaultHasher) {
+    std::mem::discriminant(ty).hash(state);
     match ty {
-        Ty::Named(id) => *id = canonical[id.index()],
+        Ty::Named(id) => canonical[id.index()].hash(state),
         Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) | Ty::Boxed(inner) => {
-            canonicalize(inner, canonical)
+            hash_ty(inner, canonical, state)
         }
         _ => {}
+    }
+}
+
+/// Whether two types with a hash are the same type.
+fn identical(a: &TypeDef, b: &TypeDef, canonical: &[TypeId]) -> bool {
+    match (&a.kind, &b.kind) {
+        (TypeKind::StringEnum(a), TypeKind::StringEnum(b)) => a == b,
+        (TypeKind::IntEnum(a), TypeKind::IntEnum(b)) => a == b,
+        (TypeKind::ValueEnum(a), TypeKind::ValueEnum(b)) => a == b,
+        (TypeKind::Struct(a), TypeKind::Struct(b)) => {
+            let Struct {
+                fields,
+                additional,
+                role,
+            } = a;
+            *role == b.role
+                && fields.len() == b.fields.len()
+                && fields
+                    .iter()
+                    .zip(&b.fields)
+                    .all(|(a, b)| same_field(a, b, canonical))
+                && match (additional, &b.additional) {
+                    (Some(a), Some(b)) => same_ty(a, b, canonical),
+                    (None, None) => true,
+                    _ => false,
+                }
+        }
+        (TypeKind::Union(a), TypeKind::Union(b)) => {
+            let Union {
+                variants,
+                discriminator,
+            } = a;
+            *discriminator == b.discriminator
+                && variants.len() == b.variants.len()
+                && variants.iter().zip(&b.variants).all(|(a, b)| {
+                    let UnionVariant { ident, ty } = a;
+                    *ident == b.ident && same_ty(ty, &b.ty, canonical)
+                })
+        }
+        _ => false,
+    }
+}
+
+fn same_field(a: &Field, b: &Field, canonical: &[TypeId]) -> bool {
+    let Field {
+        ident,
+        wire,
+        ty,
+        required,
+        nullable,
+        docs,
+        read_only,
+        write_only,
+        upload,
+        flatten,
+    } = a;
+    *ident == b.ident
+        && *wire == b.wire
+        && *required == b.required
+        && *nullable == b.nullable
+        && *docs == b.docs
+        && *read_only == b.read_only
+        && *write_only == b.write_only
+        && *upload == b.upload
+        && *flatten == b.flatten
+        && same_ty(ty, &b.ty, canonical)
+}
+
+fn same_ty(a: &Ty, b: &Ty, canonical: &[TypeId]) -> bool {
+    match (a, b) {
+        (Ty::Named(a), Ty::Named(b)) => canonical[a.index()] == canonical[b.index()],
+        (Ty::Vec(a), Ty::Vec(b))
+        | (Ty::Map(a), Ty::Map(b))
+        | (Ty::Option(a), Ty::Option(b))
+        | (Ty::Boxed(a), Ty::Boxed(b)) => same_ty(a, b, canonical),
+        _ => a == b,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::{Docs, EnumVariant, Field, Struct};
+    use crate::ir::{Docs, EnumVariant};
     use crate::naming::RustIdent;
 
     fn def(name: &str, kind: TypeKind) -> TypeDef {
