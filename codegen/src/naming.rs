@@ -149,9 +149,25 @@ fn plain_snake(raw: &str) -> bool {
     })
 }
 
+/// Whether `raw` is already `UpperCamelCase` the way heck writes it: ASCII letters and
+/// digits, starting with an uppercase letter, each later uppercase letter right after a
+/// lowercase one. heck splits it before each uppercase letter alone and changes no
+/// letter, so [`camel`] keeps it as it is (type names are built from camel-cased hints,
+/// so most names a big spec gives are already this).
+fn plain_camel(raw: &str) -> bool {
+    let bytes = raw.as_bytes();
+    bytes.first().is_some_and(u8::is_ascii_uppercase)
+        && bytes.iter().all(u8::is_ascii_alphanumeric)
+        && bytes
+            .windows(2)
+            .all(|pair| !pair[1].is_ascii_uppercase() || pair[0].is_ascii_lowercase())
+}
+
 /// `UpperCamelCase` type or variant name; `fallback` when nothing usable is left.
 pub(crate) fn camel(raw: &str, fallback: &str) -> String {
-    let mut name = if plain_snake(raw) {
+    let mut name = if plain_camel(raw) {
+        raw.to_string()
+    } else if plain_snake(raw) {
         let mut name = String::with_capacity(raw.len());
         for word in raw.split('_') {
             name.push(word.as_bytes()[0].to_ascii_uppercase() as char);
@@ -421,11 +437,12 @@ mod tests {
         }
     }
 
-    /// The shortcut for plain snake-case names gives what heck gives: every name of up to
-    /// five characters over an alphabet with each kind of character.
+    /// The shortcuts for plain snake-case and plain camel-case names give what heck
+    /// gives: every name of up to five characters over an alphabet with each kind of
+    /// character.
     #[test]
-    fn plain_snake_shortcut_matches_heck() {
-        const ALPHABET: &[char] = &['a', 'z', 'B', '1', '_', '-', '+', ' ', 'é'];
+    fn plain_name_shortcuts_match_heck() {
+        const ALPHABET: &[char] = &['a', 'z', 'B', 'Q', '1', '_', '-', '+', ' ', 'é'];
         let mut names = vec![String::new()];
         let mut last = vec![String::new()];
         for _ in 0..5 {
@@ -438,7 +455,8 @@ mod tests {
         for name in names
             .iter()
             .map(String::as_str)
-            .chain(["html_url", "a1_2b", "x_y_z9"])
+            .chain(["html_url", "a1_2b", "x_y_z9", "ReposGetResponse", "V2Beta"])
+            .chain(["ABc", "HTTPServer", "Ab2Cd", "Self", "AbcD"])
         {
             let words = ascii_words(name);
             let expect_snake = escape_keyword({
