@@ -6,6 +6,7 @@
 //! (syn + prettyplease → text).
 
 mod changes;
+mod doc_aside;
 mod emit;
 mod error;
 mod features;
@@ -157,13 +158,37 @@ fn generate_inner(spec: &Spec, settings: &Settings) -> Result<Vec<GeneratedFile>
     let reserved = emit::crate_files::manifest_names(settings);
     let reserved: Vec<&str> = reserved.iter().map(String::as_str).collect();
     let features = features::Features::new(&model, &reserved);
-    let cfg_of = |gate: &features::Gate| emit::cfg(&features, gate);
-
     let header = format!(
         "{GENERATED_MARKER} by `{}` from {}. Do not edit: change the spec and regenerate.",
         settings.regenerate_command,
         spec.source_name()
     );
+    // The small files (the API surface and README above all) are made on a thread of
+    // their own while the modules render, instead of before them on one core.
+    let (small, modules) = std::thread::scope(|scope| {
+        let small = scope.spawn(|| crate_files(spec, settings, &model, &features, &header));
+        let modules = rust_modules(spec, settings, &model, &features, &header);
+        let small = small.join().unwrap_or_else(|_| {
+            Err(render::internal(
+                "the crate's README, manifest and API surface",
+            ))
+        });
+        (small, modules)
+    });
+    let mut files = small?;
+    files.extend(modules?);
+    Ok(files)
+}
+
+/// The crate's files other than its Rust modules: manifest, README and its example,
+/// API surface, rustfmt settings and build script.
+fn crate_files(
+    spec: &Spec,
+    settings: &Settings,
+    model: &ir::Model,
+    features: &features::Features,
+    header: &str,
+) -> Result<Vec<GeneratedFile>, Error> {
     let mut files = Vec::new();
     let has_build = settings.spec_path_from_crate.is_some();
     files.push(GeneratedFile {
@@ -171,22 +196,22 @@ fn generate_inner(spec: &Spec, settings: &Settings) -> Result<Vec<GeneratedFile>
         contents: emit::crate_files::cargo_toml(
             settings,
             &model.client,
-            &header,
+            header,
             has_build,
             &emit::crate_files::GroupFeatures {
                 names: features.names(),
-                example_needs: &emit::readme::example_features(&model, &features),
+                example_needs: &emit::readme::example_features(model, features),
             },
         ),
     });
     let example = render::rust_file(
-        emit::readme::example(&model, settings),
-        &header,
+        emit::readme::example(model, settings),
+        header,
         "examples/quick_start.rs",
     )?;
     files.push(GeneratedFile {
         path: "README.md".into(),
-        contents: emit::readme::readme(&model, settings, &features, &header, &example),
+        contents: emit::readme::readme(model, settings, features, header, &example),
     });
     files.push(GeneratedFile {
         path: "examples/quick_start.rs".into(),
@@ -200,7 +225,7 @@ fn generate_inner(spec: &Spec, settings: &Settings) -> Result<Vec<GeneratedFile>
     });
     files.push(GeneratedFile {
         path: "api-surface.txt".into(),
-        contents: surface::render(&model, &features, &header),
+        contents: surface::render(model, features, header),
     });
     if let Some(spec_path) = &settings.spec_path_from_crate {
         let mut inputs = vec![(spec_path.clone(), spec.fingerprint().to_string())];
@@ -213,9 +238,22 @@ fn generate_inner(spec: &Spec, settings: &Settings) -> Result<Vec<GeneratedFile>
         let tokens = emit::crate_files::build_rs(&inputs, &settings.regenerate_command);
         files.push(GeneratedFile {
             path: "build.rs".into(),
-            contents: render::rust_file(tokens, &header, "build.rs")?,
+            contents: render::rust_file(tokens, header, "build.rs")?,
         });
     }
+    Ok(files)
+}
+
+/// The crate's Rust modules: `lib.rs`, a vendored runtime, and a file per kind of item.
+fn rust_modules(
+    spec: &Spec,
+    settings: &Settings,
+    model: &ir::Model,
+    features: &features::Features,
+    header: &str,
+) -> Result<Vec<GeneratedFile>, Error> {
+    let cfg_of = |gate: &features::Gate| emit::cfg(features, gate);
+    let mut files = Vec::new();
     // Each kind of item has a file: schema types in `models.rs`, and per operation its
     // parameters, body enum, response enum and error enum each in a file of that kind.
     let ops = &model.operations;
@@ -280,7 +318,7 @@ fn generate_inner(spec: &Spec, settings: &Settings) -> Result<Vec<GeneratedFile>
     );
     files.push(GeneratedFile {
         path: "src/lib.rs".into(),
-        contents: render::rust_file(lib, &header, "src/lib.rs")?,
+        contents: render::rust_file(lib, header, "src/lib.rs")?,
     });
     let client_modules: Vec<&str> = std::iter::once("models")
         .chain(modules.iter().copied().filter(|m| *m != "errors"))
@@ -298,13 +336,13 @@ fn generate_inner(spec: &Spec, settings: &Settings) -> Result<Vec<GeneratedFile>
     };
     let client_prelude = || {
         with_runtime(emit::client::prelude(
-            &model,
+            model,
             &client_modules,
             &settings.crate_name,
             &settings.crate_version,
         ))
     };
-    let client_item = |i| emit::client::operation_item(&model, i);
+    let client_item = |i| emit::client::operation_item(model, i);
     let models_prelude = || with_runtime(emit::models::prelude(!params.is_empty()));
     let params_prelude = || with_runtime(emit::params::prelude());
     let bodies_prelude = || with_runtime(emit::bodies::prelude());
@@ -312,11 +350,11 @@ fn generate_inner(spec: &Spec, settings: &Settings) -> Result<Vec<GeneratedFile>
     let errors_prelude = || with_runtime(emit::errors::prelude());
     let models_item = |i: usize| emit::models::type_def(&model.types[schemas[i]], &model.types);
     let params_item = |i: usize| emit::models::type_def(&model.types[params[i]], &model.types);
-    let bodies_item = |i: usize| emit::bodies::operation_item(&model, bodies[i]);
-    let responses_item = |i: usize| emit::responses::operation_item(&model, responses[i]);
+    let bodies_item = |i: usize| emit::bodies::operation_item(model, bodies[i]);
+    let responses_item = |i: usize| emit::responses::operation_item(model, responses[i]);
     let errors_item = |i: usize| match errors[i] {
-        (op, true) => emit::errors::shared_item(&model, op),
-        (op, false) => emit::errors::operation_item(&model, op),
+        (op, true) => emit::errors::shared_item(model, op),
+        (op, false) => emit::errors::operation_item(model, op),
     };
     let type_ids: Vec<ir::TypeId> = ir::TypeId::all(&model.types).collect();
     let type_cfg = |index: usize| cfg_of(features.type_gate(type_ids[index]));
@@ -383,7 +421,7 @@ fn generate_inner(spec: &Spec, settings: &Settings) -> Result<Vec<GeneratedFile>
         .into_iter()
         .filter(|file| file.count > 0 || matches!(file.what, "src/client.rs" | "src/models.rs"))
         .collect();
-    let rendered = render::rust_files_chunked(&header, &chunked)?;
+    let rendered = render::rust_files_chunked(header, &chunked)?;
     for (file, contents) in chunked.iter().zip(rendered) {
         files.push(GeneratedFile {
             path: file.what.into(),

@@ -21,6 +21,7 @@ use std::thread;
 
 use proc_macro2::TokenStream;
 
+use crate::doc_aside;
 use crate::error::Error;
 
 /// Items per chunk: large enough to keep per-chunk overhead low, small enough that
@@ -33,7 +34,7 @@ const BLANK: &str = "__codegen_blank_line__";
 /// Formats `tokens`; with `after_something`, the first item gets a blank line before it
 /// too (a chunk that follows earlier text, or items after inner attributes).
 fn unparse(tokens: TokenStream, what: &str, after_something: bool) -> Result<String, Error> {
-    unparse_file(parse(tokens, what)?, after_something)
+    unparse_file(parse(tokens, what)?, after_something, &[])
 }
 
 fn parse(tokens: TokenStream, what: &str) -> Result<syn::File, Error> {
@@ -47,16 +48,23 @@ fn parse(tokens: TokenStream, what: &str) -> Result<syn::File, Error> {
     })
 }
 
-fn unparse_file(mut file: syn::File, after_something: bool) -> Result<String, Error> {
+/// Prints `file`, with blank lines where the markers are and the doc lines set aside
+/// while its tokens were built (`docs_aside`) back in place.
+fn unparse_file(
+    mut file: syn::File,
+    after_something: bool,
+    docs_aside: &[String],
+) -> Result<String, Error> {
     let leading = after_something || !file.attrs.is_empty();
     mark_items(&mut file.items, leading);
     let text = prettyplease::unparse(&file);
     let marker = format!("#[{BLANK}]");
-    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    let extra: usize = docs_aside.iter().map(String::len).sum();
+    let mut out = String::with_capacity(text.len() + text.len() / 16 + extra);
     for line in text.split_inclusive('\n') {
         if line.trim() == marker {
             out.push('\n');
-        } else {
+        } else if docs_aside.is_empty() || !doc_aside::restore(line, docs_aside, &mut out) {
             out.push_str(line);
         }
     }
@@ -239,18 +247,21 @@ pub(crate) fn rust_files_chunked(
             Part::Chunk(chunk) => {
                 // Items parsed one by one, so each gets its own cfg; parsing costs the
                 // same as for the chunk at once.
-                let mut parsed = syn::File {
-                    shebang: None,
-                    attrs: Vec::new(),
-                    items: Vec::new(),
-                };
-                for i in chunk * CHUNK..((chunk + 1) * CHUNK).min(file.count) {
-                    let mut item = parse((file.item)(i), file.what)?;
-                    gate(&mut item, (file.cfg)(i))?;
-                    parsed.items.append(&mut item.items);
-                }
+                let (parsed, docs_aside) = doc_aside::collect(|| {
+                    let mut parsed = syn::File {
+                        shebang: None,
+                        attrs: Vec::new(),
+                        items: Vec::new(),
+                    };
+                    for i in chunk * CHUNK..((chunk + 1) * CHUNK).min(file.count) {
+                        let mut item = parse((file.item)(i), file.what)?;
+                        gate(&mut item, (file.cfg)(i))?;
+                        parsed.items.append(&mut item.items);
+                    }
+                    Ok(parsed)
+                });
                 // A chunk always follows the file's prelude.
-                unparse_file(parsed, true)
+                unparse_file(parsed?, true, &docs_aside)
             }
         }
     };

@@ -90,8 +90,7 @@ pub(crate) fn doc_lines(text: &str) -> TokenStream {
         } else {
             line.to_string()
         };
-        let line = format!(" {}", line.trim_end());
-        out.extend(quote!(#[doc = #line]));
+        out.extend(crate::doc_aside::line(format!(" {}", line.trim_end())));
     }
     out
 }
@@ -112,7 +111,7 @@ pub(crate) fn docs_tokens(docs: &Docs) -> TokenStream {
         if docs.description.is_some() {
             out.extend(quote!(#[doc = ""]));
         }
-        out.extend(quote!(#[doc = #line]));
+        out.extend(crate::doc_aside::line(line));
     }
     if docs.deprecated {
         out.extend(quote!(#[deprecated]));
