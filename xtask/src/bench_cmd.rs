@@ -81,8 +81,8 @@ const REMOTE_SPECS: &[RemoteSpec] = &[
         member: "package/generated/api.github.com.json",
         file: "api.github.com.json",
         goal: Some(Goal {
-            max_ms: 1000.0,
-            max_rss_mb: 300.0,
+            max_ms: 500.0,
+            max_rss_mb: 150.0,
         }),
     },
     RemoteSpec {
@@ -851,8 +851,8 @@ mod tests {
     #[test]
     fn goals_and_table() {
         let goal = Goal {
-            max_ms: 1000.0,
-            max_rss_mb: 300.0,
+            max_ms: 500.0,
+            max_rss_mb: 150.0,
         };
         let summary = Summary {
             bytes: 13 * 1024 * 1024,
@@ -865,7 +865,7 @@ mod tests {
             peak_rss_kb: 100 * 1024,
             runs: 3,
         };
-        assert_eq!(goal_text(goal, &summary), "< 1 s: NOT met; < 300 MB: met");
+        assert_eq!(goal_text(goal, &summary), "< 0.5 s: NOT met; < 150 MB: met");
         let rows = [
             Row {
                 label: "GitHub".into(),
