@@ -164,7 +164,9 @@ fn hash(def: &TypeDef, canonical: &[TypeId]) -> Option<u64> {
                     upload,
                     flatten,
                 } = field;
-                (ident, wire, required, nullable, docs).hash(&mut state);
+                // Docs are long and rarely tell two otherwise equal types apart: they
+                // are compared, not hashed.
+                (ident, wire, required, nullable, docs.deprecated).hash(&mut state);
                 (read_only, write_only, upload, flatten).hash(&mut state);
                 hash_ty(ty, canonical, &mut state);
             }

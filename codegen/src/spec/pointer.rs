@@ -13,9 +13,13 @@ pub(crate) fn escape(token: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn unescape(token: &str) -> String {
+fn unescape(token: &str) -> std::borrow::Cow<'_, str> {
+    // Most tokens have neither an escape nor a `%`: no copy.
+    if !token.contains(['~', '%']) {
+        return token.into();
+    }
     let token = percent_decode(token);
-    token.replace("~1", "/").replace("~0", "~")
+    token.replace("~1", "/").replace("~0", "~").into()
 }
 
 /// `%XX` escapes decoded (`$ref` values are URI fragments, so `%7B` and friends may
@@ -45,13 +49,15 @@ pub(crate) fn percent_decode(text: &str) -> String {
 
 /// The last reference token, unescaped.
 pub(crate) fn last_segment(ptr: &str) -> String {
-    unescape(ptr.rsplit('/').next().unwrap_or(ptr))
+    unescape(ptr.rsplit('/').next().unwrap_or(ptr)).into_owned()
 }
 
 /// One spelling per local reference (tokens percent-decoded, then escaped), so refs
 /// written differently to the same node share one type.
 pub(crate) fn canonical(reference: &str) -> String {
     match reference.strip_prefix("#/") {
+        // Without `~` or `%`, every token is already spelled the one way.
+        Some(_) if !reference.contains(['~', '%']) => reference.to_string(),
         Some(path) => {
             let tokens: Vec<String> = path
                 .split('/')
