@@ -59,8 +59,16 @@ pub fn deserialize<'de, T: Object, D: Deserializer<'de>>(deserializer: D) -> Res
 /// Reads the next key of `map` into `key` (emptied first); `false` at the end of the map.
 /// One buffer per struct serves every key, borrowed or not.
 pub fn next_key<'de, A: MapAccess<'de>>(map: &mut A, key: &mut String) -> Result<bool, A::Error> {
-    key.clear();
-    Ok(map.next_key_seed(KeyText(key))?.is_some())
+    loop {
+        key.clear();
+        match map.next_key_seed(KeyText(key))? {
+            None => return Ok(false),
+            Some(true) => return Ok(true),
+            // A key that is not text (an integer, bytes that are not UTF-8: never in
+            // JSON) names no field, not even one whose wire name is empty.
+            Some(false) => skip(map)?,
+        }
+    }
 }
 
 /// Skips the value of a key the struct does not have.
@@ -267,39 +275,38 @@ impl<'de, T: Object> de::Visitor<'de> for ObjectVisitor<T> {
     }
 }
 
-/// A key's text, copied into the struct's buffer.
+/// A key's text, copied into the struct's buffer; `false` for a key that is not text.
 struct KeyText<'k>(&'k mut String);
 
 impl<'de> de::DeserializeSeed<'de> for KeyText<'_> {
-    type Value = ();
+    type Value = bool;
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
         deserializer.deserialize_identifier(self)
     }
 }
 
 impl<'de> de::Visitor<'de> for KeyText<'_> {
-    type Value = ();
+    type Value = bool;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("field identifier")
     }
 
-    fn visit_str<E: de::Error>(self, value: &str) -> Result<(), E> {
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<bool, E> {
         self.0.push_str(value);
-        Ok(())
+        Ok(true)
     }
 
-    fn visit_bytes<E: de::Error>(self, value: &[u8]) -> Result<(), E> {
-        // Not a field name unless it is text; an empty key matches no field.
-        if let Ok(text) = std::str::from_utf8(value) {
-            self.0.push_str(text);
+    fn visit_bytes<E: de::Error>(self, value: &[u8]) -> Result<bool, E> {
+        match std::str::from_utf8(value) {
+            Ok(text) => self.visit_str(text),
+            Err(_) => Ok(false),
         }
-        Ok(())
     }
 
-    fn visit_u64<E: de::Error>(self, _value: u64) -> Result<(), E> {
-        Ok(())
+    fn visit_u64<E: de::Error>(self, _value: u64) -> Result<bool, E> {
+        Ok(false)
     }
 }
 
@@ -503,6 +510,53 @@ mod tests {
         assert_eq!((item.note.as_deref(), item.map), (Some("n"), Some(3)));
         let round = serde_json::to_value(&item).unwrap();
         assert_eq!(round, serde_json::json!({"id": "v", "note": "n", "map": 3}));
+    }
+
+    /// A field whose wire name is empty, which a key that is not text must not fill.
+    #[derive(Debug, PartialEq)]
+    struct Unnamed {
+        blank: Option<u8>,
+        name: Option<u8>,
+    }
+
+    super::super::object!(Unnamed {
+        Optional blank = "",
+        Optional name = "name",
+    });
+
+    #[test]
+    fn keys_that_are_not_text_name_no_field() {
+        use serde::de::value::{BytesDeserializer, MapDeserializer, U64Deserializer};
+        use serde_json::{Error, Value};
+
+        // Integer keys, as a format other than JSON may give: skipped.
+        let by_index = MapDeserializer::<_, Error>::new(
+            [(0u64, 1), (1, 2)]
+                .into_iter()
+                .map(|(k, v)| (U64Deserializer::<Error>::new(k), Value::from(v))),
+        );
+        assert_eq!(
+            Unnamed::deserialize(by_index).unwrap(),
+            Unnamed {
+                blank: None,
+                name: None
+            }
+        );
+        // Bytes that are not UTF-8 are skipped too; text given as bytes still counts,
+        // the empty key included.
+        let bytes: [(&[u8], u8); 3] = [(b"\xff", 1), (b"name", 2), (b"", 3)];
+        let by_bytes = MapDeserializer::<_, Error>::new(
+            bytes
+                .into_iter()
+                .map(|(k, v)| (BytesDeserializer::<Error>::new(k), Value::from(v))),
+        );
+        assert_eq!(
+            Unnamed::deserialize(by_bytes).unwrap(),
+            Unnamed {
+                blank: Some(3),
+                name: Some(2)
+            }
+        );
     }
 
     #[derive(Debug, PartialEq)]
