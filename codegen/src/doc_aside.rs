@@ -29,18 +29,18 @@ thread_local! {
 /// `#[doc = line]`, with the line set aside when a [`collect`] is running and
 /// prettyplease would print it as one `///` line.
 pub(crate) fn line(text: String) -> TokenStream {
-    if !text.contains('\n') && !text.starts_with('/') && !text.starts_with(KEY) {
-        let key = LINES.with_borrow_mut(|lines| {
-            lines.as_mut().map(|lines| {
-                lines.push(text.clone());
-                format!("{KEY}{}", lines.len() - 1)
-            })
-        });
-        if let Some(key) = key {
-            return quote!(#[doc = #key]);
+    let one_line = !text.contains('\n') && !text.starts_with('/') && !text.starts_with(KEY);
+    let key = LINES.with_borrow_mut(|lines| match lines {
+        Some(lines) if one_line => {
+            lines.push(text);
+            Ok(format!("{KEY}{}", lines.len() - 1))
         }
+        _ => Err(text),
+    });
+    match key {
+        Ok(key) => quote!(#[doc = #key]),
+        Err(text) => quote!(#[doc = #text]),
     }
-    quote!(#[doc = #text])
 }
 
 /// Runs `build` with doc lines set aside, and returns what it returns with the lines.

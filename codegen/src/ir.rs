@@ -366,7 +366,7 @@ pub(crate) struct ErrorShape {
     pub variants: Vec<ErrorVariant>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct ErrorVariant {
     pub ident: RustIdent,
     pub status: StatusMatch,
@@ -374,7 +374,7 @@ pub(crate) struct ErrorVariant {
 }
 
 /// Which statuses a response entry covers, most specific first when matching.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) enum StatusMatch {
     Exact(u16),
     /// `4XX`: the leading digit.
@@ -382,7 +382,7 @@ pub(crate) enum StatusMatch {
     Default,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) enum ResponseBody {
     Empty,
     Json(Ty),

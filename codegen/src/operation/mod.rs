@@ -56,25 +56,26 @@ pub(crate) fn operations<'a>(
 /// own (see [`shared_error_names`]); each keeps its own name as a type
 /// alias: large specs repeat the same few error responses on every operation.
 fn share_error_enums(operations: &mut [Operation], space: &mut TypeSpace<'_>) {
-    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
-    let mut by_key: HashMap<String, usize> = HashMap::new();
+    // Operations with the same variants, in order of first use; the map is only looked
+    // up, never iterated.
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut by_shape: HashMap<&[ErrorVariant], usize> = HashMap::new();
     for (i, op) in operations.iter().enumerate() {
         let Some(errors) = &op.errors else { continue };
-        let key = format!("{:?}", errors.variants);
-        let group = *by_key.entry(key.clone()).or_insert_with(|| {
-            groups.push((key, Vec::new()));
+        let group = *by_shape.entry(&errors.variants).or_insert_with(|| {
+            groups.push(Vec::new());
             groups.len() - 1
         });
-        groups[group].1.push(i);
+        groups[group].push(i);
     }
-    groups.retain(|(_, ops)| ops.len() > 1);
+    groups.retain(|ops| ops.len() > 1);
     let shapes: Vec<&[ErrorVariant]> = groups
         .iter()
-        .filter_map(|(_, ops)| operations[ops[0]].errors.as_ref())
+        .filter_map(|ops| operations[ops[0]].errors.as_ref())
         .map(|errors| errors.variants.as_slice())
         .collect();
     let names = shared_error_names(&shapes, &space.types);
-    for ((_, ops), base) in groups.iter().zip(names) {
+    for (ops, base) in groups.iter().zip(names) {
         let name = space.claim_name(&base);
         for &i in ops {
             if let Some(errors) = operations[i].errors.as_mut() {
